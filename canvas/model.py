@@ -1,0 +1,204 @@
+"""Pydantic models of the canvas contract (`shared/canvas-contract.md`, v1).
+
+These are the source of truth for the JSON that outside tools read. Extra fields beyond the
+contract are allowed on output; on input unknown fields are ignored so older tools keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+Status = Literal["draft", "accepted", "edited", "rejected"]
+ActorKind = Literal["partner", "internal_team", "platform", "supplier", "customer", "regulator", "third_party"]
+ExchangeKind = Literal["revenue", "data", "capability", "customer_access", "service", "product", "other"]
+MechanismKind = Literal[
+    "decision_right", "escalation_path", "forum", "conflict_resolution", "change_management", "policy"
+]
+Severity = Literal["error", "warning", "info"]
+FindingStatus = Literal["open", "resolved", "dismissed"]
+SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
+
+ACTOR_KINDS: tuple[ActorKind, ...] = (
+    "partner", "internal_team", "platform", "supplier", "customer", "regulator", "third_party",
+)
+EXCHANGE_KINDS: tuple[ExchangeKind, ...] = (
+    "revenue", "data", "capability", "customer_access", "service", "product", "other",
+)
+MECHANISM_KINDS: tuple[MechanismKind, ...] = (
+    "decision_right", "escalation_path", "forum", "conflict_resolution", "change_management", "policy",
+)
+SECTIONS: tuple[SectionName, ...] = (
+    "scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class Citation(_Model):
+    """Where an entry came from: `quote == document_text[start:end]` for the named document."""
+
+    document: str = Field(description="The uploaded file's name.")
+    document_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str
+
+    @model_validator(mode="after")
+    def _span(self) -> Citation:
+        if self.end < self.start:
+            raise ValueError(f"citation end ({self.end}) is before start ({self.start})")
+        if len(self.quote) != self.end - self.start:
+            raise ValueError("citation quote length does not match end - start")
+        return self
+
+
+class Entry(_Model):
+    id: str = Field(min_length=1)
+    sources: list[Citation] = Field(default_factory=list)
+    status: Status = "draft"
+
+
+class Item(Entry):
+    text: str
+
+
+class Actor(Entry):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: ActorKind = "partner"
+    role: str = ""
+
+
+class Exchange(Entry):
+    provider: str
+    receiver: str
+    value: str
+    kind: ExchangeKind = "other"
+
+
+class Activity(Entry):
+    name: str
+    owner: str | None = None
+    supporters: list[str] = Field(default_factory=list)
+    approvers: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+
+
+class Mechanism(Entry):
+    kind: MechanismKind
+    description: str
+    owner: str | None = None
+    participants: list[str] = Field(default_factory=list)
+    cadence: str | None = None
+
+
+class Metric(Entry):
+    name: str
+    owner: str | None = None
+    target: str | None = None
+    cadence: str | None = None
+    data_source: str | None = None
+    actors: list[str] = Field(default_factory=list)
+
+
+class Scope(_Model):
+    summary: str = ""
+    objectives: list[Item] = Field(default_factory=list)
+    in_scope: list[Item] = Field(default_factory=list)
+    out_of_scope: list[Item] = Field(default_factory=list)
+
+
+class Review(_Model):
+    cadence: str | None = None
+    cadence_sources: list[Citation] = Field(default_factory=list)
+    stakeholders: list[str] = Field(default_factory=list)
+    open_questions: list[Item] = Field(default_factory=list)
+
+
+class SectionRun(_Model):
+    """What drafting one section cost and how it ended."""
+
+    status: Literal["ok", "failed", "skipped", "cached"] = "ok"
+    calls: int = 0
+    cached_calls: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    dropped_ungrounded: int = 0
+    error: str | None = None
+
+
+class DocumentRef(_Model):
+    document_id: str
+    name: str
+    date: str | None = None
+
+
+class GeneratorInfo(_Model):
+    backend: str = "offline"
+    model: str = "offline"
+    prompt_version: str = ""
+    status: Literal["complete", "partial", "budget_exceeded"] = "complete"
+    calls: int = 0
+    cached_calls: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    source_tokens: int = 0
+    dropped_ungrounded: int = 0
+    seconds: float = 0.0
+    sections: dict[str, SectionRun] = Field(default_factory=dict)
+    documents: list[DocumentRef] = Field(default_factory=list)
+
+
+class Canvas(_Model):
+    schema_version: str = SCHEMA_VERSION
+    title: str = ""
+    scope: Scope = Field(default_factory=Scope)
+    actors: list[Actor] = Field(default_factory=list)
+    value_exchanges: list[Exchange] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    governance: list[Mechanism] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    review: Review = Field(default_factory=Review)
+    generator: GeneratorInfo = Field(default_factory=GeneratorInfo)
+
+    def entries(self) -> list[Entry]:
+        """Every identified entry in the canvas, in section order."""
+        out: list[Entry] = [*self.scope.objectives, *self.scope.in_scope, *self.scope.out_of_scope]
+        out += [*self.actors, *self.value_exchanges, *self.activities, *self.governance, *self.metrics]
+        out += self.review.open_questions
+        return out
+
+    def actor_ids(self) -> set[str]:
+        return {a.id for a in self.actors}
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+
+class Finding(_Model):
+    id: str
+    rule: str
+    severity: Severity
+    section: str
+    subjects: list[str] = Field(default_factory=list)
+    message: str
+    suggestion: str = ""
+    status: FindingStatus = "open"
+    reason: str | None = Field(None, description="Why a person dismissed or resolved it.")
+
+
+class CanvasResult(_Model):
+    """What `generate` emits as JSON: the canvas and the rule engine's findings."""
+
+    canvas: Canvas
+    findings: list[Finding] = Field(default_factory=list)

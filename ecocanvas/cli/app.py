@@ -1,0 +1,55 @@
+"""Entry point: each command group lives in a module of its own and registers itself here."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from ecocanvas import __version__
+from ecocanvas.errors import EcocanvasError
+from ecocanvas.logs import configure
+
+app = typer.Typer(
+    name="ecocanvas",
+    help="Turn ecosystem documents into a cited draft execution canvas, check it for gaps, review it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each module defines `register(app)`; kept as names so a broken optional module names itself.
+_COMMAND_MODULES = ("knowledge_cmds", "generate_cmd", "rules_cmds", "eval_cmd", "serve_cmd")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    log_level: str = typer.Option("WARNING", "--log-level", envvar="ECOCANVAS_LOG_LEVEL", help="Log level."),
+) -> None:
+    configure(log_level)
+
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"ecocanvas.cli.{_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"ecocanvas.cli.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except EcocanvasError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

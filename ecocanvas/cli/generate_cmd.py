@@ -1,0 +1,64 @@
+"""`ecocanvas generate`: ingest documents, draft the canvas, check it, write JSON, Markdown or HTML."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from canvas.render import to_html, to_markdown
+from ecocanvas.settings import load_settings
+from generator import generate
+
+
+class Format(str, Enum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("generate")
+    def generate_cmd(
+        paths: list[Path] = typer.Argument(..., exists=True, help="Documents or folders of documents."),
+        model: str | None = typer.Option(None, "--model", help="A litellm model, e.g. openai/gpt-4o-mini. "
+                                         "Unset (and no ECOCANVAS_MODEL): the offline extractor."),
+        api_base: str | None = typer.Option(None, "--api-base", help="Base URL of an OpenAI-compatible server."),
+        workspace: str | None = typer.Option(None, "--workspace", "-w", help="Workspace to ingest into."),
+        fmt: Format = typer.Option(Format.json, "--format", "-f", help="Output format."),
+        out: Path | None = typer.Option(None, "-o", "--out", help="Write here instead of standard output."),
+        max_tokens: int | None = typer.Option(None, "--max-tokens", help="Token budget for the whole canvas."),
+    ) -> None:
+        """Draft a cited execution canvas from documents, then check it for gaps."""
+        settings = load_settings(model=model, api_base=api_base, workspace=workspace, max_tokens=max_tokens)
+        console = Console(stderr=True)
+        with console.status("starting") as status:
+            def progress(stage: str, message: str) -> None:
+                status.update(f"[bold]{stage}[/bold] {message}")
+                if stage not in ("ingest",):
+                    console.log(f"{stage}: {message}")
+
+            result = generate(paths, settings, on_progress=progress)
+        if fmt is Format.json:
+            text = result.model_dump_json(indent=2)
+        elif fmt is Format.md:
+            text = to_markdown(result)
+        else:
+            text = to_html(result)
+        canvas = result.canvas
+        gen = canvas.generator
+        errors = sum(1 for f in result.findings if f.severity == "error")
+        console.print(
+            f"[green]{canvas.title or 'canvas'}[/green]: {len(canvas.actors)} actors, {len(canvas.activities)} "
+            f"activities, {len(canvas.value_exchanges)} exchanges, {len(canvas.governance)} mechanisms, "
+            f"{len(canvas.metrics)} metrics; {len(result.findings)} findings ({errors} errors); "
+            f"{gen.calls} LLM calls, {gen.prompt_tokens + gen.completion_tokens} tokens, status {gen.status}"
+        )
+        if out is None:
+            typer.echo(text)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            console.print(f"wrote {out}")

@@ -1,0 +1,55 @@
+"""The one error hierarchy. Stages raise these; only `api/` maps them to HTTP statuses."""
+
+from __future__ import annotations
+
+
+class EcocanvasError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class ConfigError(EcocanvasError):
+    """Settings or a config/policy file are invalid."""
+
+
+class InputError(EcocanvasError):
+    """A user's input (file, canvas, query, argument) is unusable; the message says why."""
+
+
+class UnsupportedDocumentError(InputError):
+    """The file's content is not a type we can parse (decided by magic bytes, not the name)."""
+
+
+class DocumentTooLargeError(InputError):
+    """The file exceeds the configured size limit."""
+
+
+class EmptyDocumentError(InputError):
+    """The file holds no extractable text."""
+
+
+class CorruptDocumentError(InputError):
+    """The file is damaged, encrypted or undecodable."""
+
+
+class IndexStoreError(EcocanvasError):
+    """The knowledge base's storage (vector index or document store) failed; nothing was half-written."""
+
+
+class NotFoundError(EcocanvasError):
+    """A workspace, document, canvas or job does not exist."""
+
+
+class LLMError(EcocanvasError):
+    """A model call failed after its retries."""
+
+    # What the failed call's attempts spent (a generator.llm.Usage), attached by the LLM client so a
+    # failed section is still accounted for; typed loosely because core imports no stage.
+    usage: object | None = None
+
+
+class LLMTimeoutError(LLMError):
+    """A model call got no answer within its timeout."""
+
+
+class BudgetExceededError(LLMError):
+    """The next call would exceed the token budget; nothing was sent."""

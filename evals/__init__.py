@@ -1,0 +1,1 @@
+"""Offline evaluations: score drafted canvases against example ecosystems with gold answers."""

@@ -1,0 +1,288 @@
+"""Who the actors are: discover organisation names, their aliases and kinds, and find mentions.
+
+Names come from definitions ("Nordhavn Motors (NHM)", 'the "Utility"'), from table columns that
+hold actors (Lead, Owner, Support, Approves, Provider...), from organisation-shaped proper nouns
+("Kestrel Logistics", "the Risk Office") and from the subjects and objects of the relation verbs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from canvas.ids import normalise_key
+from canvas.model import ActorKind
+
+# A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
+# A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".
+_WORD = r"[A-Z][A-Za-z0-9&'’\-.]*[A-Za-z0-9&](?:(?<=s)['’](?=\s+[A-Z]))?|[A-Z]"
+NAME = rf"(?:{_WORD})(?:\s+(?:of|for|and|&|de|la|du|van|der)\s+(?:{_WORD})|\s+(?:{_WORD})){{0,5}}"
+
+ORG_WORDS = {
+    "bank", "banks", "labs", "lab", "laboratory", "laboratories", "logistics", "systems", "group", "holdings",
+    "ltd", "inc", "gmbh", "ag", "plc", "llc", "sa", "bv", "nv", "oy", "ab", "as", "a/s", "partners",
+    "solutions", "technologies", "technology", "tech", "energy", "energi", "motors", "health", "healthcare",
+    "hospital", "hospitals", "clinic", "clinics", "university", "institute", "authority", "agency", "ministry",
+    "council", "cooperative", "co-op", "coop", "foundation", "association", "software", "payments", "pay",
+    "networks", "network", "services", "service", "team", "office", "department", "division", "unit", "desk",
+    "platform", "portal", "hub", "marketplace", "capital", "finance", "financial", "insurance", "analytics",
+    "data", "digital", "cloud", "consulting", "media", "retail", "foods", "food", "farms", "dairy",
+    "freight", "transport", "shipping", "carriers", "distribution", "distributors", "supply", "industries",
+    "manufacturing", "components", "parts", "electronics", "pharma", "diagnostics", "medical", "bio",
+    "charging", "mobility", "parking", "utility", "utilities", "works", "company", "corp", "corporation",
+    "commission", "board", "union", "alliance", "consortium", "exchange", "scheme", "operations",
+    "operator", "operators", "studio", "studios", "academy", "center", "centre", "trust", "bureau",
+    "municipality", "city", "region", "county", "directorate", "secretariat", "committee", "markets",
+    "telecom", "mobile", "security", "robotics", "instruments", "devices", "chemicals", "steel",
+    "plastics", "packaging", "agro", "agri", "grocers", "supermarkets", "stores", "certification",
+    "audit", "auditors", "installations", "installers", "electric", "power", "grid", "squad", "function",
+}
+# Words that start capitalised names which are not organisations (headings, months, documents...).
+STOP_FIRST = {
+    "the", "a", "an", "our", "their", "its", "this", "that", "these", "those", "each", "every", "all", "any",
+    "from", "as", "in", "on", "at", "by", "for", "to", "with", "after", "before", "during", "until", "since",
+    "if", "when", "where", "while", "and", "or", "but", "so", "we", "they", "it", "he", "she", "i", "you",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "q1", "q2", "q3", "q4",
+    "note", "notes", "action", "actions", "item", "items", "section", "appendix", "table", "figure", "minutes",
+    "agenda", "attendees", "present", "date", "subject", "re", "fw", "fwd", "dear", "hi", "hello", "regards",
+    "kpi", "kpis", "metric", "metrics", "target", "owner", "status", "decision", "decisions", "next", "open",
+    "agreement", "memo", "memorandum", "strategy", "objective", "objectives", "scope", "background", "summary",
+    "overview", "purpose", "governance", "review", "roles", "responsibilities", "activity", "activities",
+    "lead", "support", "approves", "approval", "partner", "partners", "annex", "schedule", "clause", "article",
+    "version", "draft", "final", "new", "first", "second", "third", "phase", "year", "month", "week", "day",
+    "none", "no", "not", "yes", "tbd", "n/a", "total", "other", "also", "however", "both", "either",
+    "there", "here", "please", "thanks", "thank", "ai", "llm", "faq", "sla", "slas", "api", "apis", "eur",
+    "usd", "gbp", "dkk", "sek", "nok", "chf", "pilot", "launch", "programme", "program", "project",
+}
+_LEGAL = re.compile(r"\s+(?:ltd|limited|inc|plc|llc|gmbh|ag|sa|nv|bv|b\.v\.|n\.v\.|oy|ab|a/s|s\.a\.|co|corp)\.?$", re.I)
+_PERSON_TITLE = re.compile(
+    r"^(?:head|director|vp|vice president|chief|manager|lead|chair|deputy|senior|junior|assistant)\b|"
+    r"\b(?:director|manager|officer|head|chair|chairman|chairwoman|president|secretary|coordinator|lead|"
+    r"representative|specialist|analyst|engineer|nurse|physician|sponsor|owner)s?$",
+    re.I,
+)
+# Lower-case role nouns that documents define as aliases ("the utility", "the bank").
+ROLE_NOUN = re.compile(r"^(?:the\s+)?[a-z][a-z\- ]{2,40}$")
+
+_KIND_RULES: tuple[tuple[ActorKind, tuple[str, ...]], ...] = (
+    ("regulator", ("authority", "regulator", "regulatory", "ministry", "commission", "agency", "ethics",
+                   "supervisor", "inspectorate", "directorate", "ombudsman", "municipality", "department of")),
+    ("internal_team", ("team", "office", "department", "desk", "unit", "division", "squad", "function",
+                       "internal", "our ", "committee", "board", "operations", "center of excellence")),
+    ("platform", ("platform", "portal", "marketplace", "hub", "app store", "cloud", "exchange", "api",
+                  "roaming", "network operator", "system")),
+    ("supplier", ("supplier", "vendor", "installer", "logistics", "carrier", "freight", "manufacturer of",
+                  "contractor", "provider", "components", "parts")),
+    ("customer", ("customer", "client", "buyer", "end user", "patients", "merchants", "retailer", "shoppers")),
+    ("third_party", ("auditor", "certification", "certifier", "consultant", "insurer", "law firm", "lab",
+                     "laboratory", "university", "research", "ngo", "association")),
+)
+
+
+@dataclass
+class ActorEntry:
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    descriptors: list[str] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)  # "defined", "table", "relation", "org"
+
+    def names(self) -> list[str]:
+        return [self.name, *sorted(self.aliases)]
+
+
+def is_name_like(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 7 or len(text) > 80:
+        return False
+    first = words[0].lower().strip(".,;:")
+    if first in STOP_FIRST and len(words) == 1:
+        return False
+    return any(c.isalpha() for c in text) and (text[0].isupper() or text[0].isdigit())
+
+
+def clean_name(text: str) -> str:
+    text = text.strip().strip("*_`\"'“”‘’()[]:;,.").strip()
+    text = re.sub(r"^(?:the|our|their|its)\s+", "", text, flags=re.I)
+    text = re.sub(r"[’']s$", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def org_signal(name: str, brands: bool = True) -> bool:
+    words = [w.lower().strip(".,") for w in name.split()]
+    if len(words) >= 2 and any(w in ORG_WORDS for w in words[1:]):
+        return True
+    # An acronym or a CamelCase brand ("ChargeCo", "NHM", "PayLink") is organisation-shaped, but
+    # products are CamelCase too, so callers that only see a bare name pass brands=False.
+    return brands and bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name) or re.search(r"[a-z][A-Z]", name))
+
+
+def classify(name: str, descriptors: list[str]) -> ActorKind:
+    lower_name = name.lower()
+    context = " ".join(descriptors).lower()
+    for text in (lower_name, context):
+        for kind, words in _KIND_RULES:
+            if any(w in f" {text} " or text.endswith(w.strip()) for w in words):
+                return kind
+    return "partner"
+
+
+_LOWER_WORD = re.compile(r"(?<![@.\w/-])[a-z][a-z\-]+(?![\w@/]|\.[a-z])")
+
+
+def lower_words(texts: list[str]) -> set[str]:
+    """Words used in lower case in running text (e-mail addresses and domains do not count)."""
+    return {w for t in texts for w in _LOWER_WORD.findall(t)}
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper()).upper()
+
+
+class Lexicon:
+    """Actor names with their aliases, and a fast way to find their mentions in a sentence."""
+
+    def __init__(self) -> None:
+        self.entries: list[ActorEntry] = []
+        self._by_key: dict[str, ActorEntry] = {}
+        self._pattern: re.Pattern[str] | None = None
+        self._lookup: dict[str, ActorEntry] = {}
+
+    def get(self, name: str) -> ActorEntry | None:
+        clean = clean_name(name)
+        return self._by_key.get(normalise_key(clean)) or self._by_key.get(normalise_key(_LEGAL.sub("", clean)))
+
+    def add(self, name: str, signal: str, alias: str | None = None, descriptor: str | None = None) -> ActorEntry:
+        name = clean_name(name)
+        entry = self.get(name) or (self.get(alias) if alias else None)
+        if entry is None:
+            entry = ActorEntry(name)
+            self.entries.append(entry)
+            self._by_key[normalise_key(name)] = entry
+            self._by_key.setdefault(normalise_key(_LEGAL.sub("", name)), entry)
+        elif normalise_key(name) not in self._by_key:
+            entry.aliases.add(name)
+            self._by_key[normalise_key(name)] = entry
+        if alias:
+            alias = alias.strip().strip("\"'“”‘’").strip()
+            key = normalise_key(clean_name(alias)) if not ROLE_NOUN.match(alias) else normalise_key(alias)
+            other = self._by_key.get(key)
+            if other is not None and other is not entry:
+                self._merge(entry, other)
+            if alias and normalise_key(alias) != normalise_key(entry.name):
+                entry.aliases.add(alias)
+                self._by_key[key] = entry
+                self._by_key[normalise_key(alias)] = entry
+        if descriptor:
+            entry.descriptors.append(descriptor)
+        entry.signals.add(signal)
+        self._pattern = None
+        return entry
+
+    def _merge(self, keep: ActorEntry, gone: ActorEntry) -> None:
+        keep.aliases |= gone.aliases | ({gone.name} - {keep.name})
+        keep.descriptors += gone.descriptors
+        keep.signals |= gone.signals
+        self.entries = [e for e in self.entries if e is not gone]
+        for k, v in list(self._by_key.items()):
+            if v is gone:
+                self._by_key[k] = keep
+
+    def merge_abbreviations(self) -> None:
+        """'NHM' and 'Nordhavn Harbour Mobility' are one actor when the initials match."""
+        for short in list(self.entries):
+            if short not in self.entries or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", short.name):
+                continue
+            for full in self.entries:
+                if full is not short and len(full.name.split()) >= 2 and initials(full.name) == short.name:
+                    self._merge(full, short)
+                    full.aliases.add(short.name)
+                    break
+        self._pattern = None
+
+    def finalize(self, texts: list[str], drop: set[str]) -> None:
+        """Clean-up once every name is known: titles out, short names in, "Lumio Risk Office" folded."""
+        corpus_words = lower_words(texts)
+        for entry in list(self.entries):
+            words = entry.name.split()
+            if (entry.name in drop or entry.name.upper() in drop or _PERSON_TITLE.search(entry.name)
+                    or (len(words) == 1 and words[0].lower() in corpus_words)):
+                # Job titles and common nouns ("Observations (BP)") are not organisations.
+                self.remove(entry)
+        corpus = "\n".join(texts)
+        lowered = lower_words(texts)
+        first_words = {e.name.split()[0] for e in self.entries}
+        for entry in list(self.entries):
+            words = entry.name.split()
+            for cut in range(1, len(words)):
+                owner, rest = " ".join(words[:cut]), " ".join(words[cut:])
+                target = self.get(rest)
+                if target is not None and target is not entry and (self.get(owner) or owner in first_words):
+                    self._merge(target, entry)
+                    break
+        for short in list(self.entries):
+            if len(short.name.split()) != 1 or short not in self.entries:
+                continue
+            longer = [e for e in self.entries if e is not short and len(e.name.split()) >= 2
+                      and e.name.split()[0] == short.name]
+            if len(longer) > 1:
+                longer = [e for e in longer if e.signals & {"defined", "table"}]
+            if len(longer) == 1:
+                self._merge(longer[0], short)
+        firsts = Counter(e.name.split()[0] for e in self.entries if len(e.name.split()) >= 2)
+        for entry in self.entries:
+            words = entry.name.split()
+            first = words[0]
+            if (len(words) < 2 or firsts[first] > 1 or len(first) < 4 or not first[0].isupper()
+                    or first.lower() in ORG_WORDS or first.lower() in STOP_FIRST or self.get(first)
+                    or first.lower() in lowered):
+                # A first word that also appears in lower case ("Merchant Care") is a common word.
+                continue
+            # "Brenmark signs it off": the first word alone names the organisation elsewhere.
+            alone = re.compile(rf"(?<![\w-]){re.escape(first)}(?:[’']s)?(?![\w-])(?!\s+{re.escape(words[1])})")
+            if alone.search(corpus):
+                entry.aliases.add(first)
+                self._by_key[normalise_key(first)] = entry
+        self._pattern = None
+
+    def remove(self, entry: ActorEntry) -> None:
+        self.entries = [e for e in self.entries if e is not entry]
+        self._by_key = {k: v for k, v in self._by_key.items() if v is not entry}
+        self._pattern = None
+
+    def _compile(self) -> None:
+        self._lookup = {}
+        forms: list[str] = []
+        for entry in self.entries:
+            for form in entry.names():
+                if len(form) < 2:
+                    continue
+                self._lookup[form.lower()] = entry
+                forms.append(form)
+        forms.sort(key=len, reverse=True)
+        if not forms:
+            self._pattern = re.compile(r"(?!x)x")
+            return
+        alternation = "|".join(re.escape(f) for f in forms)
+        self._pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?:[’']s)?(?![\w-])", re.I)
+
+    def mentions(self, text: str) -> list[tuple[int, int, ActorEntry]]:
+        """Non-overlapping actor mentions, longest name first, in text order."""
+        if self._pattern is None:
+            self._compile()
+        assert self._pattern is not None
+        out: list[tuple[int, int, ActorEntry]] = []
+        for m in self._pattern.finditer(text):
+            surface = re.sub(r"[’']s$", "", m.group(0))
+            entry = self._lookup.get(surface.lower())
+            if entry is None:
+                continue
+            # Acronyms and brand names are case-sensitive: "AS" the word is not "AS" the company.
+            if surface.isupper() and len(surface) <= 4 and surface not in entry.names():
+                continue
+            if surface.islower() and not any(f.islower() for f in entry.names() if f.lower() == surface):
+                continue
+            # The span keeps a possessive "'s" so what follows starts after it.
+            out.append((m.start(), m.end(), entry))
+        return out

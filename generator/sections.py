@@ -1,0 +1,91 @@
+"""The canvas sections, how evidence is retrieved for each, and how they are grouped into calls.
+
+Seven sections, three calls: sending every section its own copy of the evidence would cost
+several times the source documents in tokens, so sections that read the same passages share
+one call. A call is the unit of failure: when it fails, its sections are marked failed and the
+others are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from canvas.model import SectionName
+from generator.drafts import (
+    ActivitiesDraft,
+    ActorsDraft,
+    ExchangesDraft,
+    GovernanceDraft,
+    MetricsDraft,
+    ReviewDraft,
+    ScopeDraft,
+)
+
+QUERIES: dict[SectionName, tuple[str, ...]] = {
+    "scope": (
+        "objectives and goals of the ecosystem initiative",
+        "what is in scope and out of scope",
+        "strategy purpose markets and participants",
+    ),
+    "actors": (
+        "partners organisations and teams taking part and their roles",
+        "agreement between parties, defined terms and abbreviations",
+        "supplier platform provider regulator customer",
+    ),
+    "value_exchanges": (
+        "provides to in return pays fees revenue share",
+        "shares data with, gives access to customers, referrals, leads",
+        "supplies products services capabilities to partner",
+    ),
+    "activities": (
+        "who leads owns is responsible for the activity",
+        "supports approves signs off responsibilities table",
+        "ownership moves transfers takes over from",
+    ),
+    "governance": (
+        "decision rights approval authority final say",
+        "escalation path disputes conflict resolution arbitration",
+        "steering committee forum meeting cadence change requests",
+    ),
+    "metrics": (
+        "KPI metric target owner data source",
+        "measured tracked reported monthly quarterly dashboard",
+    ),
+    "review": (
+        "the canvas is reviewed regularly review cadence",
+        "stakeholders validate review meeting",
+    ),
+}
+
+
+class ScopeActorsReview(BaseModel):
+    scope: ScopeDraft = Field(default_factory=ScopeDraft)
+    actors: ActorsDraft = Field(default_factory=ActorsDraft)
+    review: ReviewDraft = Field(default_factory=ReviewDraft)
+
+
+class Responsibilities(BaseModel):
+    activities: ActivitiesDraft = Field(default_factory=ActivitiesDraft)
+    value_exchanges: ExchangesDraft = Field(default_factory=ExchangesDraft)
+
+
+class GovernanceMetrics(BaseModel):
+    governance: GovernanceDraft = Field(default_factory=GovernanceDraft)
+    metrics: MetricsDraft = Field(default_factory=MetricsDraft)
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    name: str
+    prompt: str
+    sections: tuple[SectionName, ...]
+    response_model: type[BaseModel]
+
+
+CALLS: tuple[CallSpec, ...] = (
+    CallSpec("actors", "actors", ("scope", "actors", "review"), ScopeActorsReview),
+    CallSpec("responsibilities", "responsibilities", ("activities", "value_exchanges"), Responsibilities),
+    CallSpec("governance", "governance", ("governance", "metrics"), GovernanceMetrics),
+)

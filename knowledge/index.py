@@ -1,0 +1,192 @@
+"""KnowledgeBase: one workspace's documents, their chunks, and hybrid search over them.
+
+Layout under `settings.workspaces_dir / workspace`: `manifest.json` + `documents/` (the document
+store, source of truth) and `chroma/` (the vectors). Writes go vectors first, then the store's
+manifest as the commit; a failure in between removes the vectors again, and a crash is repaired
+on the next open by reconciling the vector ids with the store.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ecocanvas.errors import IndexStoreError, InputError, NotFoundError
+from ecocanvas.logs import get_logger
+from ecocanvas.settings import Settings
+from knowledge.chunking import chunk_document
+from knowledge.embedding import get_embedder
+from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.lexical import LexicalIndex, retrieval_text
+from knowledge.models import Chunk, Document, Hit, IngestReport
+from knowledge.parsing import parse_bytes
+from knowledge.store import DocumentStore
+from knowledge.vectors import VectorIndex
+
+SearchMode = Literal["hybrid", "bm25", "dense"]
+AddStatus = Literal["added", "replaced", "unchanged"]
+
+_WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+# Candidates drawn from each retriever before fusion; deeper lists let a passage that only one
+# retriever finds still enter the top k.
+_FUSION_DEPTH = 30
+_CACHED_WORKSPACES = 8
+
+log = get_logger(__name__)
+
+_lexical_lock = threading.Lock()
+_lexical_cache: OrderedDict[str, tuple[object, LexicalIndex]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class AddResult:
+    document: Document
+    status: AddStatus
+    chunks: int
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, workspace: str | None = None) -> None:
+        name = workspace if workspace is not None else settings.workspace
+        if not _WORKSPACE.match(name) or ".." in name:
+            raise InputError(f"invalid workspace name {name!r}: letters, digits, '_', '.', '-' (max 63)")
+        self.settings = settings
+        self.workspace = name
+        self.root: Path = settings.workspaces_dir / name
+        self._store = DocumentStore(self.root)
+        self._embedder = get_embedder(settings.embedder)
+        self._vectors = VectorIndex(self.root / "chroma", self._embedder)
+        self._reconcile()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def ingest(
+        self, paths: Sequence[Path], on_progress: Callable[[str, int, int], None] | None = None
+    ) -> IngestReport:
+        from knowledge.ingest import ingest_paths
+
+        return ingest_paths(self, paths, on_progress)
+
+    def ingest_bytes(self, name: str, data: bytes) -> Document:
+        """Parse, chunk, embed and store one file's bytes; raises an InputError subclass if unreadable."""
+        return self.add_bytes(name, data).document
+
+    def add_bytes(self, name: str, data: bytes) -> AddResult:
+        doc = parse_bytes(name, data, self.settings.max_file_bytes)
+        if doc.id in self._store.manifest().documents:
+            return AddResult(self._store.load(doc.id).document, "unchanged", 0)
+        chunks = chunk_document(doc, self.settings.chunk_chars)
+        vectors = self._embedder.embed([retrieval_text(chunk) for chunk in chunks])
+        with self._store.lock():
+            if doc.id in self._store.manifest().documents:  # another writer got there first
+                return AddResult(self._store.load(doc.id).document, "unchanged", 0)
+            previous = [i for i in self._store.ids_named(doc.name) if i != doc.id]
+            self._vectors.add(chunks, vectors)
+            try:
+                self._store.put(doc, chunks)
+            except Exception as exc:
+                self._vectors.delete_ids([chunk.id for chunk in chunks])
+                raise IndexStoreError(f"storing {name!r} failed: {exc}") from exc
+            for old in previous:  # same name, new content: the new version replaces the old
+                self._remove(old)
+        log.info(
+            "document_added", workspace=self.workspace, document_id=doc.id, name=name, chunks=len(chunks)
+        )
+        return AddResult(doc, "replaced" if previous else "added", len(chunks))
+
+    def delete(self, document_id: str) -> None:
+        with self._store.lock():
+            self._remove(document_id)
+
+    def _remove(self, document_id: str) -> None:
+        self._store.remove(document_id)
+        self._vectors.delete_document(document_id)
+
+    def _reconcile(self) -> None:
+        """Repair what a crash between the two writes left: stray vectors, or chunks without vectors."""
+        expected = self._store.chunk_ids()
+        if self._vectors.count() == len(expected):
+            return
+        with self._store.lock():
+            expected = self._store.chunk_ids()
+            present = self._vectors.ids()
+            stray = sorted(present - expected)
+            if stray:
+                self._vectors.delete_ids(stray)
+            missing = expected - present
+            for document_id in self._store.ids():
+                chunks = [c for c in self._store.load(document_id).to_chunks() if c.id in missing]
+                if chunks:
+                    self._vectors.add(chunks, self._embedder.embed([retrieval_text(c) for c in chunks]))
+            log.info(
+                "vector_index_reconciled", workspace=self.workspace, removed=len(stray), added=len(missing)
+            )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        docs = [self._store.load(document_id).document for document_id in self._store.ids()]
+        return sorted(docs, key=lambda doc: (doc.name, doc.id))
+
+    def get(self, document_id: str) -> Document:
+        return self._store.load(document_id).document
+
+    def chunks(self, document_id: str) -> list[Chunk]:
+        return self._store.load(document_id).to_chunks()
+
+    def _lexical(self) -> LexicalIndex:
+        key, version = str(self.root.resolve()), self._store.version()
+        with _lexical_lock:
+            cached = _lexical_cache.get(key)
+            if cached is not None and cached[0] == version:
+                _lexical_cache.move_to_end(key)
+                return cached[1]
+            chunks = [c for i in self._store.ids() for c in self._store.load(i).to_chunks()]
+            index = LexicalIndex(chunks)
+            _lexical_cache[key] = (version, index)
+            while len(_lexical_cache) > _CACHED_WORKSPACES:
+                _lexical_cache.popitem(last=False)
+            return index
+
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        document_ids: Sequence[str] | None = None,
+        *,
+        mode: SearchMode = "hybrid",
+    ) -> list[Hit]:
+        """Best k chunks for `query`, optionally only from `document_ids`."""
+        if not query.strip():
+            raise InputError("the search query is empty")
+        if k < 1:
+            raise InputError(f"k must be at least 1, not {k}")
+        if document_ids is not None:
+            known = set(self._store.ids())
+            unknown = [i for i in document_ids if i not in known]
+            if unknown:
+                raise NotFoundError(f"no document {unknown[0]!r} in workspace {self.workspace!r}")
+            if not document_ids:
+                return []
+        lexical = self._lexical()
+        depth = max(k, _FUSION_DEPTH)
+        lexical_hits: list[tuple[Chunk, float]] = []
+        dense_hits: list[tuple[Chunk, float]] = []
+        if mode in ("hybrid", "bm25"):
+            lexical_hits = lexical.search(query, depth, document_ids)
+        if mode in ("hybrid", "dense"):
+            vector = self._embedder.embed_query(query)
+            for chunk_id, score in self._vectors.query(vector, depth, document_ids):
+                position = lexical.positions.get(chunk_id)
+                if position is not None:  # a stray vector of an unlisted document never surfaces
+                    dense_hits.append((lexical.chunks[position], score))
+        if mode != "hybrid":
+            return [Hit(chunk=c, score=s) for c, s in (lexical_hits or dense_hits)[:k]]
+        by_id = {c.id: c for c, _ in lexical_hits + dense_hits}
+        fused = reciprocal_rank_fusion([[c.id for c, _ in lexical_hits], [c.id for c, _ in dense_hits]])
+        return [Hit(chunk=by_id[chunk_id], score=score) for chunk_id, score in fused[:k]]

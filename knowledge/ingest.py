@@ -1,0 +1,98 @@
+"""Ingest files and folders into a KnowledgeBase, one file at a time, reporting each failure by file.
+
+A file that cannot be read is recorded in the report and skipped; the others go on. Inside a
+folder only document files (by extension) are picked up; a file named explicitly is always
+tried, and its bytes, not its name, decide how it is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ecocanvas.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EcocanvasError,
+    EmptyDocumentError,
+    UnsupportedDocumentError,
+)
+from ecocanvas.logs import get_logger
+from knowledge.models import FileError, IngestReport
+
+if TYPE_CHECKING:
+    from knowledge.index import KnowledgeBase
+
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
+
+_ERROR_KINDS: tuple[tuple[type[Exception], str], ...] = (
+    (UnsupportedDocumentError, "unsupported"),
+    (DocumentTooLargeError, "too_large"),
+    (EmptyDocumentError, "empty"),
+    (CorruptDocumentError, "corrupt"),
+    (FileNotFoundError, "not_found"),
+    (OSError, "unreadable"),
+)
+
+log = get_logger(__name__)
+
+
+def error_kind(exc: Exception) -> str:
+    for cls, kind in _ERROR_KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return "invalid" if isinstance(exc, EcocanvasError) else "internal"
+
+
+def collect_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(path, document name) pairs; a folder's files are named by their path inside that folder."""
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if candidate.is_file() and candidate.suffix.lower() in DOCUMENT_SUFFIXES:
+                    found.append((candidate, relative.as_posix()))
+        else:
+            found.append((path, path.name))
+    return found
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:  # refuse before reading a huge file into memory
+        raise DocumentTooLargeError(f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+    return path.read_bytes()
+
+
+def ingest_paths(
+    kb: KnowledgeBase,
+    paths: Sequence[Path],
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> IngestReport:
+    files = collect_files([Path(p) for p in paths])
+    report = IngestReport()
+    for number, (path, name) in enumerate(files, start=1):
+        report.files += 1
+        try:
+            result = kb.add_bytes(name, _read(path, kb.settings.max_file_bytes))
+        except (EcocanvasError, OSError) as exc:
+            kind = error_kind(exc)
+            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            report.errors.append(FileError(path=str(path), error=message, kind=kind))
+            log.warning("ingest_file_failed", path=str(path), kind=kind, error=message)
+        else:
+            report.documents.append(result.document)
+            report.chunks += result.chunks
+            if result.status == "added":
+                report.added += 1
+            elif result.status == "replaced":
+                report.replaced += 1
+            else:
+                report.unchanged += 1
+        if on_progress is not None:
+            on_progress(str(path), number, len(files))
+    return report

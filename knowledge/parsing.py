@@ -1,0 +1,175 @@
+"""Bytes to Document: magic bytes (never the file name) choose the parser.
+
+PDF starts with %PDF; DOCX is a zip holding word/document.xml; HTML is sniffed from the content;
+anything else must be UTF-8 text (a UTF-8 or UTF-16/32 byte-order mark is honoured), read as
+Markdown or plain text. Known binary formats and undecodable bytes are refused with a reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import zipfile
+from typing import Literal
+
+from ecocanvas.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    UnsupportedDocumentError,
+)
+from knowledge.dates import document_date
+from knowledge.formats import docx_text, html_text, pdf_text
+from knowledge.models import Document
+from knowledge.textblocks import rewrite_markdown_tables
+
+Kind = Literal["pdf", "docx", "html", "text"]
+
+MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+    "markdown": "text/markdown",
+    "text": "text/plain",
+}
+
+# Formats we recognise but do not read, so the error can name what the file really is.
+_KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a RIFF media file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", "an executable"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript file"),
+    (b"OggS", "an audio file"),
+    (b"ID3", "an audio file"),
+    (b"fLaC", "an audio file"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_HTML_TAGS = re.compile(rb"<(?:p|div|h[1-6]|table|ul|ol|title|meta|span|section|article)\b[^>]*>", re.I)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
+
+
+def document_id(data: bytes) -> str:
+    """Content hash: the same bytes are the same document whatever the file is called."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptDocumentError(f"damaged zip container: {exc}") from exc
+
+
+def _looks_like_html(head: bytes) -> bool:
+    if _HTML_START.match(head):
+        return True
+    # A fragment starting with a tag and made of block tags is a page too.
+    return head.lstrip().startswith(b"<") and len(_HTML_TAGS.findall(head)) >= 2
+
+
+def sniff(data: bytes) -> Kind:
+    """Which parser reads these bytes; raises UnsupportedDocumentError for formats we do not read."""
+    head = data[:4096]
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if _is_docx(data):
+            return "docx"
+        raise UnsupportedDocumentError("a zip archive that is not a Word (.docx) document")
+    encoding = _bom_encoding(head)
+    if encoding is None:
+        for magic, what in _KNOWN_BINARY:
+            if data.startswith(magic):
+                raise UnsupportedDocumentError(f"unsupported file type: {what}")
+        if b"\x00" in head:
+            raise UnsupportedDocumentError("unsupported file type: binary data")
+    if encoding in (None, "utf-8"):
+        probe = head[3:] if encoding else head
+        if _looks_like_html(probe):
+            return "html"
+    elif _looks_like_html(head.decode(encoding, errors="ignore").encode("utf-8")):
+        return "html"
+    return "text"
+
+
+def decode_text(data: bytes) -> str:
+    encoding = _bom_encoding(data)
+    try:
+        if encoding is None:
+            return data.decode("utf-8")
+        return data[len(_bom_for(encoding)) :].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise CorruptDocumentError(
+            f"text is not valid {encoding or 'UTF-8'} (byte {exc.start}); save it as UTF-8"
+        ) from exc
+
+
+def _bom_for(encoding: str) -> bytes:
+    return next(bom for bom, name in _BOMS if name == encoding)
+
+
+def _normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def parse_bytes(name: str, data: bytes, max_bytes: int) -> Document:
+    """Extract one document; raises an InputError subclass saying why a file cannot be read."""
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
+    if not data.strip():
+        raise EmptyDocumentError("file is empty")
+    kind = sniff(data)
+    media_type = MEDIA_TYPES[kind]
+    if kind == "pdf":
+        text = pdf_text(data)
+    elif kind == "docx":
+        text = docx_text(data)
+    elif kind == "html":
+        text = html_text(data if _bom_encoding(data) in (None, "utf-8") else decode_text(data).encode())
+    else:
+        text = rewrite_markdown_tables(_normalise_text(decode_text(data)))
+        if _MD_HEADING.search(text):
+            media_type = MEDIA_TYPES["markdown"]
+    text = _normalise_text(text)
+    if not text:
+        hint = " (a scanned PDF needs OCR first)" if kind == "pdf" else ""
+        raise EmptyDocumentError(f"no text could be extracted{hint}")
+    return Document(
+        id=document_id(data),
+        name=name,
+        media_type=media_type,
+        text=text,
+        date=document_date(text),
+        size=len(data),
+    )

@@ -1,0 +1,158 @@
+"""The document store of one workspace: each document's extracted text and chunk spans, as JSON files.
+
+The manifest is the commit point: a document exists once the manifest lists it. Every file is
+written to a temporary name and renamed into place, so a crash leaves the old state or the new
+one, never half of either. The store, not the vector index, is the source of truth for chunks.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from ecocanvas.errors import IndexStoreError, NotFoundError
+from knowledge.models import Chunk, Document
+
+
+class ChunkSpan(BaseModel):
+    id: str
+    start: int
+    end: int
+    heading_path: list[str] = Field(default_factory=list)
+
+
+class StoredDocument(BaseModel):
+    document: Document
+    chunks: list[ChunkSpan]
+
+    def to_chunks(self) -> list[Chunk]:
+        doc = self.document
+        return [
+            Chunk(
+                id=span.id,
+                document_id=doc.id,
+                document=doc.name,
+                start=span.start,
+                end=span.end,
+                text=doc.text[span.start : span.end],
+                heading_path=span.heading_path,
+            )
+            for span in self.chunks
+        ]
+
+
+class ManifestEntry(BaseModel):
+    id: str
+    name: str
+    chunk_ids: list[str]
+
+
+class Manifest(BaseModel):
+    format: int = 1
+    documents: dict[str, ManifestEntry] = Field(default_factory=dict)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class DocumentStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._manifest_path = root / "manifest.json"
+        self._documents_dir = root / "documents"
+        self._cached: tuple[tuple[int, int, int] | None, Manifest] | None = None
+
+    def version(self) -> tuple[int, int, int] | None:
+        """Changes whenever the manifest is rewritten (each rewrite is a new inode)."""
+        try:
+            stat = self._manifest_path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive across processes and threads: flock holds per open file, not per process."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def manifest(self) -> Manifest:
+        version = self.version()
+        if self._cached is not None and self._cached[0] == version:
+            return self._cached[1]
+        if version is None:
+            manifest = Manifest()
+        else:
+            try:
+                manifest = Manifest.model_validate_json(self._manifest_path.read_bytes())
+            except (ValidationError, OSError) as exc:
+                raise IndexStoreError(
+                    f"document store manifest {self._manifest_path} is unreadable: {exc}"
+                ) from exc
+        self._cached = (version, manifest)
+        return manifest
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        write_atomic(self._manifest_path, manifest.model_dump_json().encode("utf-8"))
+        self._cached = None
+
+    def _document_path(self, document_id: str) -> Path:
+        return self._documents_dir / f"{document_id}.json"
+
+    def ids(self) -> list[str]:
+        return list(self.manifest().documents)
+
+    def ids_named(self, name: str) -> list[str]:
+        return [entry.id for entry in self.manifest().documents.values() if entry.name == name]
+
+    def load(self, document_id: str) -> StoredDocument:
+        if document_id not in self.manifest().documents:
+            raise NotFoundError(f"no document {document_id!r} in this workspace")
+        try:
+            return StoredDocument.model_validate_json(self._document_path(document_id).read_bytes())
+        except (ValidationError, OSError) as exc:
+            raise IndexStoreError(f"stored document {document_id} is unreadable: {exc}") from exc
+
+    def put(self, document: Document, chunks: list[Chunk]) -> None:
+        """Write the document, then list it in the manifest (the commit). Call under `lock()`."""
+        spans = [ChunkSpan(id=c.id, start=c.start, end=c.end, heading_path=c.heading_path) for c in chunks]
+        stored = StoredDocument(document=document, chunks=spans)
+        write_atomic(self._document_path(document.id), stored.model_dump_json().encode("utf-8"))
+        manifest = self.manifest().model_copy(deep=True)
+        manifest.documents[document.id] = ManifestEntry(
+            id=document.id, name=document.name, chunk_ids=[c.id for c in chunks]
+        )
+        self._write_manifest(manifest)
+
+    def remove(self, document_id: str) -> None:
+        """Unlist the document (the commit), then drop its file. Call under `lock()`."""
+        manifest = self.manifest().model_copy(deep=True)
+        if manifest.documents.pop(document_id, None) is None:
+            raise NotFoundError(f"no document {document_id!r} in this workspace")
+        self._write_manifest(manifest)
+        self._document_path(document_id).unlink(missing_ok=True)
+
+    def chunk_ids(self) -> set[str]:
+        return {cid for entry in self.manifest().documents.values() for cid in entry.chunk_ids}

