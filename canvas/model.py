@@ -20,19 +20,43 @@ MechanismKind = Literal[
 ]
 Severity = Literal["error", "warning", "info"]
 FindingStatus = Literal["open", "resolved", "dismissed"]
+SectionStatus = Literal["ok", "failed", "skipped", "cached"]
 SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = (
-    "partner", "internal_team", "platform", "supplier", "customer", "regulator", "third_party",
+    "partner",
+    "internal_team",
+    "platform",
+    "supplier",
+    "customer",
+    "regulator",
+    "third_party",
 )
 EXCHANGE_KINDS: tuple[ExchangeKind, ...] = (
-    "revenue", "data", "capability", "customer_access", "service", "product", "other",
+    "revenue",
+    "data",
+    "capability",
+    "customer_access",
+    "service",
+    "product",
+    "other",
 )
 MECHANISM_KINDS: tuple[MechanismKind, ...] = (
-    "decision_right", "escalation_path", "forum", "conflict_resolution", "change_management", "policy",
+    "decision_right",
+    "escalation_path",
+    "forum",
+    "conflict_resolution",
+    "change_management",
+    "policy",
 )
 SECTIONS: tuple[SectionName, ...] = (
-    "scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review",
+    "scope",
+    "actors",
+    "value_exchanges",
+    "activities",
+    "governance",
+    "metrics",
+    "review",
 )
 
 
@@ -124,7 +148,7 @@ class Review(_Model):
 class SectionRun(_Model):
     """What drafting one section cost and how it ended."""
 
-    status: Literal["ok", "failed", "skipped", "cached"] = "ok"
+    status: SectionStatus = "ok"
     calls: int = 0
     cached_calls: int = 0
     retries: int = 0

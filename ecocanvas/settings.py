@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from ecocanvas.errors import ConfigError
@@ -57,9 +57,7 @@ class _TomlSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECOCANVAS_", extra="ignore")
 
-    data_dir: Path = Field(
-        default_factory=default_data_dir, description="Where workspaces, caches and jobs live."
-    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where workspaces, caches and jobs live.")
     workspace: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
     # knowledge
@@ -78,12 +76,11 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     llm_timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
-    max_tokens: int | None = Field(
-        None, gt=0, description="Token budget for one canvas (prompt + completion)."
-    )
+    max_tokens: int | None = Field(None, gt=0, description="Token budget for one canvas (prompt + completion).")
     concurrency: int = Field(4, ge=1, le=32)
     evidence_k: int = Field(8, ge=1, le=50, description="Chunks retrieved per section query.")
     cache: bool = True
+    max_completion_tokens: int = Field(4096, ge=16, description="Cap on the tokens one answer may use.")
     llm_mode: Literal["auto", "json_schema", "tools", "json", "md_json"] = Field(
         "auto",
         description="How structured output is requested (instructor mode); 'auto' picks per model.",
@@ -91,6 +88,12 @@ class Settings(BaseSettings):
 
     # api
     database_url: str | None = None
+
+    @field_validator("model", "api_base", "api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `ECOCANVAS_MODEL=` in a shell or .env means "no model", not a model named "".
+        return None if isinstance(value, str) and not value.strip() else value
 
     @classmethod
     def settings_customise_sources(

@@ -75,9 +75,7 @@ def save_baseline(baseline: Baseline, path: Path = BASELINE_PATH) -> Path:
     return path
 
 
-def check_against_baseline(
-    run: RunResult, baseline: Baseline, tolerance: float | None = None
-) -> list[Regression]:
+def check_against_baseline(run: RunResult, baseline: Baseline, tolerance: float | None = None) -> list[Regression]:
     """Every way the run falls short of the baseline; an empty list passes the gate."""
     allowed = baseline.tolerance if tolerance is None else tolerance
     out: list[Regression] = []
@@ -96,9 +94,7 @@ def check_against_baseline(
         if before is None:
             continue
         if after is None:
-            out.append(
-                Regression(metric=metric, baseline=before, current=None, message=f"{metric} is missing")
-            )
+            out.append(Regression(metric=metric, baseline=before, current=None, message=f"{metric} is missing"))
         elif after < before - allowed:
             out.append(
                 Regression(

@@ -135,9 +135,7 @@ def load_ecosystem(folder: Path) -> Ecosystem:
         raise InputError(f"{gold_path} does not follow the gold format: {problems}") from exc
     docs_dir = folder / DOCS_DIR
     documents = (
-        sorted(p for p in docs_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-        if docs_dir.is_dir()
-        else []
+        sorted(p for p in docs_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if docs_dir.is_dir() else []
     )
     if not documents:
         raise InputError(f"{folder} has no documents in {DOCS_DIR}/")
@@ -156,9 +154,7 @@ def load_dataset(folder: Path, names: list[str] | None = None) -> list[Ecosystem
         known = {p.name for p in folders}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise InputError(
-                f"no ecosystem named {', '.join(unknown)} in {folder} (have: {', '.join(sorted(known))})"
-            )
+            raise InputError(f"no ecosystem named {', '.join(unknown)} in {folder} (have: {', '.join(sorted(known))})")
         folders = [p for p in folders if p.name in names]
     if not folders:
         raise InputError(f"dataset {folder} holds no ecosystem (a folder with docs/ and {GOLD_FILE})")
@@ -195,12 +191,10 @@ def lint(gold: Gold) -> list[str]:
         resolve(ex.provider, f"exchange {ex.value!r} provider")
         resolve(ex.receiver, f"exchange {ex.value!r} receiver")
         if not has_keywords(ex.keywords, ex.value, ONE_HALF):
-            problems.append(
-                f"exchange value {ex.value!r} does not contain half of its keywords {ex.keywords}"
-            )
+            problems.append(f"exchange value {ex.value!r} does not contain half of its keywords {ex.keywords}")
     for mech in gold.governance:
         if not has_keywords(mech.keywords, mech.description, ONE_HALF):
-            problems.append(f"{mech.kind} {mech.description!r} does not contain half of its keywords")
+            problems.append(f"{mech.kind} {mech.description!r} does not contain half of its keywords {mech.keywords}")
     for metric in gold.metrics:
         resolve(metric.owner, f"metric {metric.name!r} owner")
         if not has_keywords(metric.keywords, metric.name, TWO_THIRDS):

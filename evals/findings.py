@@ -112,9 +112,7 @@ def subject_matcher(gold: Gold, subject: str) -> Matcher | None:
         return lambda e: not actor_names.isdisjoint(e.variants)
     subject_names = name_variants(subject)
     keywords, share = _keywords_for(gold, subject)
-    return lambda e: (
-        not subject_names.isdisjoint(e.variants) or any(has_keywords(keywords, n, share) for n in e.names)
-    )
+    return lambda e: not subject_names.isdisjoint(e.variants) or any(has_keywords(keywords, n, share) for n in e.names)
 
 
 def score_findings(gold: Gold, result: CanvasResult) -> FindingsScore:

@@ -163,9 +163,7 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def precision_recall_f1(
-    matched: int, predicted: int, gold: int
-) -> tuple[float | None, float | None, float | None]:
+def precision_recall_f1(matched: int, predicted: int, gold: int) -> tuple[float | None, float | None, float | None]:
     """Precision, recall and F1 with the conventions of docs/evals.md:
 
     recall is None (not applicable) when gold is empty; precision is 0 when nothing was

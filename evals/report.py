@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from rich import box
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
 from evals.results import Delta, RunResult
@@ -16,23 +18,26 @@ from evals.scores import COUNT_METRICS, HEADLINE_METRICS, METRICS, EcosystemScor
 
 REPORT_FILE = "report.html"
 
-# (metric, short header) for the summary tables.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("actor_f1", "actor F1"),
-    ("activity_recall", "activity R"),
-    ("owner_accuracy", "owner acc"),
-    ("exchange_f1", "exchange F1"),
-    ("metric_recall", "metric R"),
-    ("governance_coverage", "gov cov"),
-    ("findings_recall", "findings R"),
-    ("findings_precision", "findings P"),
-    ("citation_validity", "citations"),
-    ("forbidden_actors", "forbidden"),
+# (metric, short header) for the summary tables; two-line headers keep the terminal table narrow.
+QUALITY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("actor_f1", "actor\nF1"),
+    ("activity_recall", "activ\nrec."),
+    ("owner_accuracy", "owner\nacc."),
+    ("exchange_f1", "exch.\nF1"),
+    ("metric_recall", "metr.\nrec."),
+    ("governance_coverage", "gov.\ncov."),
+    ("findings_recall", "find.\nrec."),
+    ("findings_precision", "find.\nprec."),
+    ("citation_validity", "cite\nvalid"),
+    ("forbidden_actors", "forb.\nactor"),
+)
+COST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("calls", "calls"),
     ("tokens", "tokens"),
     ("cost_usd", "cost $"),
     ("seconds", "seconds"),
 )
+COLUMNS = QUALITY_COLUMNS + COST_COLUMNS
 
 
 def fmt(metric: str, value: float | None) -> str:
@@ -63,16 +68,24 @@ def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def summary_table(run: RunResult) -> Table:
-    table = Table(title=f"evaluation: {run.model or 'offline'} on {run.dataset}", title_justify="left")
-    table.add_column("ecosystem", no_wrap=True)
-    for _, header in COLUMNS:
-        table.add_column(header, justify="right")
+def summary_table(run: RunResult, columns: tuple[tuple[str, str], ...] = COLUMNS, title: str | None = None) -> Table:
+    """Per ecosystem and the mean; `columns` picks the metrics (quality and cost fit 80 columns apart)."""
+    table = Table(
+        title=title or f"evaluation: {run.model or 'offline'} on {run.dataset}",
+        title_justify="left",
+        caption="last row: rates averaged over the ecosystems, counts, cost and seconds summed",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+    )
+    table.add_column("ecosystem", overflow="fold")
+    for _, header in columns:
+        table.add_column(header, justify="right", no_wrap=True)
     for eco in run.ecosystems:
-        name = f"{eco.name} [red](failed)[/red]" if eco.error else eco.name
-        table.add_row(name, *(_cell(m, eco.scores.get(m)) for m, _ in COLUMNS))
+        name = f"{escape_markup(eco.name)} [red](failed)[/red]" if eco.error else escape_markup(eco.name)
+        table.add_row(name, *(_cell(m, eco.scores.get(m)) for m, _ in columns))
     table.add_section()
-    table.add_row("[bold]mean[/bold]", *(_cell(m, run.mean.get(m)) for m, _ in COLUMNS))
+    table.add_row("[bold]all[/bold]", *(_cell(m, run.mean.get(m)) for m, _ in columns))
     return table
 
 
@@ -123,7 +136,8 @@ def html_report(run: RunResult) -> str:
         f"{escape(run.model or 'offline')} · {escape(settings)}</p>",
         "<h2>Summary</h2>",
         _summary_html(run),
-        "<p class=meta>Headline metrics in bold. Definitions: docs/evals.md.</p>",
+        "<p class=meta>Last row: rates averaged over the ecosystems; counts, cost and seconds summed. "
+        "Definitions: docs/evals.md.</p>",
     ]
     parts += [_ecosystem_html(eco) for eco in run.ecosystems]
     parts.append("</body></html>")
@@ -131,14 +145,14 @@ def html_report(run: RunResult) -> str:
 
 
 def _summary_html(run: RunResult) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
+    head = "".join(f"<th>{escape(h).replace(chr(10), '<br>')}</th>" for _, h in COLUMNS)
     failed = " <span class=bad>failed</span>"
     rows = [
         f"<tr><td><a href='#{escape(e.name)}'>{escape(e.name)}</a>{failed if e.error else ''}"
         f"</td>{_cells(e.scores)}</tr>"
         for e in run.ecosystems
     ]
-    rows.append(f"<tr><th>mean</th>{_cells(run.mean)}</tr>")
+    rows.append(f"<tr><th>all</th>{_cells(run.mean)}</tr>")
     return f"<table><tr><th>ecosystem</th>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -182,8 +196,7 @@ def _ecosystem_html(eco: EcosystemScore) -> str:
     parts.append(
         f"<h3>Governance: kind coverage {fmt('governance_coverage', gov.coverage)}</h3>"
         f"<p>gold kinds: {escape(', '.join(gov.gold_kinds) or 'none')} · canvas kinds: "
-        f"{escape(', '.join(gov.canvas_kinds) or 'none')}</p>"
-        + _list("missing kinds", gov.missing_kinds, "miss")
+        f"{escape(', '.join(gov.canvas_kinds) or 'none')}</p>" + _list("missing kinds", gov.missing_kinds, "miss")
     )
     parts.append(_section_html("Governance mechanisms (kind and keywords)", gov.mechanisms))
     parts.append(
@@ -199,11 +212,7 @@ def _ecosystem_html(eco: EcosystemScore) -> str:
     )
     parts.append(
         "<h3>Forbidden actors</h3>"
-        + (
-            _list("present in the canvas", eco.forbidden, "miss")
-            if eco.forbidden
-            else "<p class=good>none</p>"
-        )
+        + (_list("present in the canvas", eco.forbidden, "miss") if eco.forbidden else "<p class=good>none</p>")
     )
     c = eco.cost
     parts.append(
@@ -223,11 +232,7 @@ def _section_html(title: str, s: SectionScore) -> str:
         f"<h3>{escape(title)}</h3><p>{figures}</p>"
         + _list("missed (gold, not found)", s.misses, "miss")
         + _list("false positives (canvas, matching no gold entry)", s.false_positives, "fp")
-        + (
-            f"<details><summary>{len(s.matches)} matched</summary><ul>{matches}</ul></details>"
-            if matches
-            else ""
-        )
+        + (f"<details><summary>{len(s.matches)} matched</summary><ul>{matches}</ul></details>" if matches else "")
     )
 
 

@@ -97,10 +97,23 @@ def delta(metric: str, before: float | None, after: float | None) -> Delta:
     return Delta(metric=metric, before=before, after=after, delta=change, worse=worse, better=better)
 
 
+def shared_ecosystems(current: RunResult, previous: RunResult) -> list[str]:
+    return [e.name for e in current.ecosystems if previous.ecosystem(e.name) is not None]
+
+
 def compare(current: RunResult, previous: RunResult) -> list[Delta]:
-    """Deltas of every metric's mean, headline metrics first."""
+    """Deltas of every metric's mean, headline metrics first.
+
+    When the runs cover different ecosystems, both means are recomputed over the ecosystems they
+    share, so a subset run (`--ecosystem`) still compares like with like.
+    """
+    shared = shared_ecosystems(current, previous)
+    after, before = current.mean, previous.mean
+    if len(shared) != len(current.ecosystems) or len(shared) != len(previous.ecosystems):
+        after = aggregate([e for e in current.ecosystems if e.name in shared])
+        before = aggregate([e for e in previous.ecosystems if e.name in shared])
     order = [*HEADLINE_METRICS, *(m for m in METRICS if m not in HEADLINE_METRICS)]
-    return [delta(m, previous.mean.get(m), current.mean.get(m)) for m in order]
+    return [delta(m, before.get(m), after.get(m)) for m in order]
 
 
 def compare_ecosystems(current: RunResult, previous: RunResult) -> dict[str, list[Delta]]:

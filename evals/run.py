@@ -24,7 +24,8 @@ from evals.dataset import Ecosystem
 from evals.results import RunResult
 from evals.score import score
 from evals.scores import EcosystemScore
-from knowledge.models import Document
+from generator.pipeline import generate
+from knowledge import Document, parse_bytes
 
 log = get_logger(__name__)
 
@@ -38,23 +39,17 @@ def workspace_name(ecosystem: Ecosystem) -> str:
 
 def parse_documents(paths: Sequence[Path], max_bytes: int) -> list[Document]:
     """The documents as the knowledge layer reads them: the coordinates citations must hit."""
-    import knowledge  # imported late: the parser is only needed once a run starts
-
     docs: list[Document] = []
     for path in paths:
         try:
-            docs.append(knowledge.parse_bytes(path.name, path.read_bytes(), max_bytes))
+            docs.append(parse_bytes(path.name, path.read_bytes(), max_bytes))
         except InputError as exc:
             log.warning("eval_document_unreadable", document=path.name, error=str(exc))
     return docs
 
 
-def run_ecosystem(
-    ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | None = None
-) -> EcosystemScore:
+def run_ecosystem(ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | None = None) -> EcosystemScore:
     """Generate a canvas from the ecosystem's documents in a fresh workspace, then score it."""
-    from generator import generate  # imported late: keeps the CLI importable and `--help` light
-
     workspace = workspace_name(ecosystem)
     eco_settings = settings.model_copy(update={"workspace": workspace})
 
@@ -69,9 +64,7 @@ def run_ecosystem(
     except EcocanvasError as exc:
         log.warning("eval_generation_failed", ecosystem=ecosystem.name, error=str(exc))
         error = f"{type(exc).__name__}: {exc}"
-        result = CanvasResult(
-            canvas=Canvas(generator=GeneratorInfo(backend="failed", model=settings.model or ""))
-        )
+        result = CanvasResult(canvas=Canvas(generator=GeneratorInfo(backend="failed", model=settings.model or "")))
     finally:
         seconds = time.perf_counter() - started
         _drop_workspace(eco_settings)

@@ -129,9 +129,7 @@ def score_actors(gold: Gold, actors: _Actors) -> SectionScore:
 
     def candidates(i: int) -> list[int]:
         primary = normalise_key(gold.actors[i].name)
-        hits = [
-            j for j, a in enumerate(actors.list) if not gold_variants[i].isdisjoint(actors.variants[a.id])
-        ]
+        hits = [j for j, a in enumerate(actors.list) if not gold_variants[i].isdisjoint(actors.variants[a.id])]
         # Prefer the canvas actor whose own name is the gold name over one that merely shares an alias.
         return sorted(hits, key=lambda j: normalise_key(actors.list[j].name) != primary)
 
@@ -178,9 +176,7 @@ def score(
                 )
             )
     owner_accuracy = (
-        None
-        if not gold.activities
-        else (ratio(len(activity_pairs) - len(owner_errors), len(activity_pairs)) or 0.0)
+        None if not gold.activities else (ratio(len(activity_pairs) - len(owner_errors), len(activity_pairs)) or 0.0)
     )
 
     def exchange_allowed(i: int, j: int) -> bool:
@@ -208,9 +204,7 @@ def score(
     findings = score_findings(gold, result)
     citations = score_citations(result, documents)
     forbidden = [
-        f.name
-        for f in gold.must_not_appear
-        if any(actors.matches(a.id, name_variants(f.name)) for a in actors.list)
+        f.name for f in gold.must_not_appear if any(actors.matches(a.id, name_variants(f.name)) for a in actors.list)
     ]
     gen = canvas.generator
     cost = Cost(
@@ -297,9 +291,7 @@ def score_citations(result: CanvasResult, documents: Sequence[Document]) -> Cita
     canvas = result.canvas
     citations: list[Citation] = [c for e in canvas.entries() for c in e.sources]
     citations += canvas.review.cadence_sources
-    invalid = [
-        f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := _citation_problem(c, texts))
-    ]
+    invalid = [f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := _citation_problem(c, texts))]
     uncited = [e.id for e in canvas.entries() if not e.sources and e.status != "rejected"]
     valid = len(citations) - len(invalid)
     return CitationScore(

@@ -83,9 +83,7 @@ class SectionScore(BaseModel):
     f1: float | None = None
     matches: list[Pair] = Field(default_factory=list)
     misses: list[str] = Field(default_factory=list, description="Gold entries nothing matched.")
-    false_positives: list[str] = Field(
-        default_factory=list, description="Canvas entries matching no gold entry."
-    )
+    false_positives: list[str] = Field(default_factory=list, description="Canvas entries matching no gold entry.")
 
 
 class OwnerError(BaseModel):
@@ -123,9 +121,7 @@ class FindingsScore(BaseModel):
     rules: list[RuleScore] = Field(default_factory=list)
     misses: list[str] = Field(default_factory=list)
     false_positives: list[str] = Field(default_factory=list)
-    other_rules: dict[str, int] = Field(
-        default_factory=dict, description="Findings of rules the gold does not list."
-    )
+    other_rules: dict[str, int] = Field(default_factory=dict, description="Findings of rules the gold does not list.")
 
 
 class CitationScore(BaseModel):

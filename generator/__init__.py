@@ -1,5 +1,22 @@
-"""Drafting: evidence -> extraction (LLM or offline) -> grounding -> resolution -> assembled canvas."""
+"""Drafting: evidence -> extraction (LLM or offline) -> grounding -> resolution -> assembled canvas.
 
-from generator.pipeline import draft_canvas, generate
+`generate` and `draft_canvas` are imported on first use: the pipeline pulls in the knowledge layer
+and litellm, which a caller of one stage (say `generator.ground`) should not pay for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.pipeline import draft_canvas, generate
 
 __all__ = ["draft_canvas", "generate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from generator import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")

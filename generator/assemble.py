@@ -56,11 +56,16 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
     names_to_ids = {normalise_key(a.name): stable_id("act", a.name) for a in draft.activities.activities}
     for a in draft.activities.activities:
         act_id = stable_id("act", a.name)
-        depends = [names_to_ids[k] for d in a.depends_on if (k := normalise_key(d)) in names_to_ids]
+        depends = [names_to_ids[key] for d in a.depends_on if (key := normalise_key(d)) in names_to_ids]
         owner = aid(a.owner)
         activities[act_id] = Activity(
-            id=act_id, name=a.name, owner=owner, supporters=[s for s in aids(a.supporters) if s != owner],
-            approvers=aids(a.approvers), depends_on=[d for d in depends if d != act_id], sources=_sources(a),
+            id=act_id,
+            name=a.name,
+            owner=owner,
+            supporters=[s for s in aids(a.supporters) if s != owner],
+            approvers=aids(a.approvers),
+            depends_on=[d for d in depends if d != act_id],
+            sources=_sources(a),
         )
 
     exchanges: dict[str, Exchange] = {}
@@ -70,31 +75,51 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
         if xid in exchanges:
             exchanges[xid].sources += [c for c in _sources(x) if c not in exchanges[xid].sources]
             continue
-        exchanges[xid] = Exchange(id=xid, provider=provider, receiver=receiver, value=x.value, kind=x.kind,
-                                  sources=_sources(x))
+        exchanges[xid] = Exchange(
+            id=xid, provider=provider, receiver=receiver, value=x.value, kind=x.kind, sources=_sources(x)
+        )
 
     mechanisms: dict[str, Mechanism] = {}
     for g in draft.governance.governance:
         gid = stable_id("gov", f"{g.kind} {g.description}")
         if gid not in mechanisms:
-            mechanisms[gid] = Mechanism(id=gid, kind=g.kind, description=g.description, owner=aid(g.owner),
-                                        participants=aids(g.participants), cadence=g.cadence, sources=_sources(g))
+            mechanisms[gid] = Mechanism(
+                id=gid,
+                kind=g.kind,
+                description=g.description,
+                owner=aid(g.owner),
+                participants=aids(g.participants),
+                cadence=g.cadence,
+                sources=_sources(g),
+            )
 
     metrics: dict[str, Metric] = {}
     for k in draft.metrics.metrics:
         mid = stable_id("kpi", k.name)
         if mid not in metrics:
-            metrics[mid] = Metric(id=mid, name=k.name, owner=aid(k.owner), target=k.target, cadence=k.cadence,
-                                  data_source=k.data_source, actors=aids(k.actors), sources=_sources(k))
+            metrics[mid] = Metric(
+                id=mid,
+                name=k.name,
+                owner=aid(k.owner),
+                target=k.target,
+                cadence=k.cadence,
+                data_source=k.data_source,
+                actors=aids(k.actors),
+                sources=_sources(k),
+            )
 
     actors = [
-        Actor(id=actor_ids[a.name], name=a.name, aliases=a.aliases, kind=a.kind, role=a.role or _role(a.name, draft),
-              sources=_sources(a))
+        Actor(
+            id=actor_ids[a.name],
+            name=a.name,
+            aliases=a.aliases,
+            kind=a.kind,
+            role=a.role or _role(a.name, draft),
+            sources=_sources(a),
+        )
         for a in draft.actors.actors
     ]
-    questions = [
-        Item(id=stable_id("question", q.text), text=q.text, sources=q.sources) for q in res.open_questions
-    ]
+    questions = [Item(id=stable_id("question", q.text), text=q.text, sources=q.sources) for q in res.open_questions]
     review = Review(
         cadence=draft.review.cadence if draft.review.cadence_citation else None,
         cadence_sources=[draft.review.cadence_citation] if draft.review.cadence_citation else [],
@@ -108,9 +133,14 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
         out_of_scope=_items("out-of-scope", draft.scope.out_of_scope),
     )
     return Canvas(
-        title=draft.scope.title or title_fallback, scope=scope, actors=actors,
-        value_exchanges=list(exchanges.values()), activities=list(activities.values()),
-        governance=list(mechanisms.values()), metrics=list(metrics.values()), review=review,
+        title=draft.scope.title or title_fallback,
+        scope=scope,
+        actors=actors,
+        value_exchanges=list(exchanges.values()),
+        activities=list(activities.values()),
+        governance=list(mechanisms.values()),
+        metrics=list(metrics.values()),
+        review=review,
     )
 
 

@@ -101,7 +101,8 @@ class ReviewDraft(BaseModel):
 class ActorsDraft(BaseModel):
     actors: list[ActorDraft] = Field(default_factory=list, max_length=25)
     excluded: list[ExclusionDraft] = Field(
-        default_factory=list, max_length=10,
+        default_factory=list,
+        max_length=10,
         description="Organisations the text says do not take part, were not selected, or whose contract ended.",
     )
 

@@ -21,10 +21,23 @@ _MIN_QUOTE = 8
 
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "`": "'",
-        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-        "\u00a0": " ", "\u2026": ".",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "`": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+        "\u2026": ".",
     }
 )
 _SPACE = re.compile(r"\s+")
@@ -80,9 +93,7 @@ class Grounder:
             end -= 1
         return Citation(document=doc.name, document_id=doc.id, start=start, end=end, quote=doc.text[start:end])
 
-    def locate(
-        self, quote: str, prefer: Iterable[str] = (), hint: tuple[str, int] | None = None
-    ) -> Citation | None:
+    def locate(self, quote: str, prefer: Iterable[str] = (), hint: tuple[str, int] | None = None) -> Citation | None:
         """The citation for `quote`, searching preferred documents first; None if it is not there."""
         if hint is not None:
             doc = self.documents.get(hint[0])
@@ -92,9 +103,7 @@ class Grounder:
         if len(needle) < _MIN_QUOTE:
             return None
         preferred = [d for d in dict.fromkeys(prefer) if d in self.documents]
-        order = [self.documents[d] for d in preferred] + [
-            d for i, d in self.documents.items() if i not in preferred
-        ]
+        order = [self.documents[d] for d in preferred] + [d for i, d in self.documents.items() if i not in preferred]
         for exact in dict.fromkeys((quote.strip(), quote.strip(_TRIM))):
             for doc in order:
                 at = doc.text.find(exact) if exact else -1

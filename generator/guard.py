@@ -23,9 +23,7 @@ class InjectionGuard:
                 self.spans[doc.id] = found
 
     def tainted(self, citation: Citation) -> bool:
-        return any(
-            s < citation.end and citation.start < e for s, e in self.spans.get(citation.document_id, ())
-        )
+        return any(s < citation.end and citation.start < e for s, e in self.spans.get(citation.document_id, ()))
 
     @property
     def count(self) -> int:

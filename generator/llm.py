@@ -50,7 +50,6 @@ litellm.suppress_debug_info = True
 
 T = TypeVar("T", bound=BaseModel)
 
-DEFAULT_MAX_COMPLETION_TOKENS = 4096
 _MAX_BACKOFF_S = 10.0
 _TRANSIENT_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Local servers (llama.cpp, vLLM, Ollama, LM Studio) constrain output to a JSON schema but are
@@ -190,14 +189,14 @@ class LLMClient:
         settings: Settings,
         budget: TokenBudget | None = None,
         *,
-        max_completion_tokens: int = DEFAULT_MAX_COMPLETION_TOKENS,
+        max_completion_tokens: int | None = None,
     ) -> None:
         if not settings.model:
             raise ConfigError("no model configured: set --model or ECOCANVAS_MODEL (a litellm model name)")
         self.settings = settings
         self.model: str = settings.model
         self.budget = budget if budget is not None else TokenBudget(None)
-        self.max_completion_tokens = max_completion_tokens
+        self.max_completion_tokens = max_completion_tokens or settings.max_completion_tokens
         self.mode = select_mode(self.model, settings.llm_mode)
         self.retry_backoff_s = 0.5
         self._cache = ResponseCache(settings.cache_dir / "llm") if settings.cache else None
@@ -365,9 +364,7 @@ class LLMClient:
                 f"{self.model}: no answer within {self.settings.llm_timeout:g}s (llm_timeout); not retried"
             )
         elif isinstance(exc, IncompleteOutputException):
-            error = LLMError(
-                f"{self.model}: the answer was cut off at {self.max_completion_tokens} completion tokens"
-            )
+            error = LLMError(f"{self.model}: the answer was cut off at {self.max_completion_tokens} completion tokens")
         elif isinstance(exc, InstructorRetryException) and exc.failed_attempts:
             last = exc.failed_attempts[-1].exception
             error = LLMError(

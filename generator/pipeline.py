@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 import rules
-from canvas.model import Canvas, CanvasResult, DocumentRef, GeneratorInfo, SectionRun
+from canvas.model import Canvas, CanvasResult, DocumentRef, GeneratorInfo, SectionRun, SectionStatus
 from ecocanvas.errors import BudgetExceededError, InputError, LLMError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
@@ -33,6 +34,7 @@ from knowledge import Chunk, Document, KnowledgeBase
 log = get_logger(__name__)
 
 Progress = Callable[[str, str], None]
+D = TypeVar("D", bound=Draft)
 OFFLINE_K = 60
 
 
@@ -61,8 +63,9 @@ def draft_canvas(
         backend="offline" if offline else "litellm",
         model="offline" if offline else str(settings.model),
         prompt_version=prompts.version(("system", *(c.prompt for c in CALLS))) if not offline else "offline@1",
-        documents=[DocumentRef(document_id=d.id, name=d.name, date=d.date.isoformat() if d.date else None)
-                   for d in documents],
+        documents=[
+            DocumentRef(document_id=d.id, name=d.name, date=d.date.isoformat() if d.date else None) for d in documents
+        ],
         source_tokens=sum(_tokens(d.text) for d in documents),
     )
     draft = CanvasDraft()
@@ -95,21 +98,27 @@ def draft_canvas(
     if any(s.status == "failed" for s in info.sections.values()) and info.status == "complete":
         info.status = "partial"
     canvas.generator = info
-    log.info("canvas drafted", backend=info.backend, actors=len(canvas.actors), activities=len(canvas.activities),
-             dropped_ungrounded=dropped, seconds=info.seconds)
+    log.info(
+        "canvas drafted",
+        backend=info.backend,
+        actors=len(canvas.actors),
+        activities=len(canvas.activities),
+        dropped_ungrounded=dropped,
+        seconds=info.seconds,
+    )
     return canvas
 
 
 def _extract_llm(
     kb: KnowledgeBase, docs: dict[str, Document], settings: Settings, info: GeneratorInfo, progress: Progress
 ) -> CanvasDraft:
-    from generator.llm import LLMClient, TokenBudget, Usage
+    from generator.llm import LLMClient, TokenBudget, Usage, usage_of
 
     client = LLMClient(settings, TokenBudget(settings.max_tokens))
     system = prompts.render("system")
     draft = CanvasDraft()
 
-    def run(spec: CallSpec) -> tuple[CallSpec, BaseModel | None, Usage | None, str | None, str]:
+    def run(spec: CallSpec) -> tuple[CallSpec, BaseModel | None, Usage, SectionStatus, str | None]:
         chunks = retrieve(kb, spec, list(docs), k=settings.evidence_k)
         progress(spec.name, f"extracting from {len(chunks)} passages")
         messages = [
@@ -119,42 +128,52 @@ def _extract_llm(
         try:
             result, usage = client.extract(spec.response_model, messages, prompt_version=info.prompt_version)
         except BudgetExceededError as exc:
-            return spec, None, None, str(exc), "skipped"
+            return spec, None, usage_of(exc), "skipped", str(exc)
         except LLMError as exc:
-            return spec, None, None, str(exc), "failed"
-        return spec, result, usage, None, "ok"
+            log.warning("call failed", call=spec.name, error=str(exc))
+            return spec, None, usage_of(exc), "failed", str(exc)
+        return spec, result, usage, "cached" if usage.calls == 0 and usage.cached_calls else "ok", None
 
     with ThreadPoolExecutor(max_workers=min(settings.concurrency, len(CALLS))) as pool:
-        for spec, result, usage, error, status in pool.map(run, CALLS):
-            share = len(spec.sections)
+        for spec, result, usage, status, error in pool.map(run, CALLS):
             if status == "skipped":
                 info.status = "budget_exceeded"
+            # A call's cost is booked on its first section; the others share its status.
             for i, section in enumerate(spec.sections):
-                run_info = SectionRun(status="cached" if usage and usage.calls == 0 and usage.cached_calls else status,  # type: ignore[arg-type]
-                                      error=error)
-                if usage is not None and i == 0:
-                    run_info.calls, run_info.cached_calls, run_info.retries = usage.calls, usage.cached_calls, usage.retries
-                    run_info.prompt_tokens, run_info.completion_tokens = usage.prompt_tokens, usage.completion_tokens
-                    run_info.cost_usd = usage.cost_usd
-                info.sections[section] = run_info
+                booked = usage if i == 0 else Usage()
+                info.sections[section] = SectionRun(
+                    status=status,
+                    error=error,
+                    calls=booked.calls,
+                    cached_calls=booked.cached_calls,
+                    retries=booked.retries,
+                    prompt_tokens=booked.prompt_tokens,
+                    completion_tokens=booked.completion_tokens,
+                    cost_usd=booked.cost_usd,
+                )
                 if result is not None:
                     setattr(draft, section, getattr(result, section))
-            if usage is not None:
-                info.calls += usage.calls
-                info.cached_calls += usage.cached_calls
-                info.retries += usage.retries
-                info.prompt_tokens += usage.prompt_tokens
-                info.completion_tokens += usage.completion_tokens
-                info.cost_usd += usage.cost_usd
-            progress(spec.name, f"{status}" + (f": {error}" if error else "") + f" ({share} sections)")
+            info.calls += usage.calls
+            info.cached_calls += usage.cached_calls
+            info.retries += usage.retries
+            info.prompt_tokens += usage.prompt_tokens
+            info.completion_tokens += usage.completion_tokens
+            info.cost_usd += usage.cost_usd
+            progress(spec.name, status + (f": {error}" if error else ""))
     return draft
 
 
 def _drafts(draft: CanvasDraft) -> list[Draft]:
     return [
-        *draft.scope.objectives, *draft.scope.in_scope, *draft.scope.out_of_scope, *draft.actors.actors,
-        *draft.actors.excluded, *draft.value_exchanges.value_exchanges, *draft.activities.activities,
-        *draft.governance.governance, *draft.metrics.metrics,
+        *draft.scope.objectives,
+        *draft.scope.in_scope,
+        *draft.scope.out_of_scope,
+        *draft.actors.actors,
+        *draft.actors.excluded,
+        *draft.value_exchanges.value_exchanges,
+        *draft.activities.activities,
+        *draft.governance.governance,
+        *draft.metrics.metrics,
     ]
 
 
@@ -162,36 +181,37 @@ def _ground(draft: CanvasDraft, grounder: Grounder, info: GeneratorInfo) -> int:
     """Attach a citation to every draft entry; drop the ones whose quote is not in the documents."""
     dropped = 0
 
-    def ground_list(items: list[Draft], section: str) -> list[Draft]:
+    def kept(items: list[D], section: str) -> list[D]:
         nonlocal dropped
-        kept: list[Draft] = []
+        out: list[D] = []
         for item in items:
             hint = (item.at.document_id, item.at.start) if item.at else None
             item.citation = grounder.locate(item.quote, hint=hint)
-            if item.citation is None:
-                dropped += 1
-                if section in info.sections:
-                    info.sections[section].dropped_ungrounded += 1
+            if item.citation is not None:
+                out.append(item)
                 continue
-            kept.append(item)
-        return kept
+            dropped += 1
+            if section in info.sections:
+                info.sections[section].dropped_ungrounded += 1
+        return out
 
-    s = draft.scope
-    s.objectives = ground_list(s.objectives, "scope")  # type: ignore[assignment]
-    s.in_scope = ground_list(s.in_scope, "scope")  # type: ignore[assignment]
-    s.out_of_scope = ground_list(s.out_of_scope, "scope")  # type: ignore[assignment]
-    draft.actors.actors = ground_list(draft.actors.actors, "actors")  # type: ignore[assignment]
-    draft.actors.excluded = ground_list(draft.actors.excluded, "actors")  # type: ignore[assignment]
-    draft.value_exchanges.value_exchanges = ground_list(draft.value_exchanges.value_exchanges, "value_exchanges")  # type: ignore[assignment]
-    draft.activities.activities = ground_list(draft.activities.activities, "activities")  # type: ignore[assignment]
-    draft.governance.governance = ground_list(draft.governance.governance, "governance")  # type: ignore[assignment]
-    draft.metrics.metrics = ground_list(draft.metrics.metrics, "metrics")  # type: ignore[assignment]
+    scope = draft.scope
+    scope.objectives = kept(scope.objectives, "scope")
+    scope.in_scope = kept(scope.in_scope, "scope")
+    scope.out_of_scope = kept(scope.out_of_scope, "scope")
+    draft.actors.actors = kept(draft.actors.actors, "actors")
+    draft.actors.excluded = kept(draft.actors.excluded, "actors")
+    draft.value_exchanges.value_exchanges = kept(draft.value_exchanges.value_exchanges, "value_exchanges")
+    draft.activities.activities = kept(draft.activities.activities, "activities")
+    draft.governance.governance = kept(draft.governance.governance, "governance")
+    draft.metrics.metrics = kept(draft.metrics.metrics, "metrics")
     review = draft.review
     if review.cadence and review.cadence_quote:
         hint = (review.cadence_at.document_id, review.cadence_at.start) if review.cadence_at else None
         review.cadence_citation = grounder.locate(review.cadence_quote, hint=hint)
         if review.cadence_citation is None:
             dropped += 1
+            info.sections.setdefault("review", SectionRun()).dropped_ungrounded += 1
     return dropped
 
 

@@ -29,8 +29,25 @@ _SUFFIXES = re.compile(
     r"holding|holdings)\.?$",
     re.I,
 )
-_GENERIC = {"partner", "partners", "team", "company", "organisation", "organization", "provider", "vendor",
-            "we", "us", "our", "they", "all", "everyone", "none", "tbd", "n/a"}
+_GENERIC = {
+    "partner",
+    "partners",
+    "team",
+    "company",
+    "organisation",
+    "organization",
+    "provider",
+    "vendor",
+    "we",
+    "us",
+    "our",
+    "they",
+    "all",
+    "everyone",
+    "none",
+    "tbd",
+    "n/a",
+}
 
 
 class OpenQuestion(BaseModel):
@@ -80,8 +97,14 @@ class _Actors:
         for short in list(self.actors):
             if not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", short.name):
                 continue
-            full = next((a for a in self.actors if a is not short and initials(a.name) == short.name
-                         and len(a.name.split()) >= 2), None)
+            full = next(
+                (
+                    a
+                    for a in self.actors
+                    if a is not short and initials(a.name) == short.name and len(a.name.split()) >= 2
+                ),
+                None,
+            )
             if full is None:
                 continue
             self.actors.remove(short)
@@ -106,20 +129,27 @@ class _Actors:
         # "Kestrel" for "Kestrel Logistics": a unique word-prefix match.
         words = key.split()
         if words and len(key) >= 4:
-            hit = [a for a in self.actors if any(normalise_key(n).split()[: len(words)] == words
-                                                   for n in [a.name, *a.aliases])]
+            hit = [
+                a
+                for a in self.actors
+                if any(normalise_key(n).split()[: len(words)] == words for n in [a.name, *a.aliases])
+            ]
             if len(hit) == 1:
                 return hit[0]
         return None
 
-    def resolve(self, name: str | None) -> str | None:
-        """The canonical name for a reference, creating an actor only if the documents name it."""
+    def resolve(self, name: str | None, evidence: str = "") -> str | None:
+        """The canonical name for a reference, creating an actor only if the documents name it.
+
+        An excluded organisation keeps a relation only when that relation's own evidence names it
+        ("Support: Aldane, Sorrel"): the exclusion said it takes no part, so anything less is a guess.
+        """
         if not name or not name.strip():
             return None
         found = self.find(name)
         if found is not None:
-            # An excluded organisation that a relation positively names keeps that relation; it is
-            # dropped at the end only if nothing involves it.
+            if self.is_excluded(found) and not _names_in(found, evidence):
+                return None
             return found.name
         clean = clean_name(name)
         if not clean or normalise_key(clean) in _GENERIC or _keys(clean) & self.excluded:
@@ -139,9 +169,19 @@ class _Actors:
         for doc in self.documents:
             m = pattern.search(doc.text)
             if m:
-                return Citation(document=doc.name, document_id=doc.id, start=m.start(), end=m.end(),
-                                quote=doc.text[m.start() : m.end()])
+                return Citation(
+                    document=doc.name,
+                    document_id=doc.id,
+                    start=m.start(),
+                    end=m.end(),
+                    quote=doc.text[m.start() : m.end()],
+                )
         return None
+
+
+def _names_in(actor: ActorDraft, text: str) -> bool:
+    lowered = text.lower()
+    return any(n.lower() in lowered for n in (actor.name, *actor.aliases) if len(n) > 2)
 
 
 def _date(citation: Citation | None, dates: dict[str, dt.date | None]) -> dt.date:
@@ -175,16 +215,16 @@ def resolve(draft: CanvasDraft, documents: Sequence[Document], tainted: set[int]
             actors.add(actor)
     actors.merge_abbreviations()
 
-    def ref(name: str | None) -> str | None:
-        resolved = actors.resolve(name)
+    def ref(name: str | None, item: Draft | None = None) -> str | None:
+        resolved = actors.resolve(name, item.quote if item is not None else "")
         if name and resolved is None:
             res.dropped_references += 1
         return resolved
 
-    def refs(names: list[str], exclude: str | None = None) -> list[str]:
+    def refs(names: list[str], item: Draft | None = None, exclude: str | None = None) -> list[str]:
         out_names: list[str] = []
         for n in names:
-            r = ref(n)
+            r = ref(n, item)
             if r and r != exclude and r not in out_names:
                 out_names.append(r)
         return out_names
@@ -192,28 +232,28 @@ def resolve(draft: CanvasDraft, documents: Sequence[Document], tainted: set[int]
     activities: list[ActivityDraft] = []
     for a in (x for x in draft.activities.activities if keep(x)):
         a = a.model_copy(deep=True)
-        a.owner = ref(a.owner)
-        a.supporters = refs(a.supporters, exclude=a.owner)
-        a.approvers = refs(a.approvers)
+        a.owner = ref(a.owner, a)
+        a.supporters = refs(a.supporters, a, exclude=a.owner)
+        a.approvers = refs(a.approvers, a)
         activities.append(a)
     out.activities.activities = _merge_activities(activities, dates, res)
 
     exchanges = []
     for x in (x for x in draft.value_exchanges.value_exchanges if keep(x)):
-        provider, receiver = ref(x.provider), ref(x.receiver)
+        provider, receiver = ref(x.provider, x), ref(x.receiver, x)
         if provider and receiver and provider != receiver:
             exchanges.append(x.model_copy(update={"provider": provider, "receiver": receiver}))
     out.value_exchanges.value_exchanges = exchanges
 
     mechanisms = []
     for g in (g for g in draft.governance.governance if keep(g)):
-        owner = ref(g.owner)
-        mechanisms.append(g.model_copy(update={"owner": owner, "participants": refs(g.participants)}))
+        owner = ref(g.owner, g)
+        mechanisms.append(g.model_copy(update={"owner": owner, "participants": refs(g.participants, g)}))
     out.governance.governance = mechanisms
 
     metrics: list[MetricDraft] = []
     for k in (k for k in draft.metrics.metrics if keep(k)):
-        metrics.append(k.model_copy(update={"owner": ref(k.owner), "actors": refs(k.actors)}))
+        metrics.append(k.model_copy(update={"owner": ref(k.owner, k), "actors": refs(k.actors, k)}))
     out.metrics.metrics = _merge_metrics(metrics, dates, res)
 
     out.review.stakeholders = refs(draft.review.stakeholders)
@@ -229,7 +269,9 @@ def resolve(draft: CanvasDraft, documents: Sequence[Document], tainted: set[int]
     return res
 
 
-def _merge_activities(items: list[ActivityDraft], dates: dict[str, dt.date | None], res: Resolution) -> list[ActivityDraft]:
+def _merge_activities(
+    items: list[ActivityDraft], dates: dict[str, dt.date | None], res: Resolution
+) -> list[ActivityDraft]:
     groups: dict[str, list[ActivityDraft]] = {}
     for a in items:
         groups.setdefault(_activity_key(a.name), []).append(a)
@@ -242,11 +284,15 @@ def _merge_activities(items: list[ActivityDraft], dates: dict[str, dt.date | Non
         owners = list(dict.fromkeys(a.owner for a in owned))
         if len(owners) > 1:
             older = next(a for a in owned if a.owner != winner.owner)
-            res.open_questions.append(OpenQuestion(
-                text=(f"Documents disagree on who leads '{winner.name}': {older.owner} in the older text, "
-                      f"{winner.owner} in the more recent one, which the draft follows."),
-                sources=[c for c in (older.citation, winner.citation) if c],
-            ))
+            res.open_questions.append(
+                OpenQuestion(
+                    text=(
+                        f"Documents disagree on who leads '{winner.name}': {older.owner} in the older text, "
+                        f"{winner.owner} in the more recent one, which the draft follows."
+                    ),
+                    sources=[c for c in (older.citation, winner.citation) if c],
+                )
+            )
         for a in group:
             result.supporters += [s for s in a.supporters if s not in result.supporters and s != result.owner]
             result.approvers += [s for s in a.approvers if s not in result.approvers]
@@ -273,11 +319,15 @@ def _merge_metrics(items: list[MetricDraft], dates: dict[str, dt.date | None], r
             if field in ("owner", "target") and len(distinct) > 1:
                 first = next(k for k in group if getattr(k, field) == distinct[0])
                 last = next(k for k in reversed(group) if getattr(k, field) == distinct[-1])
-                res.open_questions.append(OpenQuestion(
-                    text=(f"Documents disagree on the {field} of '{result.name}': {distinct[0]} in the older "
-                          f"text, {distinct[-1]} in the more recent one, which the draft follows."),
-                    sources=[c for c in (first.citation, last.citation) if c],
-                ))
+                res.open_questions.append(
+                    OpenQuestion(
+                        text=(
+                            f"Documents disagree on the {field} of '{result.name}': {distinct[0]} in the older "
+                            f"text, {distinct[-1]} in the more recent one, which the draft follows."
+                        ),
+                        sources=[c for c in (first.citation, last.citation) if c],
+                    )
+                )
         result.actors = list(dict.fromkeys(a for k in group for a in k.actors))
         result.also_cited = [c for k in group[:-1] for c in (k.citation, *k.also_cited) if c]
         merged.append(result)

@@ -16,6 +16,11 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
+def chunk_id(document_id: str, number: int) -> str:
+    """Chunk ids follow from the document id and the chunk's position, so stores need not list them."""
+    return f"{document_id}-{number:04d}"
+
+
 @dataclass(frozen=True)
 class _Unit:
     start: int
@@ -81,9 +86,7 @@ def _units(text: str, target: int) -> list[_Unit]:
     for start, end, lines in _blocks(text):
         heading = _HEADING.match(text[start:end])
         if heading and len(lines) == 1:
-            units.append(
-                _Unit(start, end, len(heading.group(1)), heading.group(2).strip().strip("#").strip())
-            )
+            units.append(_Unit(start, end, len(heading.group(1)), heading.group(2).strip().strip("#").strip()))
         elif end - start <= target:
             units.append(_Unit(start, end))
         else:
@@ -107,7 +110,7 @@ def chunk_document(doc: Document, target_chars: int) -> list[Chunk]:
             start, end = current
             chunks.append(
                 Chunk(
-                    id=f"{doc.id}-{len(chunks):04d}",
+                    id=chunk_id(doc.id, len(chunks)),
                     document_id=doc.id,
                     document=doc.name,
                     start=start,

@@ -187,13 +187,11 @@ class _HtmlWalker:
         for tr in node.find_all("tr"):
             if tr.find_parent("table") is not node:
                 continue  # rows of a nested table belong to that table's cell text
-            rows.append(
-                [clean_inline(cell.get_text(" ")) for cell in tr.find_all(["th", "td"], recursive=False)]
-            )
+            rows.append([clean_inline(cell.get_text(" ")) for cell in tr.find_all(["th", "td"], recursive=False)])
         self.builder.table(rows)
 
 
-def html_text(data: bytes) -> str:
+def html_text(data: bytes | str) -> str:
     try:
         # Given bytes, BeautifulSoup honours a BOM or a <meta charset>, which a browser would too.
         soup = BeautifulSoup(data, "lxml")

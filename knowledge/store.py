@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from ecocanvas.errors import IndexStoreError, NotFoundError
+from knowledge.chunking import chunk_id
 from knowledge.models import Chunk, Document
 
 
@@ -50,7 +51,10 @@ class StoredDocument(BaseModel):
 class ManifestEntry(BaseModel):
     id: str
     name: str
-    chunk_ids: list[str]
+    chunks: int = Field(ge=0)
+
+    def chunk_ids(self) -> list[str]:
+        return [chunk_id(self.id, n) for n in range(self.chunks)]
 
 
 class Manifest(BaseModel):
@@ -108,9 +112,7 @@ class DocumentStore:
             try:
                 manifest = Manifest.model_validate_json(self._manifest_path.read_bytes())
             except (ValidationError, OSError) as exc:
-                raise IndexStoreError(
-                    f"document store manifest {self._manifest_path} is unreadable: {exc}"
-                ) from exc
+                raise IndexStoreError(f"document store manifest {self._manifest_path} is unreadable: {exc}") from exc
         self._cached = (version, manifest)
         return manifest
 
@@ -141,9 +143,9 @@ class DocumentStore:
         stored = StoredDocument(document=document, chunks=spans)
         write_atomic(self._document_path(document.id), stored.model_dump_json().encode("utf-8"))
         manifest = self.manifest().model_copy(deep=True)
-        manifest.documents[document.id] = ManifestEntry(
-            id=document.id, name=document.name, chunk_ids=[c.id for c in chunks]
-        )
+        if [c.id for c in chunks] != [chunk_id(document.id, n) for n in range(len(chunks))]:
+            raise ValueError("chunk ids must follow knowledge.chunking.chunk_id")
+        manifest.documents[document.id] = ManifestEntry(id=document.id, name=document.name, chunks=len(chunks))
         self._write_manifest(manifest)
 
     def remove(self, document_id: str) -> None:
@@ -155,4 +157,4 @@ class DocumentStore:
         self._document_path(document_id).unlink(missing_ok=True)
 
     def chunk_ids(self) -> set[str]:
-        return {cid for entry in self.manifest().documents.values() for cid in entry.chunk_ids}
+        return {cid for entry in self.manifest().documents.values() for cid in entry.chunk_ids()}

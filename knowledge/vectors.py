@@ -43,9 +43,7 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
 
 @lru_cache(maxsize=64)
 def _client(path: str) -> Any:
-    return chromadb.PersistentClient(
-        path=path, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    )
+    return chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
 
 
 class VectorIndex:
@@ -101,9 +99,7 @@ class VectorIndex:
     def delete_document(self, document_id: str) -> None:
         self._collection.delete(where={"document_id": document_id})
 
-    def query(
-        self, vector: Vectors, n: int, document_ids: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def query(self, vector: Vectors, n: int, document_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""
         n = min(n, self.count())
         if n <= 0:
@@ -112,8 +108,6 @@ class VectorIndex:
         if document_ids is not None:
             ids = list(document_ids)
             where = {"document_id": ids[0]} if len(ids) == 1 else {"document_id": {"$in": ids}}
-        result = self._collection.query(
-            query_embeddings=[vector], n_results=n, where=where, include=["distances"]
-        )
+        result = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         distances = (result.get("distances") or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], distances, strict=False)]

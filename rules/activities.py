@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.graph import cycles
-from rules.index import CanvasIndex, cap, entry_label, is_blank, is_owned, join_names, shorten
+from rules.index import CanvasIndex, cap, entry_label, is_blank, join_names, shorten
 from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
 
 _STEP_4 = Principle(
@@ -35,7 +35,7 @@ def _unique(ids: list[str]) -> list[str]:
 )
 def unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     for act in ix.activities:
-        if is_owned(act):
+        if ix.names_owner(act.owner):
             continue
         label = entry_label(act, ix)
         helpers = _unique([s for s in act.supporters if not is_blank(s)])
@@ -88,7 +88,7 @@ def dependency_on_unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[
     for act in ix.activities:
         for dep in _unique(act.depends_on):
             target = ix.activity_by_id.get(dep)
-            if target is None or dep == act.id or is_owned(target):
+            if target is None or dep == act.id or ix.names_owner(target.owner):
                 continue
             label, target_label = entry_label(act, ix), entry_label(target, ix)
             yield Draft(
@@ -193,7 +193,7 @@ def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
 def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     for act in ix.activities:
         approvers = {a for a in act.approvers if not is_blank(a)}
-        if not is_owned(act) or approvers != {act.owner}:
+        if not ix.names_owner(act.owner) or approvers != {act.owner}:
             continue
         owner = act.owner or ""
         label = entry_label(act, ix)
@@ -216,7 +216,7 @@ def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
 )
 def activity_without_approver(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     for act in ix.activities:
-        if is_owned(act) and all(is_blank(a) for a in act.approvers):
+        if ix.names_owner(act.owner) and all(is_blank(a) for a in act.approvers):
             label = entry_label(act, ix)
             yield Draft(
                 subjects=(act.id,),

@@ -39,11 +39,7 @@ def unknown_actor_reference(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     for section, entry, field, actor_id in ix.actor_references():
         if actor_id in ix.actor_by_id:
             continue
-        why = (
-            "that actor was rejected in review"
-            if actor_id in ix.rejected_actor_ids
-            else "no actor has that id"
-        )
+        why = "that actor was rejected in review" if actor_id in ix.rejected_actor_ids else "no actor has that id"
         subject = "the review" if entry is None else entry_label(entry, ix)
         yield Draft(
             subjects=() if entry is None else (entry.id,),
@@ -71,8 +67,7 @@ def actor_without_role(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         yield Draft(
             subjects=(actor.id,),
             message=f"{name} takes part in no activity, value exchange, governance mechanism or metric.",
-            suggestion=f"Record what {name} leads, supports, gives or receives, or remove it if it "
-            "does not take part.",
+            suggestion=f"Record what {name} leads, supports, gives or receives, or remove it if it does not take part.",
         )
 
 
@@ -143,9 +138,9 @@ def duplicate_actor(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     )
 )
 def duplicate_entry_id(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
-    counts = Counter(entry.id for _, entry in ix.entries())
+    counts = Counter(entry.id for _, entry in ix.entries)
     reported: set[str] = set()
-    for section, entry in ix.entries():
+    for section, entry in ix.entries:
         if counts[entry.id] < 2 or entry.id in reported:
             continue
         reported.add(entry.id)
@@ -153,8 +148,7 @@ def duplicate_entry_id(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             subjects=(entry.id,),
             section=section,
             message=(
-                f'The id "{entry.id}" is used by {counts[entry.id]} entries, '
-                f"among them {entry_label(entry, ix)}."
+                f'The id "{entry.id}" is used by {counts[entry.id]} entries, among them {entry_label(entry, ix)}.'
             ),
             suggestion="Give each entry its own id.",
         )

@@ -24,6 +24,8 @@ command line and exits 1 when an open finding has severity `error`; `ecocanvas r
   that only a rejected entry carries counts as unknown).
 - **Finding ids are stable**: `<rule>-<hash of the rule id and the sorted subject ids>`, so the same
   gap on the same entries gets the same id on every run and a dismissal survives regeneration.
+- **Placeholders count as empty**: a target, data source, cadence or owner reading `TBD`, `n/a`, `-`,
+  `(open)`, `none` and the like is treated as missing (an owner that is a real actor id never is).
 - **Subjects** are the ids of the entries a finding is about; rules about a whole section (`no-*`)
   have none. A rule whose section is `any` gives each finding the section of its entry.
 - **Policy**: a TOML file (`--policy F`, `rules.load_policy`) disables rules, changes severities and

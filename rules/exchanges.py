@@ -29,9 +29,9 @@ def _values(exchanges: list[Exchange], limit: int = 3) -> str:
         params=(
             ParamSpec(
                 name="ignore_kinds",
-                default=[],
+                default=["regulator"],
                 choices=ACTOR_KINDS,
-                description="Actor kinds exempt from the rule (e.g. regulator).",
+                description="Actor kinds exempt from the rule: a regulator's licences and reports are not a trade.",
             ),
         ),
     )

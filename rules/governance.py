@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from canvas.model import ACTOR_KINDS, MechanismKind, Severity
-from rules.index import CanvasIndex, actor_display, entry_label, is_blank
+from rules.index import CanvasIndex, actor_display, entry_label, is_unset
 from rules.spec import Draft, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_5 = (
@@ -48,8 +48,7 @@ no_escalation_path = _absent(
     "error",
     "The canvas records no escalation path.",
     _STEP_5,
-    "The canvas has no escalation path, so nobody knows where an issue goes when the people involved "
-    "cannot settle it.",
+    "The canvas has no escalation path, so nobody knows where an issue goes when the people involved cannot settle it.",
     "Record who escalates to whom, after how long, and who decides at the top.",
 )
 no_decision_rights = _absent(
@@ -106,7 +105,7 @@ no_change_management = _absent(
 )
 def forum_without_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     for mech in ix.mechanisms_by_kind.get("forum", []):
-        if is_blank(mech.cadence):
+        if is_unset(mech.cadence):
             label = entry_label(mech, ix)
             yield Draft(
                 subjects=(mech.id,),
@@ -135,6 +134,8 @@ def forum_without_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
                 description="Actor kinds expected to sit in at least one forum.",
             ),
         ),
+        # Off by default: drafts rarely list every participant of a forum, so it mostly flags noise.
+        enabled=False,
     )
 )
 def partner_without_forum(ix: CanvasIndex, params: Params) -> Iterator[Draft]:

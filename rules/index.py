@@ -13,6 +13,7 @@ from datetime import date
 from functools import cached_property
 from typing import TypeVar
 
+from canvas.ids import normalise_key
 from canvas.model import (
     Activity,
     Actor,
@@ -94,6 +95,13 @@ class CanvasIndex:
         self.rejected_actor_ids = live_or_not - self.actor_by_id.keys()
         self.rejected_activity_ids = {a.id for a in canvas.activities} - self.activity_by_id.keys()
 
+    def names_owner(self, owner: str | None) -> bool:
+        """Whether an owner field names somebody: a known actor id, or an id that is neither blank nor a
+        placeholder such as `TBD` or `none` (an unknown id is then reported by unknown-actor-reference)."""
+        if owner is None:
+            return False
+        return owner in self.actor_by_id or not is_unset(owner)
+
     # -- naming -------------------------------------------------------------------------------
 
     def actor_name(self, actor_id: str) -> str:
@@ -107,25 +115,27 @@ class CanvasIndex:
 
     # -- sections -----------------------------------------------------------------------------
 
-    def entries(self) -> Iterator[tuple[SectionName, Entry]]:
+    @cached_property
+    def entries(self) -> list[tuple[SectionName, Entry]]:
         """Every live entry with its section, in canvas order."""
         scope = self.canvas.scope
-        for item in (*scope.objectives, *scope.in_scope, *scope.out_of_scope):
-            if item.status != "rejected":
-                yield "scope", item
-        yield from (("actors", a) for a in self.actors)
-        yield from (("value_exchanges", e) for e in self.exchanges)
-        yield from (("activities", a) for a in self.activities)
-        yield from (("governance", m) for m in self.mechanisms)
-        yield from (("metrics", m) for m in self.metrics)
-        for item in self.canvas.review.open_questions:
-            if item.status != "rejected":
-                yield "review", item
+        out: list[tuple[SectionName, Entry]] = [
+            ("scope", item)
+            for item in (*scope.objectives, *scope.in_scope, *scope.out_of_scope)
+            if item.status != "rejected"
+        ]
+        out += [("actors", a) for a in self.actors]
+        out += [("value_exchanges", e) for e in self.exchanges]
+        out += [("activities", a) for a in self.activities]
+        out += [("governance", m) for m in self.mechanisms]
+        out += [("metrics", m) for m in self.metrics]
+        out += [("review", item) for item in self.canvas.review.open_questions if item.status != "rejected"]
+        return out
 
     def actor_references(self) -> Iterator[tuple[SectionName, Entry | None, str, str]]:
         """(section, referring entry or None for the review, field, actor id) for every actor id used."""
         for act in self.activities:
-            if not is_blank(act.owner):
+            if self.names_owner(act.owner):
                 yield "activities", act, "owner", act.owner or ""
             yield from (("activities", act, "supporter", a) for a in act.supporters)
             yield from (("activities", act, "approver", a) for a in act.approvers)
@@ -133,11 +143,11 @@ class CanvasIndex:
             yield "value_exchanges", ex, "provider", ex.provider
             yield "value_exchanges", ex, "receiver", ex.receiver
         for mech in self.mechanisms:
-            if not is_blank(mech.owner):
+            if self.names_owner(mech.owner):
                 yield "governance", mech, "owner", mech.owner or ""
             yield from (("governance", mech, "participant", a) for a in mech.participants)
         for met in self.metrics:
-            if not is_blank(met.owner):
+            if self.names_owner(met.owner):
                 yield "metrics", met, "owner", met.owner or ""
             yield from (("metrics", met, "measured actor", a) for a in met.actors)
         yield from (("review", None, "stakeholder", a) for a in self.canvas.review.stakeholders)
@@ -169,7 +179,7 @@ class CanvasIndex:
     def owned(self) -> dict[str, list[Activity]]:
         out: dict[str, list[Activity]] = defaultdict(list)
         for act in self.activities:
-            if is_owned(act):
+            if self.names_owner(act.owner):
                 out[act.owner or ""].append(act)
         return out
 
@@ -179,7 +189,7 @@ class CanvasIndex:
         out: set[str] = set()
         for met in self.metrics:
             out.update(met.actors)
-            if not is_blank(met.owner):
+            if self.names_owner(met.owner):
                 out.add(met.owner or "")
         return out
 
@@ -195,7 +205,7 @@ class CanvasIndex:
         out: set[str] = set()
         for mech in self.mechanisms_by_kind.get("forum", []):
             out.update(mech.participants)
-            if not is_blank(mech.owner):
+            if self.names_owner(mech.owner):
                 out.add(mech.owner or "")
         return out
 
@@ -209,12 +219,27 @@ class CanvasIndex:
         return out
 
 
-def is_owned(activity: Activity) -> bool:
-    return bool(activity.owner and activity.owner.strip())
-
-
 def is_blank(text: str | None) -> bool:
     return text is None or not text.strip()
+
+
+# Values that documents (and drafts copied from them) write in a cell that is really empty.
+_PLACEHOLDERS = frozenset(
+    {
+        "tbd", "tbc", "tba", "n a", "na", "none", "null", "nil", "unknown", "open", "pending", "not set",
+        "not defined", "not agreed", "not assigned", "unassigned", "no target", "to be decided",
+        "to be determined", "to be confirmed", "to be agreed", "to be defined", "to follow",
+    }
+)  # fmt: skip
+_PLACEHOLDER_FIRST_WORDS = frozenset({"tbd", "tbc", "tba"})
+
+
+def is_unset(text: str | None) -> bool:
+    """Blank, or a placeholder such as `TBD`, `n/a`, `-` or `(open)` (also `TBD after winter`)."""
+    if text is None:
+        return True
+    key = normalise_key(text)
+    return not key or key in _PLACEHOLDERS or key.split()[0] in _PLACEHOLDER_FIRST_WORDS
 
 
 def actor_display(actor: Actor) -> str:
@@ -231,10 +256,7 @@ def entry_label(entry: Entry, index: CanvasIndex) -> str:
         return f'the metric "{shorten(entry.name) or entry.id}"'
     if isinstance(entry, Exchange):
         value = shorten(entry.value) or entry.id
-        return (
-            f'the exchange "{value}" from {index.actor_name(entry.provider)} '
-            f"to {index.actor_name(entry.receiver)}"
-        )
+        return f'the exchange "{value}" from {index.actor_name(entry.provider)} to {index.actor_name(entry.receiver)}'
     if isinstance(entry, Mechanism):
         return f'the {MECHANISM_LABELS[entry.kind]} "{shorten(entry.description) or entry.id}"'
     if isinstance(entry, Item):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from canvas.model import ACTOR_KINDS, Metric, Severity
-from rules.index import CanvasIndex, actor_display, entry_label, is_blank
+from rules.index import CanvasIndex, actor_display, entry_label, is_unset
 from rules.spec import Draft, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_6 = Principle(
@@ -20,7 +20,7 @@ def _missing(
     severity: Severity,
     description: str,
     principle: Principle,
-    lacks: Callable[[Metric], bool],
+    lacks: Callable[[CanvasIndex, Metric], bool],
     message: str,
     suggestion: str,
 ) -> Rule:
@@ -28,7 +28,7 @@ def _missing(
 
     def check(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         for met in ix.metrics:
-            if lacks(met):
+            if lacks(ix, met):
                 label = entry_label(met, ix)
                 yield Draft(
                     subjects=(met.id,),
@@ -36,9 +36,7 @@ def _missing(
                     suggestion=suggestion.format(metric=label),
                 )
 
-    spec = RuleSpec(
-        id=rule_id, severity=severity, section="metrics", description=description, principle=principle
-    )
+    spec = RuleSpec(id=rule_id, severity=severity, section="metrics", description=description, principle=principle)
     return rule(spec)(check)
 
 
@@ -47,20 +45,20 @@ metric_without_owner = _missing(
     "warning",
     "A metric has no owner who answers for it.",
     Principle(seed="000", says="Step 4: clarify ownership for critical activities, decisions and outcomes."),
-    lambda m: is_blank(m.owner),
+    lambda ix, m: not ix.names_owner(m.owner),
     "Nobody owns {metric}.",
     "Name who tracks {metric} and acts when it goes off course.",
 )
 metric_without_target = _missing(
     "metric-without-target",
     "warning",
-    "A metric has no target, so nobody can tell whether it is met.",
+    "A metric has no target (or only a placeholder such as TBD), so nobody can tell whether it is met.",
     Principle(
         seed="001",
         says="Clear metrics/objectives: you have to know what you are striving for in order to meet or "
         "exceed your target.",
     ),
-    lambda m: is_blank(m.target),
+    lambda ix, m: is_unset(m.target),
     "No target is set for {metric}.",
     "Agree a target for {metric} (a value and a date), or a baseline to set one from.",
 )
@@ -70,10 +68,9 @@ metric_without_data_source = _missing(
     "A metric does not say where its figures come from.",
     Principle(
         seed="002",
-        says="Data-driven decisions: use data to measure performance; ignoring data and fragmented tools "
-        "are pitfalls.",
+        says="Data-driven decisions: use data to measure performance; ignoring data and fragmented tools are pitfalls.",
     ),
-    lambda m: is_blank(m.data_source),
+    lambda ix, m: is_unset(m.data_source),
     "The canvas does not say where the figures for {metric} come from.",
     "Record the system or report that {metric} is computed from.",
 )
@@ -82,7 +79,7 @@ metric_without_cadence = _missing(
     "info",
     "A metric has no cadence, so it feeds no regular feedback loop.",
     _STEP_6,
-    lambda m: is_blank(m.cadence),
+    lambda ix, m: is_unset(m.cadence),
     "No cadence is recorded for {metric}.",
     "Record how often {metric} is measured and reviewed.",
 )
@@ -93,8 +90,7 @@ metric_without_cadence = _missing(
         id="unmeasured-partner",
         severity="warning",
         section="metrics",
-        description="No metric measures a partner's contribution (the partner is in no metric's actors and "
-        "owns none).",
+        description="No metric measures a partner's contribution (the partner is in no metric's actors and owns none).",
         principle=_STEP_6,
         params=(
             ParamSpec(
@@ -127,8 +123,7 @@ def unmeasured_partner(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         description="The canvas defines no metrics at all.",
         principle=Principle(
             seed="001",
-            says="Clear metrics/objectives: it would be hard to have success without clear metrics for the "
-            "ecosystem.",
+            says="Clear metrics/objectives: it would be hard to have success without clear metrics for the ecosystem.",
         ),
     )
 )

@@ -111,9 +111,7 @@ class Policy(BaseModel):
         values = spec.defaults()
         by_name = {p.name: p for p in spec.params}
         values.update({k: by_name[k].validate_value(v) for k, v in override.params.items()})
-        return ResolvedRule(
-            enabled=enabled, severity=override.severity or spec.severity, params=Params(values)
-        )
+        return ResolvedRule(enabled=enabled, severity=override.severity or spec.severity, params=Params(values))
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

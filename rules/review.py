@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from canvas.model import Activity, Exchange, Mechanism, Metric
-from rules.index import CanvasIndex, cap, entry_label, is_blank
+from rules.index import CanvasIndex, cap, entry_label, is_blank, is_unset
 from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
 
 _LIVING = Principle(
@@ -26,11 +26,10 @@ _LIVING = Principle(
     )
 )
 def no_review_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
-    if is_blank(ix.canvas.review.cadence):
+    if is_unset(ix.canvas.review.cadence):
         yield Draft(
             subjects=(),
-            message="The canvas does not say how often it is reviewed, "
-            "so it risks becoming a one-time exercise.",
+            message="The canvas does not say how often it is reviewed, so it risks becoming a one-time exercise.",
             suggestion="Agree a review cadence (e.g. quarterly) and who takes part.",
         )
 
@@ -100,7 +99,7 @@ def no_objectives(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
 )
 def uncited_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     include_reviewed = params.flag("include_reviewed")
-    for section, entry in ix.entries():
+    for section, entry in ix.entries:
         if entry.sources:
             continue
         label = entry_label(entry, ix)
@@ -150,7 +149,7 @@ def stale_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         return
     newest = max(dates.values())
     max_age = params.integer("max_age_days")
-    for section, entry in ix.entries():
+    for section, entry in ix.entries:
         if not isinstance(entry, Activity | Exchange | Mechanism | Metric) or not entry.sources:
             continue
         cited: list[date] = []

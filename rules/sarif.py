@@ -56,9 +56,7 @@ def _result(finding: Finding, rule_index: int, artifact_uri: str | None) -> dict
     if rule_index >= 0:
         result["ruleIndex"] = rule_index
     if finding.status == "dismissed":
-        result["suppressions"] = [
-            {"kind": "external", "status": "accepted", "justification": finding.reason or ""}
-        ]
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.reason or ""}]
     return result
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ecocanvas.settings import load_settings
 from evals.baseline import baseline_from_run, save_baseline
 from evals.dataset import default_dataset_dir, load_dataset
-from evals.report import compare_table, fmt, summary_table, write_report
-from evals.results import RunResult, compare, compare_ecosystems, load_run
+from evals.report import COST_COLUMNS, QUALITY_COLUMNS, compare_table, fmt, summary_table, write_report
+from evals.results import RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
 from evals.run import run_eval
 from evals.scores import EcosystemScore
 
@@ -41,6 +42,9 @@ def eval_command(
 ) -> None:
     """Draft a canvas for each example ecosystem and score it against the gold answers."""
     stdout = Console()
+    if not stdout.is_terminal:
+        # Piped or captured output has no width to respect; rich would otherwise assume 80 and squeeze.
+        stdout = Console(width=160)
     console = Console(stderr=True)
     settings = load_settings(model=model)
     dataset_dir = dataset or default_dataset_dir()
@@ -54,19 +58,20 @@ def eval_command(
     with console.status(f"evaluating {total} ecosystems") as status:
 
         def on_event(name: str, stage: str, state: str) -> None:
-            status.update(f"[{len(done) + 1}/{total}] {name}: {stage} {state}")
+            status.update(escape(f"[{len(done) + 1}/{total}] {name}: {stage} {state}"))
 
         def on_done(eco: EcosystemScore) -> None:
             done.append(eco)
             shown = ("actor_f1", "owner_accuracy", "seconds")
             line = ", ".join(f"{m} {fmt(m, eco.scores.get(m))}" for m in shown)
-            failed = f" [red]failed: {eco.error}[/red]" if eco.error else ""
-            console.print(f"[{len(done)}/{total}] {eco.name}: {line}{failed}")
+            failed = f" [red]failed: {escape(eco.error)}[/red]" if eco.error else ""
+            console.print(f"\\[{len(done)}/{total}] {escape(eco.name)}: {line}{failed}")
 
         run = run_eval(selected, settings, dataset_dir, on_event=on_event, on_done=on_done)
 
     json_path, html_path = write_report(run, out_dir)
-    stdout.print(summary_table(run))
+    stdout.print(summary_table(run, QUALITY_COLUMNS))
+    stdout.print(summary_table(run, COST_COLUMNS, title="cost"))
     stdout.print(f"results: {json_path}\nreport:  {html_path}")
     if previous is not None:
         _print_comparison(stdout, run, previous, compare_to)
@@ -75,12 +80,12 @@ def eval_command(
 
 
 def _print_comparison(console: Console, run: RunResult, previous: RunResult, source: Path | None) -> None:
-    console.print(compare_table(compare(run, previous), f"compared with {source} ({previous.created})"))
+    shared = shared_ecosystems(run, previous)
+    title = f"compared with {source} ({previous.created})"
+    if len(shared) != len(run.ecosystems) or len(shared) != len(previous.ecosystems):
+        title += f", over the {len(shared)} ecosystems both runs have"
+    console.print(compare_table(compare(run, previous), title))
     for name, deltas in compare_ecosystems(run, previous).items():
         worse = [f"{d.metric} {d.delta:+.3f}" for d in deltas if d.worse and d.delta is not None]
         if worse:
-            console.print(f"[red]{name} worse:[/red] {', '.join(worse)}")
-    missing = sorted({e.name for e in previous.ecosystems} - {e.name for e in run.ecosystems})
-    added = sorted({e.name for e in run.ecosystems} - {e.name for e in previous.ecosystems})
-    if missing or added:
-        console.print(f"ecosystems differ: only before {missing}, only now {added}; means are not comparable")
+            console.print(f"[red]{escape(name)} worse:[/red] {', '.join(worse)}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,7 +13,7 @@ from ecocanvas.settings import load_settings
 from generator import generate
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     md = "md"
     html = "html"
@@ -23,8 +23,11 @@ def register(app: typer.Typer) -> None:
     @app.command("generate")
     def generate_cmd(
         paths: list[Path] = typer.Argument(..., exists=True, help="Documents or folders of documents."),
-        model: str | None = typer.Option(None, "--model", help="A litellm model, e.g. openai/gpt-4o-mini. "
-                                         "Unset (and no ECOCANVAS_MODEL): the offline extractor."),
+        model: str | None = typer.Option(
+            None,
+            "--model",
+            help="A litellm model, e.g. openai/gpt-4o-mini. Unset (and no ECOCANVAS_MODEL): the offline extractor.",
+        ),
         api_base: str | None = typer.Option(None, "--api-base", help="Base URL of an OpenAI-compatible server."),
         workspace: str | None = typer.Option(None, "--workspace", "-w", help="Workspace to ingest into."),
         fmt: Format = typer.Option(Format.json, "--format", "-f", help="Output format."),
@@ -35,6 +38,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings(model=model, api_base=api_base, workspace=workspace, max_tokens=max_tokens)
         console = Console(stderr=True)
         with console.status("starting") as status:
+
             def progress(stage: str, message: str) -> None:
                 status.update(f"[bold]{stage}[/bold] {message}")
                 if stage not in ("ingest",):

@@ -11,6 +11,7 @@ from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import typer
 from pydantic import ValidationError
@@ -77,9 +78,7 @@ def read_canvas(path: Path) -> tuple[Canvas, list[Finding]]:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
+        raise InputError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
     if not isinstance(raw, dict):
         raise InputError(f'{path} must hold a JSON object: a canvas, or {{"canvas": ..., "findings": [...]}}')
     try:
@@ -111,13 +110,9 @@ def _text_report(findings: list[Finding]) -> str:
 
 
 def check_command(
-    canvas_file: Path = typer.Argument(
-        ..., metavar="CANVAS.json", help="A canvas, or the JSON `generate` writes."
-    ),
+    canvas_file: Path = typer.Argument(..., metavar="CANVAS.json", help="A canvas, or the JSON `generate` writes."),
     policy_file: Path | None = typer.Option(None, "--policy", help="A TOML policy file (see docs/rules.md)."),
-    output: CheckFormat = typer.Option(
-        CheckFormat.text, "--format", help="text, json (a list of findings) or sarif."
-    ),
+    output: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text, json (a list of findings) or sarif."),
 ) -> None:
     """Check a canvas for gaps; exit 1 when an open finding has severity error."""
     try:
@@ -130,7 +125,8 @@ def check_command(
     if output is CheckFormat.json:
         typer.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False))
     elif output is CheckFormat.sarif:
-        typer.echo(json.dumps(to_sarif(findings, canvas_file.as_posix()), indent=2, ensure_ascii=False))
+        uri = quote(canvas_file.as_posix())  # SARIF wants a URI reference: spaces and the like escaped
+        typer.echo(json.dumps(to_sarif(findings, uri), indent=2, ensure_ascii=False))
     else:
         typer.echo(_text_report(findings))
     failed = any(f.severity == "error" and f.status == "open" for f in findings)

@@ -41,7 +41,8 @@ SUPPORT_VERB = re.compile(
     re.I,
 )
 PASSIVE_SUPPORT = re.compile(
-    r"(?P<act>[^;:]{3,140}?)\s+(?:is|are|will be)\s+(?:also )?(?:supported|assisted)\s+by(?:\s+(?:the|our))?\s*$", re.I
+    r"(?P<act>[^;:]{3,140}?)\s+(?:is|are|will be)\s+(?:also )?(?:supported|assisted)\s+by(?:\s+(?:the|our))?\s*$",
+    re.I,
 )
 APPROVE_VERB = re.compile(
     r"^\s*" + MODAL + r"(?:approves?|signs? off(?: on)?|validates?|authori[sz]es?|ratifies|ratify|"
@@ -57,10 +58,11 @@ PASSIVE_APPROVE = re.compile(
 )
 WITH_SUPPORT = re.compile(
     r"(?:with (?:the )?(?:support|help|assistance) (?:of|from)|supported by|assisted by|with)(?:\s+(?:the|our))?\s*$",
-    re.I)
+    re.I,
+)
 WITH_APPROVAL = re.compile(
     r"(?:(?:approval|sign-off|sign off|validation)\s+(?:by|from|of)|approved by|signed off by)(?:\s+(?:the|our))?\s*$",
-    re.I
+    re.I,
 )
 TRANSFER = re.compile(
     r"(?P<act>[^;:]{3,120}?)\s+(?:moves?|transfers?|passes|shifts?|is transferred|is moving|will move|"
@@ -71,7 +73,8 @@ TRANSFER = re.compile(
 TAKE_OVER = re.compile(r"^\s*" + MODAL + r"(?:takes?|took|has taken|will take)\s+over\s+(?P<rest>.+)$")
 UNOWNED = (
     re.compile(
-        r"(?P<act>[^;:.]{3,120}?)\s+(?:currently |still |so far )?(?:has|have)\s+(?:no|not yet got an?|not been given an?)\s+"
+        r"(?P<act>[^;:.]{3,120}?)\s+(?:currently |still |so far )?(?:has|have)\s+"
+        r"(?:no|not yet got an?|not been given an?)\s+"
         r"(?:clear |named |designated |assigned |agreed |formal |single )?(?:owner|lead|accountable (?:party|owner))",
         re.I,
     ),
@@ -111,66 +114,255 @@ UNOWNED = (
         re.I,
     ),
 )
-EMPTY_CELL = re.compile(r"^\s*(?:|-+|—|–|tbd|tbc|n/?a|none|\?+|to be (?:decided|confirmed|defined)|unassigned|open|unknown|not (?:yet )?(?:assigned|set|defined|agreed))\s*\.?$", re.I)
+EMPTY_CELL = re.compile(
+    r"^\s*(?:|-+|—|–|tbd|tbc|n/?a|none|\?+|to be (?:decided|confirmed|defined)|unassigned|open|unknown|"
+    r"not (?:yet )?(?:assigned|set|defined|agreed))\s*\.?$",
+    re.I,
+)
 
 EXCHANGE_VERB = re.compile(
     r"\b(?P<verb>provides?|supplies|supply|delivers?|gives?|grants?|offers?|shares?|sends?|passes|pass|"
     r"transfers?|licen[cs]es?|sells?|contributes?|feeds?|refers?|routes?|makes? available|forwards?|"
     r"channels?|pays?|remits?|reimburses?|compensates?|receives?|gets?|earns?|obtains?|is paid|are paid|"
-    r"returns?|introduces?|brings?|hands? over|exposes?|opens?)\b(?!-)",
+    r"returns?|introduces?|brings?|hands? over|exposes?|opens?|"
+    # Simple past and perfect are current relations too ("has given Tidewell its playbooks").
+    r"(?:(?:has|have)\s+(?:already\s+|also\s+)?)?(?:provided|supplied|delivered|gave|given|granted|offered|"
+    r"shared|sent|paid|transferred|contributed|introduced|referred))\b(?!-)",
     re.I,
 )
-PAY_VERBS = {"pay", "pays", "remit", "remits", "reimburse", "reimburses", "compensate", "compensates"}
-RECEIVE_VERBS = {"receive", "receives", "get", "gets", "earn", "earns", "obtain", "obtains", "is paid", "are paid"}
+PAY_VERBS = {
+    "pay",
+    "pays",
+    "paid",
+    "has paid",
+    "have paid",
+    "remit",
+    "remits",
+    "reimburse",
+    "reimburses",
+    "compensate",
+    "compensates",
+}
+RECEIVE_VERBS = {
+    "receive",
+    "receives",
+    "get",
+    "gets",
+    "earn",
+    "earns",
+    "obtain",
+    "obtains",
+    "is paid",
+    "are paid",
+}
 
 _EXCHANGE_KIND_WORDS: tuple[tuple[ExchangeKind, tuple[str, ...]], ...] = (
-    ("revenue", ("fee", "fees", "revenue", "commission", "payment", "pays", "%", "percent", "margin", "royalt",
-                 "rebate", "subscription", "price", "eur", "usd", "€", "$", "£", "share of", "bonus", "incentive",
-                 "funding", "budget", "compensation", "invoice", "discount")),
-    ("customer_access", ("customer", "customers", "lead", "leads", "referral", "referrals", "access to",
-                         "users", "merchants", "patients", "shoppers", "drivers", "members", "audience",
-                         "demand", "traffic", "listing", "distribution", "footfall", "pipeline")),
-    ("data", ("data", "feed", "report", "reports", "analytics", "insight", "records", "telemetry", "forecast",
-              "statistics", "dashboard", "information", "results", "usage", "readings", "signals", "scores")),
-    ("capability", ("api", "apis", "platform", "technology", "tooling", "tools", "software", "sdk", "training",
-                    "expertise", "know-how", "certification", "licence", "license", "infrastructure",
-                    "integration", "model", "capacity", "capability")),
-    ("service", ("support", "service", "services", "maintenance", "installation", "connection", "permits", "logistics", "delivery",
-                 "transport", "hosting", "onboarding", "consulting", "testing", "audit", "inspection",
-                 "storage", "repair", "monitoring")),
-    ("product", ("product", "products", "components", "parts", "devices", "goods", "materials", "chargers",
-                 "hardware", "equipment", "kits", "produce", "stock", "units", "supplies", "modules")),
+    (
+        "revenue",
+        (
+            "fee",
+            "fees",
+            "revenue",
+            "commission",
+            "payment",
+            "pays",
+            "%",
+            "percent",
+            "margin",
+            "royalt",
+            "rebate",
+            "subscription",
+            "price",
+            "eur",
+            "usd",
+            "€",
+            "$",
+            "£",
+            "share of",
+            "bonus",
+            "incentive",
+            "funding",
+            "budget",
+            "compensation",
+            "invoice",
+            "discount",
+        ),
+    ),
+    (
+        "customer_access",
+        (
+            "customer",
+            "customers",
+            "lead",
+            "leads",
+            "referral",
+            "referrals",
+            "access to",
+            "users",
+            "merchants",
+            "patients",
+            "shoppers",
+            "drivers",
+            "members",
+            "audience",
+            "demand",
+            "traffic",
+            "listing",
+            "distribution",
+            "footfall",
+            "pipeline",
+        ),
+    ),
+    (
+        "data",
+        (
+            "data",
+            "feed",
+            "report",
+            "reports",
+            "analytics",
+            "insight",
+            "records",
+            "telemetry",
+            "forecast",
+            "statistics",
+            "dashboard",
+            "information",
+            "results",
+            "usage",
+            "readings",
+            "signals",
+            "scores",
+        ),
+    ),
+    (
+        "capability",
+        (
+            "api",
+            "apis",
+            "platform",
+            "technology",
+            "tooling",
+            "tools",
+            "software",
+            "sdk",
+            "training",
+            "expertise",
+            "know-how",
+            "certification",
+            "licence",
+            "license",
+            "infrastructure",
+            "integration",
+            "model",
+            "capacity",
+            "capability",
+        ),
+    ),
+    (
+        "service",
+        (
+            "support",
+            "service",
+            "services",
+            "maintenance",
+            "installation",
+            "connection",
+            "permits",
+            "logistics",
+            "delivery",
+            "transport",
+            "hosting",
+            "onboarding",
+            "consulting",
+            "testing",
+            "audit",
+            "inspection",
+            "storage",
+            "repair",
+            "monitoring",
+        ),
+    ),
+    (
+        "product",
+        (
+            "product",
+            "products",
+            "components",
+            "parts",
+            "devices",
+            "goods",
+            "materials",
+            "chargers",
+            "hardware",
+            "equipment",
+            "kits",
+            "produce",
+            "stock",
+            "units",
+            "supplies",
+            "modules",
+        ),
+    ),
 )
 
 GOVERNANCE_WORDS: tuple[tuple[MechanismKind, re.Pattern[str]], ...] = (
     ("escalation_path", re.compile(r"\bescalat\w*", re.I)),
-    ("conflict_resolution", re.compile(
-        r"\b(?:dispute[- ]resolution|conflict[- ]resolution|arbitrat\w+|mediat\w+|arbiter|tie-?break\w*|"
-        r"(?:disputes?|disagreements?|conflicts?)\s+(?:between|among)\s+(?:the\s+)?(?:partners|parties|members)|"
-        r"(?:disputes?|disagreements?|conflicts?)(?:\s+\w+){0,4}\s+(?:are|is|will be|shall be|must be|get|gets|go|goes)"
-        r"\s+(?:first\s+)?(?:resolved|settled|referred|mediated|escalated|decided|taken)|"
-        r"in (?:the )?(?:case|event) of (?:a |any )?(?:dispute|disagreement|conflict))", re.I)),
-    ("change_management", re.compile(
-        r"\b(?:change requests?|change control|change management|change board|change log|changes to (?:the |this |"
-        r"any |a )?(?:agreement|canvas|scope|roles?|process(?:es)?|model|contract|plan|api|interface|"
-        r"responsibilities|fee|rules|terms)|amendments?|amend\w*|variations? to|re-?baseline\w*|"
-        r"any change|proposed changes?|version(?:ed|ing) of)\b", re.I)),
-    ("decision_right", re.compile(
-        r"\b(?:decides?|decision[- ]rights?|decision[- ]making|final say|final decision|has (?:the )?authority|"
-        r"veto|casting vote|is empowered to|are empowered to|final approval|decisions? (?:on|about|over) .{3,60}? "
-        r"(?:are|is) (?:made|taken) by|approval authority|approves? (?:all|every|any) new)", re.I)),
-    ("forum", re.compile(
-        r"\b(?:steering (?:committee|group|board|forum)|forum|council|working group|stand-?up|sync(?:-up)?|"
-        r"business review|qbr|review board|operations review|partner board|governance board|committee|"
-        r"joint (?:team|board)|roundtable|town hall|programme board|program board|board)s?\b", re.I)),
-    ("policy", re.compile(
-        r"\b(?:polic(?:y|ies)|code of conduct|must comply|comply with|compliance with|gdpr|data protection|"
-        r"standards? (?:that|which) all|all partners must|every partner must|rules of engagement|"
-        r"certification requirements?|minimum requirements?|guidelines?)\b", re.I)),
+    (
+        "conflict_resolution",
+        re.compile(
+            r"\b(?:dispute[- ]resolution|conflict[- ]resolution|arbitrat\w+|mediat\w+|arbiter|tie-?break\w*|"
+            r"(?:disputes?|disagreements?|conflicts?)\s+(?:between|among)\s+(?:the\s+)?(?:partners|parties|members)|"
+            r"(?:disputes?|disagreements?|conflicts?)(?:\s+\w+){0,4}\s+"
+            r"(?:are|is|will be|shall be|must be|get|gets|go|goes)"
+            r"\s+(?:first\s+)?(?:resolved|settled|referred|mediated|escalated|decided|taken)|"
+            r"in (?:the )?(?:case|event) of (?:a |any )?(?:dispute|disagreement|conflict))",
+            re.I,
+        ),
+    ),
+    (
+        "change_management",
+        re.compile(
+            r"\b(?:change requests?|change control|change management|change board|change log|changes to (?:the |this |"
+            r"any |a )?(?:agreement|canvas|scope|roles?|process(?:es)?|model|contract|plan|api|interface|"
+            r"responsibilities|fee|rules|terms)|amendments?|amend\w*|variations? to|re-?baseline\w*|"
+            r"any change|proposed changes?|version(?:ed|ing) of)\b",
+            re.I,
+        ),
+    ),
+    (
+        "decision_right",
+        re.compile(
+            r"\b(?:decides?|decision[- ]rights?|decision[- ]making|final say|final decision|has (?:the )?authority|"
+            r"veto|casting vote|is empowered to|are empowered to|final approval|decisions? (?:on|about|over) .{3,60}? "
+            r"(?:are|is) (?:made|taken) by|approval authority|approves? (?:all|every|any) new)",
+            re.I,
+        ),
+    ),
+    (
+        "forum",
+        re.compile(
+            r"\b(?:steering (?:committee|group|board|forum)|forum|council|working group|stand-?up|sync(?:-up)?|"
+            r"business review|qbr|review board|operations review|partner board|governance board|committee|"
+            r"joint (?:team|board)|roundtable|town hall|programme board|program board|board)s?\b",
+            re.I,
+        ),
+    ),
+    (
+        "policy",
+        re.compile(
+            r"\b(?:polic(?:y|ies)|code of conduct|must comply|comply with|compliance with|gdpr|data protection|"
+            r"standards? (?:that|which) all|all partners must|every partner must|rules of engagement|"
+            r"certification requirements?|minimum requirements?|guidelines?)\b",
+            re.I,
+        ),
+    ),
 )
 FORUM_ACTIVE = re.compile(
     r"\b(?:meets?|meeting|convenes?|chaired|chairs|held|gathers?|sits|weekly|monthly|quarterly|fortnightly|"
-    r"bi-?weekly|annual(?:ly)?|every \w+ (?:weeks?|months?))\b", re.I)
+    r"bi-?weekly|annual(?:ly)?|every \w+ (?:weeks?|months?))\b",
+    re.I,
+)
 GAP_NEGATION = re.compile(
     r"\b(?:there (?:is|are|was|were) (?:still |currently |as yet )?no|no (?:formal|agreed|defined|documented|"
     r"clear|written|established|single|standing)|(?:has|have) not (?:yet )?been (?:defined|agreed|set|established|"
@@ -178,7 +370,9 @@ GAP_NEGATION = re.compile(
     r"agreed|established|in place|set up|documented|decided|formalised|formalized)|does not (?:yet )?exist|"
     r"do not (?:yet )?exist|(?:is|are) (?:still )?missing|lacks?|lacking|we have no|(?:has|have) no|is undefined|"
     r"remains? (?:open|undefined|unclear|informal)|to be (?:defined|decided|agreed|confirmed)|\btbd\b|"
-    r"nobody knows|no-one knows|no one knows|is not defined|are not defined|absent|gap\b)", re.I)
+    r"nobody knows|no-one knows|no one knows|is not defined|are not defined|absent|gap\b)",
+    re.I,
+)
 
 NEGATION = re.compile(
     r"(?:\bnot\b|\bno longer\b|\bnever\b|n't\b|\bneither\b|\bnor\b|\bno\s+(?:one|partner|team|party)\b|"
@@ -188,27 +382,51 @@ NEGATION = re.compile(
     re.I,
 )
 EXCLUSION = (
-    re.compile(r"(?P<name>.{2,80}?)\s+(?:does not|doesn't|will not|won't|is not going to|did not|didn't|no longer)\s+"
-               r"(?:take part|participate|join|play a role|have a role|form part|sit on|contribute)", re.I),
-    re.compile(r"(?P<name>.{2,80}?)\s+(?:was|were|has been|have been)\s+(?:not selected|not chosen|not shortlisted|"
-               r"rejected|dropped|turned down|declined|disqualified|eliminated|replaced|offboarded|removed|"
-               r"let go|unsuccessful)", re.I),
-    re.compile(r"(?P<name>.{2,80}?)\s+(?:withdrew|pulled out|left the|exited|dropped out|walked away|"
-               r"(?:declined|decided not|chose not|refused) to (?:take part|participate|join|sign|be part))", re.I),
-    re.compile(r"(?:contract|agreement|partnership|pilot|relationship|engagement|arrangement|collaboration)\s+"
-               r"with\s+(?P<name>.{2,80}?)\s+(?:ended|expired|was terminated|terminated|lapsed|was not renewed|"
-               r"has ended|has expired|came to an end|ran out|was cancelled|was canceled|finished)", re.I),
-    re.compile(r"(?P<name>.{2,80}?)(?:[’']s)\s+(?:contract|agreement|partnership|pilot|involvement|role)\s+"
-               r"(?:ended|expired|was terminated|lapsed|was not renewed|has ended|came to an end|was cancelled)", re.I),
-    re.compile(r"\b(?:former|previous|past|ex-)\s*(?:partner|supplier|vendor|provider|member|operator|installer)s?"
-               r",?\s+(?P<name>.{2,60}?)(?:[,.;)]|\s+(?:is|was|has|had|no)\b|$)", re.I),
-    re.compile(r"\b(?:we|the (?:alliance|network|consortium|board|committee))\s+(?:decided against|did not select|"
-               r"chose not to (?:work with|select|renew)|dropped|replaced|ended (?:our|the) (?:contract|work) with|"
-               r"stopped working with|terminated (?:our|the) (?:contract|agreement) with)\s+(?P<name>.{2,80}?)(?:[,.;]|$| in | as | after | because )",
-               re.I),
-    re.compile(r"(?P<name>.{2,80}?)\s+(?:is|are|was|were)\s+(?:no longer|not)\s+(?:(?:a|an|our)\s+)?(?:part of|"
-               r"involved|member|partner|participant|participating|in scope|party to the (?:programme|program|"
-               r"network|alliance|ecosystem|scheme|pilot|project|partnership|initiative))", re.I),
+    re.compile(
+        r"(?P<name>.{2,80}?)\s+(?:does not|doesn't|will not|won't|is not going to|did not|didn't|no longer)\s+"
+        r"(?:take part|participate|join|play a role|have a role|form part|sit on|contribute)",
+        re.I,
+    ),
+    re.compile(
+        r"(?P<name>.{2,80}?)\s+(?:was|were|has been|have been)\s+(?:not selected|not chosen|not shortlisted|"
+        r"rejected|dropped|turned down|declined|disqualified|eliminated|replaced|offboarded|removed|"
+        r"let go|unsuccessful)",
+        re.I,
+    ),
+    re.compile(
+        r"(?P<name>.{2,80}?)\s+(?:withdrew|pulled out|left the|exited|dropped out|walked away|"
+        r"(?:declined|decided not|chose not|refused) to (?:take part|participate|join|sign|be part))",
+        re.I,
+    ),
+    re.compile(
+        r"(?:contract|agreement|partnership|pilot|relationship|engagement|arrangement|collaboration)\s+"
+        r"with\s+(?P<name>.{2,80}?)\s+(?:ended|expired|was terminated|terminated|lapsed|was not renewed|"
+        r"has ended|has expired|came to an end|ran out|was cancelled|was canceled|finished)",
+        re.I,
+    ),
+    re.compile(
+        r"(?P<name>.{2,80}?)(?:[’']s)\s+(?:contract|agreement|partnership|pilot|involvement|role)\s+"
+        r"(?:ended|expired|was terminated|lapsed|was not renewed|has ended|came to an end|was cancelled)",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:former|previous|past|ex-)\s*(?:partner|supplier|vendor|provider|member|operator|installer)s?"
+        r",?\s+(?P<name>.{2,60}?)(?:[,.;)]|\s+(?:is|was|has|had|no)\b|$)",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:we|the (?:alliance|network|consortium|board|committee))\s+(?:decided against|did not select|"
+        r"chose not to (?:work with|select|renew)|dropped|replaced|ended (?:our|the) (?:contract|work) with|"
+        r"stopped working with|terminated (?:our|the) (?:contract|agreement) with)\s+"
+        r"(?P<name>.{2,80}?)(?:[,.;]|$| in | as | after | because )",
+        re.I,
+    ),
+    re.compile(
+        r"(?P<name>.{2,80}?)\s+(?:is|are|was|were)\s+(?:no longer|not)\s+(?:(?:a|an|our)\s+)?(?:part of|"
+        r"involved|member|partner|participant|participating|in scope|party to the (?:programme|program|"
+        r"network|alliance|ecosystem|scheme|pilot|project|partnership|initiative))",
+        re.I,
+    ),
 )
 INJECTION = re.compile(
     r"(?:\b(?:AI|A\.I\.|LLMs?|GPT\w*|chat-?bots?|language models?|assistants?|summari[sz]ers?|summari[sz]ing "
@@ -233,7 +451,9 @@ REVIEW_SUBJECT = re.compile(
     r"governance model|partner plan|joint plan|alliance plan|assumptions)\b",
     re.I,
 )
-REVIEW_VERB = re.compile(r"\b(?:review\w*|revisit\w*|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|re-?examin\w*)\b", re.I)
+REVIEW_VERB = re.compile(
+    r"\b(?:review\w*|revisit\w*|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|re-?examin\w*)\b", re.I
+)
 
 SCOPE_HEADING = re.compile(r"\b(?:objectives?|goals?|aims?|purpose|ambitions?|outcomes?)\b", re.I)
 IN_SCOPE_HEADING = re.compile(r"\bin[- ]scope\b|\bscope\b(?!.*\bout\b)", re.I)
@@ -243,7 +463,9 @@ OBJECTIVE_SENTENCE = re.compile(
     r"(?: for \w+)? (?:is|are|will be)(?: to)?|aims? to|we (?:want|aim|intend|plan) to|seeks? to)\s+(?P<obj>.+)$",
     re.I,
 )
-OUT_OF_SCOPE_SENTENCE = re.compile(r"\b(?:out of scope|not in scope|outside (?:the |our )?scope|excluded from (?:the )?scope)\b", re.I)
+OUT_OF_SCOPE_SENTENCE = re.compile(
+    r"\b(?:out of scope|not in scope|outside (?:the |our )?scope|excluded from (?:the )?scope)\b", re.I
+)
 IN_SCOPE_SENTENCE = re.compile(r"\b(?:in scope|within (?:the )?scope|covers?|includes?)\b", re.I)
 
 ECOSYSTEM_NAME = re.compile(
@@ -252,22 +474,112 @@ ECOSYSTEM_NAME = re.compile(
 )
 
 ROLE_COLUMNS = {
-    "lead": ("lead", "leads", "owner", "owned by", "responsible", "accountable", "led by", "lead partner",
-             "lead organisation", "lead organization", "r", "a/r", "prime", "driver", "dri"),
-    "support": ("support", "supports", "supporting", "supported by", "support partner", "contributors",
-                "contributor", "consulted", "c", "helpers", "co-lead", "secondary", "partners involved"),
-    "approve": ("approves", "approver", "approvers", "approve", "approval", "sign-off", "sign off", "signs off",
-                "approved by", "a", "authoriser", "authorizer", "validates", "validation"),
+    "lead": (
+        "lead",
+        "leads",
+        "owner",
+        "owned by",
+        "responsible",
+        "accountable",
+        "led by",
+        "lead partner",
+        "lead organisation",
+        "lead organization",
+        "r",
+        "a/r",
+        "prime",
+        "driver",
+        "dri",
+    ),
+    "support": (
+        "support",
+        "supports",
+        "supporting",
+        "supported by",
+        "support partner",
+        "contributors",
+        "contributor",
+        "consulted",
+        "c",
+        "helpers",
+        "co-lead",
+        "secondary",
+        "partners involved",
+    ),
+    "approve": (
+        "approves",
+        "approver",
+        "approvers",
+        "approve",
+        "approval",
+        "sign-off",
+        "sign off",
+        "signs off",
+        "approved by",
+        "a",
+        "authoriser",
+        "authorizer",
+        "validates",
+        "validation",
+    ),
 }
-ACTIVITY_COLUMNS = ("activity", "activities", "workstream", "work stream", "task", "process", "responsibility",
-                    "deliverable", "area", "initiative", "function", "step", "stage", "service", "item",
-                    "action", "topic", "work package", "capability", "domain", "what")
+ACTIVITY_COLUMNS = (
+    "activity",
+    "activities",
+    "workstream",
+    "work stream",
+    "task",
+    "process",
+    "responsibility",
+    "deliverable",
+    "area",
+    "initiative",
+    "function",
+    "step",
+    "stage",
+    "service",
+    "item",
+    "action",
+    "topic",
+    "work package",
+    "capability",
+    "domain",
+    "what",
+)
 METRIC_COLUMNS = ("metric", "kpi", "measure", "indicator", "kpi name", "metric name", "objective metric")
-TARGET_COLUMNS = ("target", "goal", "threshold", "target value", "objective", "2025 target", "target 2025",
-                  "2026 target", "target 2026")
-SOURCE_COLUMNS = ("source", "data source", "data", "system", "measured in", "source system", "tool", "measured from",
-                  "data from", "evidence")
-CADENCE_COLUMNS = ("cadence", "frequency", "review", "reporting", "reported", "review cadence", "when", "period")
+TARGET_COLUMNS = (
+    "target",
+    "goal",
+    "threshold",
+    "target value",
+    "objective",
+    "2025 target",
+    "target 2025",
+    "2026 target",
+    "target 2026",
+)
+SOURCE_COLUMNS = (
+    "source",
+    "data source",
+    "data",
+    "system",
+    "measured in",
+    "source system",
+    "tool",
+    "measured from",
+    "data from",
+    "evidence",
+)
+CADENCE_COLUMNS = (
+    "cadence",
+    "frequency",
+    "review",
+    "reporting",
+    "reported",
+    "review cadence",
+    "when",
+    "period",
+)
 PROVIDER_COLUMNS = ("provider", "from", "gives", "giver", "source actor", "supplier", "provided by")
 RECEIVER_COLUMNS = ("receiver", "to", "receives", "recipient", "beneficiary", "received by")
 VALUE_COLUMNS = ("value", "what", "flow", "exchange", "value exchanged", "offer", "contribution", "in return")

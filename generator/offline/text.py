@@ -16,9 +16,7 @@ _ABBREV_END = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|no|Mr|Ms|Dr|St|Inc|
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+")
 _KV_CELL = re.compile(r"^\s*([A-Za-z][\w /&().%'-]{0,40}?)\s*:\s*(.*?)\s*$")
-_PSEUDO_HEADING = re.compile(
-    r"^(?:\*\*)?(?:\d{1,2}[.)]\s+)?(?P<title>[A-Z][^.!?;:|]{1,70}?)(?:\*\*)?\s*:?\s*$"
-)
+_PSEUDO_HEADING = re.compile(r"^(?:\*\*)?(?:\d{1,2}[.)]\s+)?(?P<title>[A-Z][^.!?;:|]{1,70}?)(?:\*\*)?\s*:?\s*$")
 # A line that starts a new block even without a blank line before it: "Present:", "From:", "Re:".
 _STARTS_BLOCK = re.compile(r"^(?:[A-Z][\w /&-]{1,30}:\s|>|\d{1,2}[.)]\s)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -35,6 +33,11 @@ class Unit:
     kind: str  # "sentence" | "heading" | "row"
     headings: tuple[str, ...] = ()
     cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def raw(self) -> str:
+        """The unit exactly as it stands in the document (what a citation quotes)."""
+        return self.document.text[self.start : self.end]
 
     @property
     def date(self) -> dt.date | None:
@@ -176,4 +179,5 @@ def _unit(doc: Document, start: int, end: int, path: tuple[str, ...]) -> Unit:
         start += 1
     while end > start and doc.text[end - 1].isspace():
         end -= 1
-    return Unit(doc, start, end, doc.text[start:end], "sentence", path)
+    # Matching reads the sentence with its line breaks folded; quotes come from `raw`.
+    return Unit(doc, start, end, " ".join(doc.text[start:end].split()), "sentence", path)

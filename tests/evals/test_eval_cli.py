@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
-import pytest
 import typer
 from eval_builders import GOLD
 from typer.testing import CliRunner
@@ -51,12 +49,12 @@ def _dataset(root: Path) -> Path:
     return root / "dataset"
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
+def _env(tmp_path: Path) -> dict[str, str | None]:
     return {
         "ECOCANVAS_DATA_DIR": str(tmp_path / "data"),
         "ECOCANVAS_CONFIG": str(tmp_path / "absent.toml"),
         "ECOCANVAS_EMBEDDER": "hash",
-        "ECOCANVAS_MODEL": "",
+        "ECOCANVAS_MODEL": None,  # unset: the offline backend
     }
 
 
@@ -73,18 +71,11 @@ def test_bad_arguments_fail_before_anything_is_generated(tmp_path: Path) -> None
 
 
 def test_eval_runs_scores_reports_and_compares(tmp_path: Path) -> None:
-    try:
-        importlib.import_module("generator").generate  # noqa: B018
-        importlib.import_module("knowledge").parse_bytes  # noqa: B018
-    except (ImportError, AttributeError) as exc:
-        pytest.skip(f"the pipeline is not importable yet: {exc}")
     dataset = _dataset(tmp_path)
     runner = CliRunner()
-    first = runner.invoke(
-        app, ["eval", "--dataset", str(dataset), "--out", str(tmp_path / "run1")], env=_env(tmp_path)
-    )
+    first = runner.invoke(app, ["eval", "--dataset", str(dataset), "--out", str(tmp_path / "run1")], env=_env(tmp_path))
     assert first.exit_code == 0, first.output
-    assert "harbour" in first.output and "mean" in first.output
+    assert "harbour" in first.output and "rates averaged" in first.output
     results = json.loads((tmp_path / "run1" / "results.json").read_text())
     [eco] = results["ecosystems"]
     assert eco["error"] is None and eco["backend"] == "offline"

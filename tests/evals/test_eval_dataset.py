@@ -83,11 +83,16 @@ def test_every_bundled_ecosystem_loads_and_its_gold_is_consistent() -> None:
     folder = default_dataset_dir()
     if not any(folder.glob("*/gold.json")):
         pytest.skip(f"no example ecosystems under {folder} yet")
+    problems: dict[str, list[str]] = {}
     for ecosystem in load_dataset(folder):
-        assert lint(ecosystem.gold) == [], ecosystem.name
-        assert 4 <= len(ecosystem.documents) <= 6, ecosystem.name
+        found = lint(ecosystem.gold)
+        if not 4 <= len(ecosystem.documents) <= 6:
+            found.append(f"{len(ecosystem.documents)} documents (expected 4-5)")
         # The scorer can reach 1.0 on this gold: every name resolves, every subject is findable.
         perfect = score(ecosystem.gold, canvas_from_gold(ecosystem.gold), [DOCUMENT])
-        assert {m: perfect.scores[m] for m in HEADLINE_METRICS} == dict.fromkeys(HEADLINE_METRICS, 1.0), (
-            ecosystem.name
-        )
+        found += [
+            f"a perfect canvas scores {m} = {perfect.scores[m]}" for m in HEADLINE_METRICS if perfect.scores[m] != 1
+        ]
+        if found:
+            problems[ecosystem.name] = found
+    assert problems == {}

@@ -27,9 +27,7 @@ from evals.scores import HEADLINE_METRICS
 
 def _run(*results: CanvasResult, names: tuple[str, ...] = ("perfect", "flawed")) -> RunResult:
     scores = [score(GOLD, r, [DOCUMENT], name=n, seconds=1.5) for r, n in zip(results, names, strict=True)]
-    return RunResult.build(
-        scores, created="2026-11-23T12:00:00+00:00", dataset="test", model=None, settings={}
-    )
+    return RunResult.build(scores, created="2026-11-23T12:00:00+00:00", dataset="test", model=None, settings={})
 
 
 def test_means_average_rates_and_sum_counts() -> None:
@@ -75,7 +73,7 @@ def test_the_summary_table_shows_each_ecosystem_and_the_mean() -> None:
     console = Console(record=True, width=250)
     console.print(summary_table(_run(canvas_from_gold(), canvas_with_known_misses())))
     text = console.export_text()
-    assert "perfect" in text and "flawed" in text and "mean" in text
+    assert "perfect" in text and "flawed" in text and "rates averaged" in text
     assert "0.75" in text  # flawed activity recall
 
 
@@ -97,6 +95,15 @@ def test_compare_marks_what_got_worse_and_better() -> None:
     console = Console(record=True, width=200)
     console.print(compare_table(compare(after, before), "vs before"))
     assert "actor_f1" in console.export_text()
+
+
+def test_a_subset_run_is_compared_over_the_ecosystems_both_runs_have() -> None:
+    before = _run(canvas_from_gold(), canvas_with_known_misses())
+    subset = _run(canvas_from_gold(), names=("perfect",))
+    deltas = {d.metric: d for d in compare(subset, before)}
+    # Over "perfect" alone nothing changed, although the means of the whole runs differ.
+    assert deltas["actor_f1"].delta == 0 and not deltas["actor_f1"].better
+    assert deltas["seconds"].delta == 0
 
 
 def test_load_run_rejects_what_is_not_a_run(tmp_path: Path) -> None:
@@ -132,9 +139,7 @@ def test_the_gate_fails_on_forbidden_actors_and_on_a_different_set_of_ecosystems
     assert dropped >= set(HEADLINE_METRICS)
 
 
-def test_a_baseline_is_written_from_a_run_and_read_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_baseline_is_written_from_a_run_and_read_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run = _run(canvas_from_gold(), canvas_with_known_misses())
     run.save(tmp_path / "run")
     main([str(tmp_path / "run"), "--out", str(tmp_path / "baseline.json"), "--note", "offline backend"])

@@ -72,9 +72,7 @@ def test_a_canvas_with_known_misses_scores_what_a_hand_count_says() -> None:
     ],
 )
 def test_actors_match_by_any_name_or_alias(canvas_name: str, aliases: list[str]) -> None:
-    result = CanvasResult(
-        canvas=Canvas(actors=[Actor(id="a", name=canvas_name, aliases=aliases, sources=[cite()])])
-    )
+    result = CanvasResult(canvas=Canvas(actors=[Actor(id="a", name=canvas_name, aliases=aliases, sources=[cite()])]))
     s = score(GOLD, result, [DOCUMENT])
     assert s.actors.matches[0].gold == "Nordhavn Motors"
     assert s.scores["actor_precision"] == 1.0
@@ -99,9 +97,7 @@ def test_the_direction_of_an_exchange_matters() -> None:
     forward = Exchange(id="e", provider="c", receiver="n", value="Charging hardware", sources=[cite()])
     backward = forward.model_copy(update={"provider": "n", "receiver": "c"})
     ok = score(GOLD, CanvasResult(canvas=Canvas(actors=actors, value_exchanges=[forward])), [DOCUMENT])
-    reversed_ = score(
-        GOLD, CanvasResult(canvas=Canvas(actors=actors, value_exchanges=[backward])), [DOCUMENT]
-    )
+    reversed_ = score(GOLD, CanvasResult(canvas=Canvas(actors=actors, value_exchanges=[backward])), [DOCUMENT])
     assert ok.exchanges.matched == 1 and ok.scores["exchange_precision"] == 1.0
     assert reversed_.exchanges.matched == 0 and reversed_.scores["exchange_precision"] == 0.0
 
@@ -117,22 +113,13 @@ def test_citation_validity_detects_a_wrong_offset_and_an_unknown_document() -> N
     good = cite()
     shifted = good.model_copy(update={"start": good.start + 1, "end": good.end + 1})
     elsewhere = good.model_copy(update={"document_id": "doc-2"})
-    past_end = good.model_copy(
-        update={"start": len(DOCUMENT.text), "end": len(DOCUMENT.text) + len(good.quote)}
-    )
-    actors = [
-        Actor(id=str(i), name=f"A{i}", sources=[c])
-        for i, c in enumerate([good, shifted, elsewhere, past_end])
-    ]
+    past_end = good.model_copy(update={"start": len(DOCUMENT.text), "end": len(DOCUMENT.text) + len(good.quote)})
+    actors = [Actor(id=str(i), name=f"A{i}", sources=[c]) for i, c in enumerate([good, shifted, elsewhere, past_end])]
     s = score(GOLD, CanvasResult(canvas=Canvas(actors=actors)), [DOCUMENT])
     assert s.citations.total == 4 and s.citations.valid == 1
     assert s.scores["citation_validity"] == 0.25
     problems = " | ".join(s.citations.invalid)
-    assert (
-        "unknown document id doc-2" in problems
-        and "ends past" in problems
-        and "the text there is" in problems
-    )
+    assert "unknown document id doc-2" in problems and "ends past" in problems and "the text there is" in problems
 
 
 def test_rejected_entries_do_not_count_and_owner_null_must_stay_null() -> None:

@@ -32,7 +32,7 @@ def test_exact_quote_gets_exact_offsets() -> None:
 
 def test_whitespace_case_and_quote_marks_are_normalised() -> None:
     g = Grounder([doc(TEXT)])
-    c = g.locate('the utility provides grid connections to chargeco - at cost')
+    c = g.locate("the utility provides grid connections to chargeco - at cost")
     assert c is not None
     assert c.quote == TEXT[c.start : c.end]
     assert c.quote.startswith("The utility") and c.quote.endswith("at cost")
@@ -70,7 +70,9 @@ _words = st.text(alphabet=string.ascii_letters + "äéø’“”—", min_size=
     seps=st.lists(st.sampled_from([" ", "  ", "\n", "\t", " \n "]), min_size=60, max_size=60),
     data=st.data(),
 )
-def test_located_quote_is_always_the_text_at_its_offsets(words: list[str], seps: list[str], data: st.DataObject) -> None:
+def test_located_quote_is_always_the_text_at_its_offsets(
+    words: list[str], seps: list[str], data: st.DataObject
+) -> None:
     text = "".join(w + seps[i] for i, w in enumerate(words))
     i = data.draw(st.integers(0, len(words) - 3))
     j = data.draw(st.integers(i + 2, len(words)))

@@ -61,8 +61,9 @@ def docs() -> list[Document]:
 
 def run() -> CanvasDraft:
     ds = docs()
-    chunks = [Chunk(id=f"{d.id}-0", document_id=d.id, document=d.name, start=0, end=len(d.text), text=d.text)
-              for d in ds]
+    chunks = [
+        Chunk(id=f"{d.id}-0", document_id=d.id, document=d.name, start=0, end=len(d.text), text=d.text) for d in ds
+    ]
     return extract_offline(ds, chunks)
 
 
@@ -86,7 +87,10 @@ def test_ownership_active_passive_table_and_unowned() -> None:
     assert acts["tariff changes"].approvers == ["Vellmar Energi"]
     install = acts["charger installation"]
     assert (install.owner, install.supporters, install.approvers) == (
-        "Kestrel Logistics", ["Nordhavn Motors"], ["Vellmar Energi"])
+        "Kestrel Logistics",
+        ["Nordhavn Motors"],
+        ["Vellmar Energi"],
+    )
     assert acts["accessibility audits"].owner is None
 
 
@@ -115,8 +119,13 @@ def test_governance_metrics_and_review() -> None:
 def test_every_quote_stands_at_its_location() -> None:
     draft = run()
     texts = {d.id: d.text for d in docs()}
-    entries = [*draft.actors.actors, *draft.activities.activities, *draft.value_exchanges.value_exchanges,
-               *draft.governance.governance, *draft.metrics.metrics]
+    entries = [
+        *draft.actors.actors,
+        *draft.activities.activities,
+        *draft.value_exchanges.value_exchanges,
+        *draft.governance.governance,
+        *draft.metrics.metrics,
+    ]
     assert entries
     for e in entries:
         assert e.at is not None

@@ -10,15 +10,21 @@ from generator.resolve import resolve
 from knowledge import Document
 
 OLD = Document(
-    id="old", name="memo.md", media_type="text/markdown", date=dt.date(2025, 1, 14),
+    id="old",
+    name="memo.md",
+    media_type="text/markdown",
+    date=dt.date(2025, 1, 14),
     text=(
-        "Nordhavn Harbour Mobility (NHM) runs the charging pilot. Vellmar Energi (\"the utility\") provides grid "
+        'Nordhavn Harbour Mobility (NHM) runs the charging pilot. Vellmar Energi ("the utility") provides grid '
         "connections to NHM. Site onboarding is led by Kestrel Logistics. Zephyr Grid was not selected. "
         "Charger availability target is 95%."
     ),
 )
 NEW = Document(
-    id="new", name="minutes.md", media_type="text/markdown", date=dt.date(2025, 6, 18),
+    id="new",
+    name="minutes.md",
+    media_type="text/markdown",
+    date=dt.date(2025, 6, 18),
     text="From 1 July, site onboarding moves from Kestrel Logistics to NHM. Charger availability target is 97%.",
 )
 
@@ -32,33 +38,83 @@ def cite(draft, doc: Document, quote: str):  # type: ignore[no-untyped-def]
 def build() -> CanvasDraft:
     d = CanvasDraft()
     d.actors.actors = [
-        cite(ActorDraft(quote="Nordhavn Harbour Mobility (NHM)", name="Nordhavn Harbour Mobility", aliases=["NHM"]),
-             OLD, "Nordhavn Harbour Mobility (NHM)"),
-        cite(ActorDraft(quote='Vellmar Energi ("the utility")', name="Vellmar Energi", aliases=["the utility"]),
-             OLD, 'Vellmar Energi ("the utility")'),
+        cite(
+            ActorDraft(quote="Nordhavn Harbour Mobility (NHM)", name="Nordhavn Harbour Mobility", aliases=["NHM"]),
+            OLD,
+            "Nordhavn Harbour Mobility (NHM)",
+        ),
+        cite(
+            ActorDraft(quote='Vellmar Energi ("the utility")', name="Vellmar Energi", aliases=["the utility"]),
+            OLD,
+            'Vellmar Energi ("the utility")',
+        ),
         cite(ActorDraft(quote="Zephyr Grid was not selected", name="Zephyr Grid"), OLD, "Zephyr Grid was not selected"),
     ]
-    d.actors.excluded = [cite(ExclusionDraft(quote="Zephyr Grid was not selected", name="Zephyr Grid"), OLD,
-                              "Zephyr Grid was not selected")]
+    d.actors.excluded = [
+        cite(
+            ExclusionDraft(quote="Zephyr Grid was not selected", name="Zephyr Grid"),
+            OLD,
+            "Zephyr Grid was not selected",
+        )
+    ]
     d.activities.activities = [
-        cite(ActivityDraft(quote="Site onboarding is led by Kestrel Logistics.", name="Site onboarding",
-                           owner="Kestrel Logistics"), OLD, "Site onboarding is led by Kestrel Logistics."),
-        cite(ActivityDraft(quote="site onboarding moves from Kestrel Logistics to NHM", name="site onboarding",
-                           owner="NHM"), NEW, "site onboarding moves from Kestrel Logistics to NHM"),
-        cite(ActivityDraft(quote="runs the charging pilot", name="charging pilot", owner="Zephyr Grid",
-                           supporters=["Phantom Corp"]), OLD, "runs the charging pilot"),
+        cite(
+            ActivityDraft(
+                quote="Site onboarding is led by Kestrel Logistics.", name="Site onboarding", owner="Kestrel Logistics"
+            ),
+            OLD,
+            "Site onboarding is led by Kestrel Logistics.",
+        ),
+        cite(
+            ActivityDraft(
+                quote="site onboarding moves from Kestrel Logistics to NHM", name="site onboarding", owner="NHM"
+            ),
+            NEW,
+            "site onboarding moves from Kestrel Logistics to NHM",
+        ),
+        cite(
+            ActivityDraft(
+                quote="runs the charging pilot", name="charging pilot", owner="Zephyr Grid", supporters=["Phantom Corp"]
+            ),
+            OLD,
+            "runs the charging pilot",
+        ),
     ]
     d.value_exchanges.value_exchanges = [
-        cite(ExchangeDraft(quote="provides grid connections to NHM", provider="the utility", receiver="NHM",
-                           value="grid connections", kind="service"), OLD, "provides grid connections to NHM"),
-        cite(ExchangeDraft(quote="provides grid connections to NHM", provider="Ghost Ltd", receiver="NHM",
-                           value="grid connections", kind="service"), OLD, "provides grid connections to NHM"),
+        cite(
+            ExchangeDraft(
+                quote="provides grid connections to NHM",
+                provider="the utility",
+                receiver="NHM",
+                value="grid connections",
+                kind="service",
+            ),
+            OLD,
+            "provides grid connections to NHM",
+        ),
+        cite(
+            ExchangeDraft(
+                quote="provides grid connections to NHM",
+                provider="Ghost Ltd",
+                receiver="NHM",
+                value="grid connections",
+                kind="service",
+            ),
+            OLD,
+            "provides grid connections to NHM",
+        ),
     ]
     d.metrics.metrics = [
-        cite(MetricDraft(quote="Charger availability target is 95%.", name="Charger availability", target="95%"),
-             OLD, "Charger availability target is 95%."),
-        cite(MetricDraft(quote="Charger availability target is 97%.", name="Charger availability", target="97%"),
-             NEW, "Charger availability target is 97%."),
+        cite(
+            MetricDraft(quote="Charger availability target is 95%.", name="Charger availability", target="95%"),
+            OLD,
+            "Charger availability target is 95%.",
+        ),
+        cite(
+            MetricDraft(quote="Charger availability target is 97%.", name="Charger availability", target="97%"),
+            NEW,
+            "Charger availability target is 97%.",
+        ),
     ]
     return d
 

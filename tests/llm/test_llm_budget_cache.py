@@ -42,9 +42,7 @@ def test_budget_too_small_for_one_call_sends_nothing(scripted_llm: ScriptedLLM, 
     assert usage_of(caught.value) == Usage()
 
 
-def test_budget_records_real_usage_then_refuses_the_next_call(
-    scripted_llm: ScriptedLLM, tmp_path: Path
-) -> None:
+def test_budget_records_real_usage_then_refuses_the_next_call(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
     scripted_llm.reply_json({"names": ["a"]}, prompt_tokens=500, completion_tokens=300)
     budget = TokenBudget(1000)
     client = LLMClient(scripted_llm.settings(tmp_path, cache=False), budget, max_completion_tokens=300)

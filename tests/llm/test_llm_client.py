@@ -32,9 +32,7 @@ def client_for(server: ScriptedLLM, tmp_path: Path, **overrides: object) -> LLMC
 
 
 def test_valid_answer_is_returned_with_its_usage(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
-    scripted_llm.reply_json(
-        {"names": ["Nordhavn Motors", "City of Aarhus"]}, prompt_tokens=120, completion_tokens=30
-    )
+    scripted_llm.reply_json({"names": ["Nordhavn Motors", "City of Aarhus"]}, prompt_tokens=120, completion_tokens=30)
 
     result, usage = client_for(scripted_llm, tmp_path).extract(Names, MESSAGES, prompt_version="t@1")
 
@@ -67,9 +65,7 @@ def test_malformed_json_is_reasked_with_the_error_attached(scripted_llm: Scripte
     assert "json_invalid" in reask.last_user_message or "Invalid JSON" in reask.last_user_message
 
 
-def test_schema_violation_is_reasked_with_the_validation_error(
-    scripted_llm: ScriptedLLM, tmp_path: Path
-) -> None:
+def test_schema_violation_is_reasked_with_the_validation_error(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
     scripted_llm.reply_json({"names": ["a", "b", "c", "d"]})
     scripted_llm.reply_json({"names": ["a", "b", "c"]})
 
@@ -167,9 +163,7 @@ def test_answer_cut_off_at_max_tokens_is_an_llm_error(scripted_llm: ScriptedLLM,
     assert scripted_llm.requests[0].body["max_tokens"] == 64
 
 
-def test_cost_is_summed_over_attempts_from_the_offline_cost_map(
-    scripted_llm: ScriptedLLM, tmp_path: Path
-) -> None:
+def test_cost_is_summed_over_attempts_from_the_offline_cost_map(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
     # A model litellm's bundled cost map prices, served by the scripted server.
     scripted_llm.reply_text("{", prompt_tokens=1000, completion_tokens=200)
     scripted_llm.reply_json({"names": ["x"]}, prompt_tokens=1300, completion_tokens=100)
@@ -188,9 +182,7 @@ def test_cost_is_summed_over_attempts_from_the_offline_cost_map(
 def test_tools_mode_sends_a_tool_and_reads_its_call(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
     scripted_llm.reply_json({"names": ["Nordhavn Motors"]})
 
-    result, _ = client_for(scripted_llm, tmp_path, llm_mode="tools").extract(
-        Names, MESSAGES, prompt_version="t@1"
-    )
+    result, _ = client_for(scripted_llm, tmp_path, llm_mode="tools").extract(Names, MESSAGES, prompt_version="t@1")
 
     assert result.names == ["Nordhavn Motors"]
     [request] = scripted_llm.requests
@@ -218,9 +210,7 @@ def test_concurrent_extracts_keep_their_own_counts(scripted_llm: ScriptedLLM, tm
 def test_usage_add_sums_every_counter() -> None:
     total = Usage(calls=1, prompt_tokens=10, completion_tokens=2, cost_usd=0.5)
     total.add(Usage(calls=2, cached_calls=1, retries=1, prompt_tokens=5, completion_tokens=1, cost_usd=0.25))
-    assert total == Usage(
-        calls=3, cached_calls=1, retries=1, prompt_tokens=15, completion_tokens=3, cost_usd=0.75
-    )
+    assert total == Usage(calls=3, cached_calls=1, retries=1, prompt_tokens=15, completion_tokens=3, cost_usd=0.75)
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,6 @@ def test_small_model_returns_a_schema_valid_object(llama_server: str, tmp_path: 
     assert usage.cost_usd == 0.0
 
     # The second run is answered from the on-disk cache without touching the server.
-    again, cached = LLMClient(settings, max_completion_tokens=256).extract(
-        Partners, MESSAGES, prompt_version="smoke@1"
-    )
+    again, cached = LLMClient(settings, max_completion_tokens=256).extract(Partners, MESSAGES, prompt_version="smoke@1")
     assert again == result
     assert (cached.calls, cached.cached_calls) == (0, 1)

@@ -34,9 +34,7 @@ _ACTOR_IDS = st.sampled_from(["a0", "a1", "a2", "a3", "a4", "t0", "ghost", " ", 
 _ACTIVITY_IDS = st.sampled_from(["t0", "t1", "t2", "t3", "t4", "a0", "nowhere"])
 _OTHER_IDS = st.sampled_from(["e0", "e1", "m0", "m1", "g0", "i0", "t1", "a2"])
 _DOCS = st.sampled_from(["d1", "d2", "d3", "d-missing"])
-_TEXT = st.one_of(
-    st.sampled_from(["", " ", "Org", "org", "ORG!", "Onboarding", "Ωmega ✓"]), st.text(max_size=15)
-)
+_TEXT = st.one_of(st.sampled_from(["", " ", "Org", "org", "ORG!", "Onboarding", "Ωmega ✓"]), st.text(max_size=15))
 _OPTIONAL_TEXT = st.one_of(st.none(), _TEXT)
 
 

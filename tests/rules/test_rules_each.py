@@ -40,9 +40,10 @@ def test_unowned_activity() -> None:
     (f,) = only(c, "unowned-activity")
     assert f.severity == "error" and f.subjects == ["kyc"] and f.section == "activities"
     assert f.message == 'Nobody owns the activity "KYC review".'
-    c = lumio()
-    activity(c, "sup").owner = "   "
-    assert [f.rule for f in run(c)] == ["unowned-activity"]
+    for placeholder in ("   ", "TBD", "(open)", "none"):
+        c = lumio()
+        activity(c, "sup").owner = placeholder  # not an actor id: no owner, not an unknown actor
+        assert [f.rule for f in run(c)] == ["unowned-activity"]
     # negative: a supporter-only actor does not make an owner, but a rejected unowned activity is ignored
     c = lumio()
     c.activities.append(Activity(id="old", name="Legacy", status="rejected"))
@@ -95,8 +96,7 @@ def test_circular_dependency() -> None:
 def test_circular_dependency_on_a_long_chain_does_not_recurse() -> None:
     c = lumio()
     chain = [
-        Activity(id=f"c{i}", name=f"Step {i}", owner="lumio", approvers=["bank"], sources=cite())
-        for i in range(5000)
+        Activity(id=f"c{i}", name=f"Step {i}", owner="lumio", approvers=["bank"], sources=cite()) for i in range(5000)
     ]
     for i, act in enumerate(chain):
         act.depends_on = [f"c{(i + 1) % len(chain)}"]
@@ -215,6 +215,16 @@ def test_one_sided_exchange() -> None:
     assert f.subjects == ["care"] and "receives value from Lumio Pay" in f.message
 
 
+def test_one_sided_exchange_exempts_regulators_by_default() -> None:
+    c = lumio()
+    c.actors.append(Actor(id="dnb", name="Central Bank", kind="regulator", sources=cite()))
+    c.value_exchanges.append(Exchange(id="x11", provider="lumio", receiver="dnb", value="reports", sources=cite()))
+    assert run(c) == []
+    c.actors[-1].kind = "third_party"
+    (f,) = only(c, "one-sided-exchange")
+    assert f.subjects == ["dnb"]
+
+
 def test_one_sided_exchange_ignores_actors_in_no_exchange_and_rejected_exchanges() -> None:
     c = lumio()
     c.value_exchanges = [e for e in c.value_exchanges if e.id not in {"x5", "x6"}]
@@ -224,9 +234,7 @@ def test_one_sided_exchange_ignores_actors_in_no_exchange_and_rejected_exchanges
         Exchange(id="x9", provider="bank", receiver="care", value="x", kind="data", status="rejected")
     )
     c.actors.append(Actor(id="solo", name="Solo", kind="customer", sources=cite()))
-    c.value_exchanges.append(
-        Exchange(id="x10", provider="solo", receiver="solo", value="self", sources=cite())
-    )
+    c.value_exchanges.append(Exchange(id="x10", provider="solo", receiver="solo", value="self", sources=cite()))
     assert {f.rule for f in run(c)} == set()  # a self-exchange is no evidence of one-sidedness
 
 
@@ -247,9 +255,7 @@ def test_capability_overlap() -> None:
     assert f.message.startswith("Tessaro Systems and Merchant Care both provide capability to Lumio Pay")
     # negative: two actors paying the same receiver is not an overlap (revenue is not checked by default)
     c = lumio()
-    c.value_exchanges.append(
-        Exchange(id="x8", provider="bank", receiver="tessaro", value="fees", kind="revenue")
-    )
+    c.value_exchanges.append(Exchange(id="x8", provider="bank", receiver="tessaro", value="fees", kind="revenue"))
     c.value_exchanges[-1].sources = cite()
     assert run(c) == []
 
@@ -286,14 +292,15 @@ def test_no_coordination_forum() -> None:
 
 def test_forum_without_cadence() -> None:
     c = lumio()
-    c.governance[-1].cadence = ""
+    c.governance[-1].cadence = "TBC"
     (f,) = only(c, "forum-without-cadence")
     assert f.subjects == ["g-forum"] and '"Partner Steering Committee"' in f.message
 
 
-def test_partner_without_forum() -> None:
+def test_partner_without_forum_is_off_by_default() -> None:
     c = lumio()
     c.governance[-1].participants = ["tessaro"]
+    assert check(c) == []
     (f,) = only(c, "partner-without-forum")
     assert f.subjects == ["bank"]
     # negative: owning the forum counts as taking part
@@ -321,6 +328,15 @@ def test_metric_field_missing(field: str, rule: str, severity: str) -> None:
     assert (f.severity, f.subjects) == (severity, ["m-act"]) and '"Merchant activation rate"' in f.message
     setattr(c.metrics[0], field, " ")
     assert [g.rule for g in run(c)] == [rule]
+    if field == "owner":
+        c.metrics[0].owner = "n/a"
+        assert [g.rule for g in run(c)] == [rule]
+    else:  # a placeholder copied from a KPI table is no value either
+        for placeholder in ("TBD", "n/a", "-", "(open)", "TBD after winter", "to be confirmed"):
+            setattr(c.metrics[0], field, placeholder)
+            assert [g.rule for g in run(c)] == [rule], placeholder
+        setattr(c.metrics[0], field, "Finance ledger" if field == "data_source" else "Q3")
+        assert run(c) == []
     setattr(c.metrics[0], field, "care" if field == "owner" else "set")
     assert run(c) == []
 
@@ -352,6 +368,8 @@ def test_no_review_cadence_and_stakeholders_and_objectives() -> None:
     c.review.cadence = None
     (f,) = only(c, "no-review-cadence")
     assert (f.section, f.subjects, f.severity) == ("review", [], "warning")
+    c.review.cadence = "not set"
+    assert [f.rule for f in run(c)] == ["no-review-cadence"]
     c = lumio()
     c.review.stakeholders = []
     assert [f.rule for f in run(c)] == ["no-review-stakeholders"]
@@ -377,9 +395,7 @@ def test_uncited_reviewed_entry_is_info_at_most() -> None:
     c = lumio()
     c.activities[0].sources = []
     c.activities[0].status = "accepted"
-    policy = Policy(
-        rules={"uncited-entry": RuleOverride(severity="error", params={"include_reviewed": True})}
-    )
+    policy = Policy(rules={"uncited-entry": RuleOverride(severity="error", params={"include_reviewed": True})})
     (f,) = check(c, policy)
     assert f.rule == "uncited-entry" and f.severity == "info"
 

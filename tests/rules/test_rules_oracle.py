@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from rules_canvases import ALL_RULES_ON, CONFLICTS, PLANTERS, choose_planters, clean_canvas, found
+from rules_canvases import ALL_RULES_ON, clean_canvas, found
+from rules_planters import CONFLICTS, PLANTERS, choose_planters
 
 from canvas.model import Canvas
 from rules import RULES, check
@@ -13,9 +14,7 @@ from rules import RULES, check
 
 def _canvas(seed: int) -> tuple[random.Random, Canvas]:
     rng = random.Random(seed)
-    canvas = clean_canvas(
-        rng, n_actors=rng.randint(4, 8), n_activities=rng.randint(4, 12), n_metrics=rng.randint(1, 4)
-    )
+    canvas = clean_canvas(rng, n_actors=rng.randint(4, 8), n_activities=rng.randint(4, 12), n_metrics=rng.randint(1, 4))
     return rng, canvas
 
 

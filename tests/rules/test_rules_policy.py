@@ -56,8 +56,7 @@ def test_severity_override_reorders_findings(tmp_path: Path) -> None:
     policy = load_policy(
         write(
             tmp_path,
-            '[rules.unowned-activity]\nseverity = "info"\n'
-            '[rules.metric-without-target]\nseverity = "error"\n',
+            '[rules.unowned-activity]\nseverity = "info"\n[rules.metric-without-target]\nseverity = "error"\n',
         )
     )
     findings = check(c, policy)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from hypothesis import HealthCheck, given, settings
-from rules_canvases import ALL_RULES_ON, clean_canvas, plant_unowned
+from rules_canvases import ALL_RULES_ON, clean_canvas
+from rules_planters import plant_unowned
 from rules_strategies import canvases
 
 from canvas.model import Canvas, Item
@@ -16,6 +17,7 @@ from rules.spec import SEVERITY_RANK
 _EVERYTHING = Policy(
     rules={
         "activity-without-approver": RuleOverride(enabled=True),
+        "partner-without-forum": RuleOverride(enabled=True),
         "uncited-entry": RuleOverride(params={"include_reviewed": True}),
         "stale-entry": RuleOverride(params={"max_age_days": 0}),
         "owner-overload": RuleOverride(params={"share": 0.0, "min_activities": 1}),
@@ -52,15 +54,11 @@ def test_finding_ids_are_stable_across_runs_and_unrelated_edits() -> None:
     canvas = clean_canvas(random.Random(7))
     plant_unowned(canvas, random.Random(7), "x")
     findings = check(canvas, ALL_RULES_ON)
-    assert [(f.rule, f.id) for f in findings] == [
-        ("unowned-activity", finding_id("unowned-activity", ("u-x",)))
-    ]
+    assert [(f.rule, f.id) for f in findings] == [("unowned-activity", finding_id("unowned-activity", ("u-x",)))]
     assert check(canvas, ALL_RULES_ON) == findings
     # a canvas rebuilt from JSON (as after regeneration) with an unrelated new entry keeps the id
     again = Canvas.model_validate_json(canvas.model_dump_json())
-    again.scope.in_scope.append(
-        Item(id="in-new", text="Another market", sources=canvas.scope.in_scope[0].sources)
-    )
+    again.scope.in_scope.append(Item(id="in-new", text="Another market", sources=canvas.scope.in_scope[0].sources))
     assert [f.id for f in check(again, ALL_RULES_ON)] == [findings[0].id]
     # and the id does not depend on the severity a policy gives the rule
     louder = Policy(rules={"unowned-activity": RuleOverride(severity="info"), **ALL_RULES_ON.rules})
@@ -68,9 +66,7 @@ def test_finding_ids_are_stable_across_runs_and_unrelated_edits() -> None:
 
 
 def test_finding_id_ignores_subject_order() -> None:
-    assert finding_id("capability-overlap", ("b", "a", "r")) == finding_id(
-        "capability-overlap", ("a", "r", "b")
-    )
+    assert finding_id("capability-overlap", ("b", "a", "r")) == finding_id("capability-overlap", ("a", "r", "b"))
     assert finding_id("capability-overlap", ("a", "b")) != finding_id("capability-overlap", ("a", "c"))
     assert finding_id("unknown-actor-reference", ("x",), ("g1",)) != finding_id(
         "unknown-actor-reference", ("x",), ("g2",)

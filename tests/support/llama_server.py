@@ -48,9 +48,7 @@ def free_port() -> int:
 
 
 class LlamaServer:
-    def __init__(
-        self, model_path: Path, *, n_ctx: int = 4096, threads: int = 2, log_path: Path | None = None
-    ):
+    def __init__(self, model_path: Path, *, n_ctx: int = 4096, threads: int = 2, log_path: Path | None = None):
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.threads = threads
@@ -87,9 +85,7 @@ class LlamaServer:
         health = f"http://127.0.0.1:{self.port}/health"
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
-                raise RuntimeError(
-                    f"llama server exited with {self._process.returncode}; log: {self.log_path}"
-                )
+                raise RuntimeError(f"llama server exited with {self._process.returncode}; log: {self.log_path}")
             try:
                 with urllib.request.urlopen(health, timeout=2) as response:
                     if response.status == 200 and json.loads(response.read()).get("status") == "ok":

@@ -199,12 +199,8 @@ def _completion_body(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
             ],
         }
         finish_reason = "tool_calls" if finish_reason == "stop" else finish_reason
-    prompt_tokens = (
-        reply.prompt_tokens if reply.prompt_tokens is not None else len(json.dumps(request.messages)) // 4
-    )
-    completion_tokens = (
-        reply.completion_tokens if reply.completion_tokens is not None else max(1, len(content) // 4)
-    )
+    prompt_tokens = reply.prompt_tokens if reply.prompt_tokens is not None else len(json.dumps(request.messages)) // 4
+    completion_tokens = reply.completion_tokens if reply.completion_tokens is not None else max(1, len(content) // 4)
     return {
         "id": f"chatcmpl-scripted-{int(request.at * 1000)}",
         "object": "chat.completion",
@@ -224,9 +220,7 @@ def _handler_for(server: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
             pass
 
-        def _send_json(
-            self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-        ) -> None:
+        def _send_json(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(body).encode("utf-8")
             try:
                 self.send_response(status)

@@ -1,0 +1,237 @@
+"""Activities and who leads, supports or approves them, from table rows and sentences.
+
+Rows give roles by column (Lead / Support / Approves) or by RACI letters under an actor's column.
+Sentences give them by a transfer ("moving to X"), an unowned marker ("nobody owns ..."), an
+active verb after the subject, or a passive one before the agent. Negated sentences give none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.drafts import ActivityDraft
+from generator.offline import patterns as p
+from generator.offline.context import Context, evidence_of, quote_of
+from generator.offline.lexicon import ActorEntry
+from generator.offline.names import role_of
+from generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
+from generator.offline.text import Unit
+
+
+def read_activities(ctx: Context) -> list[ActivityDraft]:
+    out: list[ActivityDraft] = []
+    for unit in ctx.units:
+        if unit.kind == "row":
+            out += _activity_rows(ctx, unit)
+        elif unit.kind == "sentence":
+            out += _activity_sentence(ctx, unit)
+    return out
+
+
+def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
+    cells = unit.cells
+    if p.column(cells, p.METRIC_COLUMNS) is not None:
+        return []
+    name_cell = p.column(cells, p.ACTIVITY_COLUMNS)
+    if name_cell is None:
+        return []
+    name = phrase(name_cell, max_words=14) or name_cell.strip()
+    if not name or p.EMPTY_CELL.match(name):
+        return []
+    owners: list[ActorEntry] = []
+    supporters: list[ActorEntry] = []
+    approvers: list[ActorEntry] = []
+    saw_owner_column = False
+    for header, value in cells.items():
+        role = role_of(header)
+        if role == "lead":
+            saw_owner_column = True
+            owners += ctx.resolve_cell(value)
+        elif role == "support":
+            supporters += ctx.resolve_cell(value)
+        elif role == "approve":
+            approvers += ctx.resolve_cell(value)
+        elif role is None and re.fullmatch(r"[RACIS](?:\s*[/,]\s*[RACIS])*", value.strip()):
+            entry = ctx.lexicon.get(header)
+            if entry is None:
+                continue
+            letters = set(re.findall(r"[RACIS]", value.upper()))
+            saw_owner_column = True
+            if "R" in letters:
+                owners.append(entry)
+            if "A" in letters:
+                approvers.append(entry)
+            if letters & {"C", "S"}:
+                supporters.append(entry)
+    if not saw_owner_column:
+        return []
+    owner = owners[0] if owners else None
+    approvers = [a for a in approvers if a is not owner] or ([owner] if owner and owner in approvers else [])
+    return [
+        ActivityDraft(
+            quote=quote_of(unit),
+            at=evidence_of(unit),
+            name=name,
+            owner=owner.name if owner else None,
+            supporters=names_of([*owners[1:], *supporters], exclude=owner),
+            approvers=names_of(approvers, exclude=None),
+        )
+    ]
+
+
+def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
+    text = unit.text
+    if HEADER_LINE.match(text):
+        return []
+    out: list[ActivityDraft] = []
+    found = ctx.mentions(text)
+    # A transfer names the new owner even in a sentence that also mentions the old one.
+    for i, (s, e, entry) in enumerate(found):
+        transfer = p.TRANSFER.search(text[:s])
+        if transfer:
+            act = tail_phrase(transfer.group("act"))
+            if act:
+                out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
+                continue
+        take = p.TAKE_OVER.match(text[e:])
+        if take:
+            act = phrase(take.group("rest"))
+            if act:
+                out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
+        del i
+    if out:
+        return out
+    for pattern in p.UNOWNED:
+        m = pattern.search(text)
+        if not m:
+            continue
+        raw = m.group("act") or ""
+        act = (tail_phrase(raw) if m.start("act") == m.start() else phrase(raw)) if raw else ""
+        act = act or (phrase(raw) if raw else "")
+        if not act or PRONOUN.match(raw.strip()):
+            # "Still not assigned to anyone." names its activity in the heading or lead-in above.
+            act = ctx.topic(unit)
+        if act and not ctx.mentions(act):
+            return [ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=None)]
+    if p.NEGATION.search(text):
+        return []
+    support_names = _role_names(text, found, p.WITH_SUPPORT)
+    approve_names = _role_names(text, found, p.WITH_APPROVAL)
+    groups = _subject_groups(text, found)
+    for _s, e, entry, partners in groups:
+        rest = text[e:]
+        lead = p.LEAD_VERB.match(rest)
+        if lead:
+            act = phrase(lead.group("rest"))
+            if act and not ctx.is_actor_phrase(act):
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=entry.name,
+                        supporters=unique([*partners, *support_names], exclude=entry.name),
+                        approvers=unique(approve_names, exclude=None),
+                    )
+                )
+            continue
+        support = p.SUPPORT_VERB.match(rest)
+        if support:
+            act = phrase(support.group("rest"))
+            if act and not ctx.is_actor_phrase(act):
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=None,
+                        supporters=unique([entry.name, *partners], exclude=None),
+                    )
+                )
+            continue
+        approve = p.APPROVE_VERB.match(rest)
+        if approve:
+            act = phrase(approve.group("rest"))
+            if act and not ctx.is_actor_phrase(act):
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=None,
+                        approvers=unique([entry.name, *partners], exclude=None),
+                    )
+                )
+            continue
+    for s, _e, entry in found:
+        prefix = text[:s]
+        for regex, role in (
+            (p.PASSIVE_LEAD, "lead"),
+            (p.SITS_WITH, "lead"),
+            (p.PASSIVE_SUPPORT, "support"),
+            (p.PASSIVE_APPROVE, "approve"),
+        ):
+            m = regex.search(prefix)
+            if not m:
+                continue
+            act = tail_phrase(m.group("act"))
+            if not act or ctx.is_actor_phrase(act):
+                break
+            if role == "lead":
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=entry.name,
+                        supporters=unique(support_names, exclude=entry.name),
+                        approvers=unique(approve_names, exclude=None),
+                    )
+                )
+            elif role == "support":
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=None,
+                        supporters=[entry.name],
+                    )
+                )
+            else:
+                out.append(
+                    ActivityDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=act,
+                        owner=None,
+                        approvers=[entry.name],
+                    )
+                )
+            break
+    return out
+
+
+def _role_names(text: str, found: list[tuple[int, int, ActorEntry]], marker: re.Pattern[str]) -> list[str]:
+    names: list[str] = []
+    for s, _e, entry in found:
+        window = text[max(0, s - 60) : s]
+        if marker.search(window) or (names and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", window[-7:] or "")):
+            names.append(entry.name)
+    return names
+
+
+def _subject_groups(
+    text: str, found: list[tuple[int, int, ActorEntry]]
+) -> list[tuple[int, int, ActorEntry, list[str]]]:
+    """'A and B jointly lead X': the verb follows B, but A leads and B supports."""
+    out: list[tuple[int, int, ActorEntry, list[str]]] = []
+    for i, (_s, e, entry) in enumerate(found):
+        group = [entry]
+        j = i
+        while j > 0 and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", text[found[j - 1][1] : found[j][0]]):
+            j -= 1
+            group.insert(0, found[j][2])
+        lead = group[0]
+        out.append((found[j][0], e, lead, [g.name for g in group[1:] if g is not lead]))
+    return out

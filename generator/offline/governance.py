@@ -1,0 +1,213 @@
+"""How the ecosystem is framed and steered: scope, governance mechanisms, metrics, review cadence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from generator.drafts import ItemDraft, MechanismDraft, MetricDraft, ScopeDraft
+from generator.offline import patterns as p
+from generator.offline.context import Context, evidence_of, quote_of
+from generator.offline.lexicon import clean_name
+from generator.offline.names import NOT_ORG_FIRST
+from generator.offline.phrases import HEADER_LINE, cell, unique
+from generator.offline.text import Unit
+
+_MIN_DATE = dt.date.min
+
+
+def read_governance(ctx: Context) -> list[MechanismDraft]:
+    out: list[MechanismDraft] = []
+    per_kind: Counter[str] = Counter()
+    for unit in ctx.units:
+        if unit.kind == "heading":
+            continue
+        text = unit.text
+        context = f"{unit.headings[-1] if unit.headings else ''} :: {text}"
+        if p.GAP_NEGATION.search(text):
+            continue
+        kinds = []
+        for kind, regex in p.GOVERNANCE_WORDS:
+            if not regex.search(text) and not (
+                kind != "forum"
+                and regex.search(context.split(" :: ")[0])
+                and len(text) < 300
+                and unit.kind == "sentence"
+                and _has_modal(text)
+            ):
+                continue
+            if kind == "forum" and not p.FORUM_ACTIVE.search(text):
+                continue
+            kinds.append(kind)
+        if not kinds:
+            continue
+        found = ctx.mentions(text)
+        cadence = p.CADENCE.search(text)
+        owner = None
+        if found and re.search(
+            r"\b(?:chairs?|chaired by|owns?|decides?|approves?|hosts?|facilitates?|runs?|"
+            r"convenes?|arbitrates?|has the final|has final)\b",
+            text,
+            re.I,
+        ):
+            owner = found[0][2].name
+            chaired = re.search(r"chaired by\s+(?:the\s+)?", text, re.I)
+            if chaired:
+                after = [m for m in found if m[0] >= chaired.end()]
+                owner = after[0][2].name if after else owner
+        for kind in kinds[:2]:
+            if per_kind[kind] >= 5:
+                continue
+            per_kind[kind] += 1
+            out.append(
+                MechanismDraft(
+                    quote=quote_of(unit),
+                    at=evidence_of(unit),
+                    kind=kind,
+                    description=text[:300],
+                    owner=owner,
+                    participants=unique([m[2].name for m in found], exclude=None)[:10],
+                    cadence=cadence.group(0).lower() if cadence else None,
+                )
+            )
+    return out
+
+
+def _has_modal(text: str) -> bool:
+    return bool(re.search(r"\b(?:must|shall|will|are|is|go(?:es)? to|goes|raised|handled|resolved)\b", text, re.I))
+
+
+def read_metrics(ctx: Context) -> list[MetricDraft]:
+    out: list[MetricDraft] = []
+    for unit in ctx.units:
+        if unit.kind == "row":
+            name = p.column(unit.cells, p.METRIC_COLUMNS)
+            if not name or p.EMPTY_CELL.match(name):
+                continue
+            owner_cell = p.column(unit.cells, ("owner", "owned by", "responsible", "accountable", "lead"))
+            owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
+            out.append(
+                MetricDraft(
+                    quote=quote_of(unit),
+                    at=evidence_of(unit),
+                    name=name.strip()[:160],
+                    owner=owners[0].name if owners else None,
+                    target=cell(p.column(unit.cells, p.TARGET_COLUMNS)),
+                    cadence=cell(p.column(unit.cells, p.CADENCE_COLUMNS)),
+                    data_source=cell(p.column(unit.cells, p.SOURCE_COLUMNS)),
+                    actors=unique(
+                        [m[2].name for m in ctx.mentions(name)]
+                        + [
+                            e.name
+                            for e in ctx.resolve_cell(
+                                p.column(unit.cells, ("partner", "actor", "party", "measured actor", "who")) or ""
+                            )
+                        ],
+                        exclude=None,
+                    ),
+                )
+            )
+        elif (
+            unit.kind == "sentence"
+            and unit.headings
+            and re.search(r"\b(?:kpis?|metrics?|measures?|scorecard|indicators?)\b", unit.headings[-1], re.I)
+        ):
+            m = re.match(r"^(?P<name>[^:.;]{3,80}?)\s*(?::|—|–| - )\s*(?P<rest>.+)$", unit.text)
+            if not m:
+                continue
+            rest = m.group("rest")
+            name_words = m.group("name").split()
+            if not 2 <= len(name_words) <= 8 or re.search(r"\b(?:has|have|is|are|was|were|will)\b", m.group("name")):
+                continue
+            if not re.search(r"\btarget|\bowner|\d", rest, re.I):
+                continue
+            target = re.search(r"\btarget(?:s|ed)?\b(?:\s+(?:of|is|at|:))?\s*(?P<t>[^,;()]+)", rest, re.I)
+            owner = None
+            owned = re.search(r"\b(?:owned by|owner:?|responsible:?|led by)\s+", rest, re.I)
+            found = ctx.mentions(rest)
+            if owned:
+                after = [f for f in found if f[0] >= owned.end()]
+                owner = after[0][2].name if after else None
+            out.append(
+                MetricDraft(
+                    quote=quote_of(unit),
+                    at=evidence_of(unit),
+                    name=m.group("name").strip()[:160],
+                    owner=owner,
+                    target=target.group("t").strip()[:120] if target and re.search(r"\d", target.group("t")) else None,
+                    cadence=(c.group(0).lower() if (c := p.CADENCE.search(rest)) else None),
+                    actors=unique([f[2].name for f in ctx.mentions(m.group("name"))], exclude=None),
+                )
+            )
+    return out
+
+
+def read_review(ctx: Context) -> tuple[str | None, Unit | None, list[str]]:
+    best: tuple[str, Unit] | None = None
+    for unit in ctx.units:
+        text = unit.text
+        if not (p.REVIEW_VERB.search(text) and p.REVIEW_SUBJECT.search(text)):
+            continue
+        cadence = p.CADENCE.search(text)
+        if cadence is None or p.GAP_NEGATION.search(text):
+            continue
+        if best is None or (unit.date or _MIN_DATE) > (best[1].date or _MIN_DATE):
+            best = (cadence.group(0).lower(), unit)
+    if best is None:
+        return None, None, []
+    return best[0], best[1], unique([m[2].name for m in ctx.mentions(best[1].text)], exclude=None)
+
+
+def read_scope(ctx: Context) -> ScopeDraft:
+    objectives: list[ItemDraft] = []
+    in_scope: list[ItemDraft] = []
+    out_scope: list[ItemDraft] = []
+    for unit in ctx.units:
+        if unit.kind != "sentence":
+            continue
+        heading = unit.headings[-1] if unit.headings else ""
+        text = unit.text
+        m = p.OBJECTIVE_SENTENCE.search(text)
+        if p.OUT_SCOPE_HEADING.search(heading) or p.OUT_OF_SCOPE_SENTENCE.search(text):
+            out_scope.append(ItemDraft(quote=quote_of(unit), at=evidence_of(unit), text=text[:300]))
+        elif p.SCOPE_HEADING.search(heading) or m:
+            item = (m.group("obj") if m else text).strip().rstrip(".")
+            objectives.append(ItemDraft(quote=quote_of(unit), at=evidence_of(unit), text=item[:300]))
+        elif p.IN_SCOPE_HEADING.search(heading):
+            in_scope.append(ItemDraft(quote=quote_of(unit), at=evidence_of(unit), text=text[:300]))
+    return ScopeDraft(
+        title=_title(ctx),
+        summary=_summary(ctx),
+        objectives=objectives[:8],
+        in_scope=in_scope[:8],
+        out_of_scope=out_scope[:8],
+    )
+
+
+def _title(ctx: Context) -> str | None:
+    counts: Counter[str] = Counter()
+    for unit in ctx.units:
+        for m in p.ECOSYSTEM_NAME.finditer(unit.text):
+            name = clean_name(m.group(0))
+            if name.split()[0].lower() not in NOT_ORG_FIRST:
+                counts[name] += 3 if unit.kind == "heading" else 1
+    if counts:
+        return counts.most_common(1)[0][0]
+    heading = next((u for u in ctx.units if u.kind == "heading"), None)
+    return heading.text.lstrip("# ").strip()[:160] if heading else None
+
+
+def _summary(ctx: Context) -> str:
+    """The first real sentence of the evidence: long enough, ending like prose, not a breadcrumb."""
+    for unit in ctx.units:
+        text = unit.text
+        if (
+            unit.kind == "sentence"
+            and len(text.split()) >= 10
+            and text.endswith(".")
+            and ">" not in text
+            and not HEADER_LINE.match(text)
+        ):
+            return text[:600]
+    return ""

@@ -1,0 +1,153 @@
+"""Parsing: every format from generated files, magic-byte sniffing, and a clear error for bad input."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+
+import pytest
+from knowledge_docs import MINUTES_DOCX_DATE, MINUTES_HTML, make_docx, make_encrypted_pdf, make_pdf
+
+from ecocanvas.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    InputError,
+    UnsupportedDocumentError,
+)
+from knowledge import parse_bytes
+from knowledge.parsing import MEDIA_TYPES, document_id
+
+LIMIT = 1_000_000
+
+
+def test_docx_keeps_headings_lists_and_table_rows_with_their_headers() -> None:
+    doc = parse_bytes("minutes.docx", make_docx(), LIMIT)
+    assert doc.media_type == MEDIA_TYPES["docx"]
+    lines = doc.text.split("\n")
+    assert "# Steering Committee Minutes" in lines
+    assert "# Attendees" in lines
+    assert "## Decisions" in lines
+    assert "- ChargeCo" in lines
+    assert "  - GridPay finance team" in lines
+    assert "Activity: Onboarding | Lead: ChargeCo | Support: GridPay" in lines
+    assert "Activity: Billing | Lead: GridPay" in lines
+    assert doc.date == dt.date(2025, 6, 18)
+    assert MINUTES_DOCX_DATE in doc.text
+
+
+def test_html_keeps_structure_and_drops_scripts_styles_and_comments() -> None:
+    doc = parse_bytes("memo.html", MINUTES_HTML, LIMIT)
+    assert doc.media_type == "text/html"
+    assert doc.text == (
+        "# Partnership memo\n\n"
+        "Date: 2025-03-02\n\n"
+        "This memo records how the charging partners split the work.\n\n"
+        "## Open points\n\n"
+        "- Tariff model\n"
+        "  - peak hours\n"
+        "- Signage\n\n"
+        "Activity: Onboarding | Owner: ChargeCo\n"
+        "Activity: Settlement | Owner: GridPay"
+    )
+    assert doc.date == dt.date(2025, 3, 2)
+
+
+def test_pdf_text_of_every_page() -> None:
+    data = make_pdf(["Minutes of the partner board, held on 3 March 2025.", "Second page: GridPay settles fees."])
+    doc = parse_bytes("board.pdf", data, LIMIT)
+    assert doc.media_type == "application/pdf"
+    assert "held on 3 March 2025" in doc.text
+    assert "GridPay settles fees" in doc.text
+    assert doc.text.index("Minutes") < doc.text.index("Second page")
+    assert doc.date == dt.date(2025, 3, 3)
+
+
+def test_markdown_pipe_tables_become_header_value_rows() -> None:
+    data = b"# Plan\n\n| Activity | Owner |\n|---|:---:|\n| Onboarding | ChargeCo |\n| Billing | GridPay |\n"
+    doc = parse_bytes("plan.md", data, LIMIT)
+    assert doc.media_type == "text/markdown"
+    assert doc.text == "# Plan\n\nActivity: Onboarding | Owner: ChargeCo\nActivity: Billing | Owner: GridPay"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (codecs.BOM_UTF8 + "Café notes\r\nline two".encode(), "Café notes\nline two"),
+        (codecs.BOM_UTF16_LE + "Café notes".encode("utf-16-le"), "Café notes"),
+        (codecs.BOM_UTF16_BE + "Café notes".encode("utf-16-be"), "Café notes"),
+        ("plain UTF-8 — ok".encode(), "plain UTF-8 — ok"),
+    ],
+)
+def test_text_encodings(data: bytes, expected: str) -> None:
+    doc = parse_bytes("notes.txt", data, LIMIT)
+    assert doc.text == expected
+    assert doc.media_type == "text/plain"
+
+
+def test_magic_bytes_not_the_name_choose_the_parser() -> None:
+    pdf = make_pdf(["A PDF that calls itself a text file."])
+    assert parse_bytes("notes.txt", pdf, LIMIT).media_type == "application/pdf"
+    assert parse_bytes("page.txt", MINUTES_HTML, LIMIT).media_type == "text/html"
+    assert parse_bytes("report.pdf", b"# Just markdown\n\ntext", LIMIT).media_type == "text/markdown"
+    assert parse_bytes("minutes.bin", make_docx(), LIMIT).media_type == MEDIA_TYPES["docx"]
+    assert parse_bytes("howto.pdf", b"Save the file as %PDF-1.7 please.", LIMIT).media_type == "text/plain"
+
+
+def test_html_behind_a_utf16_bom() -> None:
+    data = codecs.BOM_UTF16_LE + "<html><body><h1>Café plan</h1><p>Text</p></body></html>".encode("utf-16-le")
+    doc = parse_bytes("page.htm", data, LIMIT)
+    assert doc.media_type == "text/html"
+    assert doc.text == "# Café plan\n\nText"
+
+
+def test_same_bytes_same_id_whatever_the_name() -> None:
+    a = parse_bytes("a.md", b"same content", LIMIT)
+    b = parse_bytes("b.txt", b"same content", LIMIT)
+    assert a.id == b.id == document_id(b"same content")
+    assert a.name == "a.md"
+    assert parse_bytes("a.md", b"other content", LIMIT).id != a.id
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), UnsupportedDocumentError, "PNG"),
+        (b"PK\x03\x04" + b"\x00" * 40, CorruptDocumentError, "zip"),
+        (b"", EmptyDocumentError, "empty"),
+        (b"  \n\t\n", EmptyDocumentError, "empty"),
+        (b"caf\xe9 latin-1 text", CorruptDocumentError, "UTF-8"),
+        (b"\x00\x01\x02binary\x00\x00", UnsupportedDocumentError, "binary"),
+        (b"%PDF-1.7\n this is not really a pdf \x00\x01", CorruptDocumentError, "PDF"),
+    ],
+)
+def test_bad_input_raises_a_clear_input_error(data: bytes, error: type[InputError], message: str) -> None:
+    with pytest.raises(error, match=message):
+        parse_bytes("bad.txt", data, LIMIT)
+
+
+def test_encrypted_pdf_is_refused_with_a_reason() -> None:
+    with pytest.raises(CorruptDocumentError, match="encrypted"):
+        parse_bytes("locked.pdf", make_encrypted_pdf(), LIMIT)
+
+
+def test_pdf_without_text_is_empty() -> None:
+    with pytest.raises(EmptyDocumentError, match="OCR"):
+        parse_bytes("scan.pdf", make_pdf([""]), LIMIT)
+
+
+def test_size_limit() -> None:
+    with pytest.raises(DocumentTooLargeError, match="over the limit"):
+        parse_bytes("big.txt", b"x" * 101, 100)
+    assert parse_bytes("ok.txt", b"x" * 100, 100).size == 100
+
+
+def test_zip_that_is_not_a_word_document_is_unsupported() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.csv", "a,b\n1,2\n")
+    with pytest.raises(UnsupportedDocumentError, match="zip"):
+        parse_bytes("data.docx", buffer.getvalue(), LIMIT)

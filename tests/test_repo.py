@@ -1,0 +1,35 @@
+"""The repository's promises: CI runs the README's test command, the layers hold."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", text, re.S)
+    assert block, "README must open with a bash block"
+    return [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
+
+
+def test_readme_opens_with_two_commands_and_ci_runs_the_second_verbatim() -> None:
+    commands = readme_commands()
+    assert len(commands) == 2
+    assert "ecocanvas generate" in commands[0] and "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()
+
+
+def test_import_layers_hold() -> None:
+    linter = shutil.which("lint-imports", path=str(Path(__import__("sys").executable).parent))
+    if linter is None:
+        pytest.fail("import-linter is a dev dependency: pip install -e '.[dev]'")
+    run = subprocess.run([linter], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
