@@ -23,7 +23,7 @@ from ecocanvas.settings import Settings
 from generator import prompts
 from generator.assemble import assemble
 from generator.drafts import CanvasDraft, Draft
-from generator.evidence import fence, retrieve
+from generator.evidence import fence, plan, retrieve
 from generator.ground import Grounder
 from generator.guard import InjectionGuard
 from generator.offline import extract_offline
@@ -118,8 +118,10 @@ def _extract_llm(
     system = prompts.render("system")
     draft = CanvasDraft()
 
+    evidence = plan(kb, CALLS, list(docs), k=settings.evidence_k)
+
     def run(spec: CallSpec) -> tuple[CallSpec, BaseModel | None, Usage, SectionStatus, str | None]:
-        chunks = retrieve(kb, spec, list(docs), k=settings.evidence_k)
+        chunks = evidence[spec.name]
         progress(spec.name, f"extracting from {len(chunks)} passages")
         messages = [
             {"role": "system", "content": system},

@@ -21,6 +21,11 @@ def chunk_id(document_id: str, number: int) -> str:
     return f"{document_id}-{number:04d}"
 
 
+def document_of(chunk_id_: str) -> str:
+    """The document id inside a chunk id made by `chunk_id`."""
+    return chunk_id_.rsplit("-", 1)[0]
+
+
 @dataclass(frozen=True)
 class _Unit:
     start: int

@@ -174,7 +174,11 @@ class KnowledgeBase:
             lexical_hits = lexical.search(query, depth, document_ids)
         if mode in ("hybrid", "dense"):
             vector = self._embedder.embed_query(query)
-            for chunk_id, score in self._vectors.query(vector, depth, document_ids):
+            scope = None
+            if document_ids is not None:
+                manifest = self._store.manifest().documents
+                scope = [cid for doc_id in document_ids for cid in manifest[doc_id].chunk_ids()]
+            for chunk_id, score in self._vectors.query(vector, depth, scope):
                 position = lexical.positions.get(chunk_id)
                 if position is not None:  # a stray vector of an unlisted document never surfaces
                     dense_hits.append((lexical.chunks[position], score))

@@ -6,6 +6,7 @@ version, so repeated searches cost a lookup and any ingest or delete triggers on
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -15,6 +16,9 @@ import bm25s
 import numpy as np
 
 from knowledge.models import Chunk
+
+# bm25s logs each index build at debug level through its own handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"\w+")
 _STOPWORD_TEXT = """a about above after again all also am an and any are as at be because been before

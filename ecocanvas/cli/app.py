@@ -19,8 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module defines `register(app)`; kept as names so a broken optional module names itself.
-_COMMAND_MODULES = ("knowledge_cmds", "generate_cmd", "rules_cmds", "eval_cmd", "serve_cmd")
+# Each module defines `register(app)`; one module per command group keeps this file a table of contents.
+_COMMAND_MODULES = ("knowledge_cmds", "generate_cmd", "rules_cmds", "eval_cmd")
 
 
 def _version(value: bool) -> None:
@@ -38,13 +38,7 @@ def _root(
 
 
 for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"ecocanvas.cli.{_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"ecocanvas.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"ecocanvas.cli.{_name}").register(app)
 
 
 def main() -> None:

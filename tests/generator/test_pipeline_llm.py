@@ -249,16 +249,19 @@ def test_a_real_small_model_yields_a_valid_canvas_with_valid_citations(llama_ser
     from ecocanvas.settings import Settings
 
     docs = write_docs(tmp_path)
+    # Small everything: one passage per call, short answers, no re-asks. On two shared cores a
+    # 135M model writes a few tokens a second; an answer cut short fails its call, which is fine:
+    # the test is that whatever comes back, the canvas is valid and every citation exact.
     settings = Settings(
         data_dir=tmp_path / "data",
         model=LLAMA_MODEL,
         api_base=llama_server,
         api_key="none",
-        evidence_k=2,
-        max_retries=1,
-        llm_timeout=240,
+        evidence_k=1,
+        max_retries=0,
+        llm_timeout=300,
         concurrency=1,
-        max_completion_tokens=700,
+        max_completion_tokens=320,
     )
     result = generate(docs, settings)
     CanvasResult.model_validate_json(result.model_dump_json())  # schema-valid, whatever the model said

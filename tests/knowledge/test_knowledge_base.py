@@ -135,6 +135,25 @@ def test_search_filters_by_document_and_hits_carry_offsets(kb: KnowledgeBase) ->
     assert one.id != two.id
 
 
+def test_filtered_dense_search_is_the_same_exact_or_through_chroma_filters(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = [
+        kb.ingest_bytes(f"d{i}.md", f"# Doc {i}\n\nPartner {i} runs site {i} for the network.".encode())
+        for i in range(4)
+    ]
+    chosen = [docs[1].id, docs[3].id]
+    exact = [
+        (h.chunk.id, round(h.score, 4)) for h in kb.search("who runs a site", k=3, document_ids=chosen, mode="dense")
+    ]
+    monkeypatch.setattr("knowledge.vectors._EXACT_SEARCH_LIMIT", 0)  # force chroma's metadata filter
+    filtered = [
+        (h.chunk.id, round(h.score, 4)) for h in kb.search("who runs a site", k=3, document_ids=chosen, mode="dense")
+    ]
+    assert exact == filtered
+    assert {cid.rsplit("-", 1)[0] for cid, _ in exact} == set(chosen)
+
+
 def test_ingest_bytes_raises_input_errors_and_writes_nothing(kb: KnowledgeBase) -> None:
     with pytest.raises(UnsupportedDocumentError):
         kb.ingest_bytes("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10)
