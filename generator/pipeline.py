@@ -35,6 +35,8 @@ log = get_logger(__name__)
 
 Progress = Callable[[str, str], None]
 D = TypeVar("D", bound=Draft)
+# What a call spent, as counted by generator.llm.Usage and booked in SectionRun and GeneratorInfo.
+_COUNTERS = {"calls", "cached_calls", "retries", "prompt_tokens", "completion_tokens", "cost_usd"}
 OFFLINE_K = 60
 
 
@@ -141,26 +143,13 @@ def _extract_llm(
             if status == "skipped":
                 info.status = "budget_exceeded"
             # A call's cost is booked on its first section; the others share its status.
+            spent = usage.model_dump(include=_COUNTERS)
             for i, section in enumerate(spec.sections):
-                booked = usage if i == 0 else Usage()
-                info.sections[section] = SectionRun(
-                    status=status,
-                    error=error,
-                    calls=booked.calls,
-                    cached_calls=booked.cached_calls,
-                    retries=booked.retries,
-                    prompt_tokens=booked.prompt_tokens,
-                    completion_tokens=booked.completion_tokens,
-                    cost_usd=booked.cost_usd,
-                )
+                info.sections[section] = SectionRun(status=status, error=error, **(spent if i == 0 else {}))
                 if result is not None:
                     setattr(draft, section, getattr(result, section))
-            info.calls += usage.calls
-            info.cached_calls += usage.cached_calls
-            info.retries += usage.retries
-            info.prompt_tokens += usage.prompt_tokens
-            info.completion_tokens += usage.completion_tokens
-            info.cost_usd += usage.cost_usd
+            for name, value in spent.items():
+                setattr(info, name, getattr(info, name) + value)
             progress(spec.name, status + (f": {error}" if error else ""))
     return draft
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from generator.offline import patterns as p
-from generator.offline.lexicon import is_name_like
+from generator.offline.lexicon import STOP_FIRST, is_name_like
 
 TITLES = {
     "COO",
@@ -55,68 +55,24 @@ TITLES = {
 }
 
 
-NOT_ORG_FIRST = {
-    "the",
-    "a",
-    "an",
-    "our",
-    "their",
-    "its",
-    "this",
-    "that",
-    "each",
-    "every",
-    "all",
-    "any",
-    "from",
-    "as",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "to",
-    "with",
-    "if",
-    "when",
-    "and",
-    "or",
-    "but",
-    "we",
-    "they",
-    "minutes",
-    "agenda",
-    "draft",
-    "final",
-    "new",
+# First words that never start an organisation's name: the lexicon's stop words, plus adjectives and
+# common nouns that open phrases like "Joint Operations Review" or "Data Platform".
+NOT_ORG_FIRST = STOP_FIRST | {
     "annual",
-    "monthly",
-    "quarterly",
-    "weekly",
-    "joint",
-    "shared",
-    "partner",
-    "partners",
+    "customer",
     "data",
+    "digital",
+    "joint",
+    "key",
+    "monthly",
+    "network",
+    "operations",
+    "platform",
+    "quarterly",
     "service",
     "services",
-    "support",
-    "platform",
-    "network",
-    "digital",
-    "customer",
-    "operations",
-    "action",
-    "decision",
-    "next",
-    "open",
-    "key",
-    "kpi",
-    "total",
-    "pilot",
-    "phase",
-    "status",
-    "note",
+    "shared",
+    "weekly",
 }
 
 
