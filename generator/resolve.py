@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -190,7 +191,7 @@ def _date(citation: Citation | None, dates: dict[str, dt.date | None]) -> dt.dat
     return dates.get(citation.document_id) or dt.date.min
 
 
-def _activity_key(name: str) -> str:
+def _name_key(name: str) -> str:
     words = [w for w in normalise_key(name).split() if w not in {"the", "a", "an", "of", "for", "and", "all"}]
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words)
 
@@ -269,15 +270,22 @@ def resolve(draft: CanvasDraft, documents: Sequence[Document], tainted: set[int]
     return res
 
 
+N = TypeVar("N", ActivityDraft, MetricDraft)
+
+
+def _same_name_oldest_first(items: list[N], dates: dict[str, dt.date | None]) -> list[list[N]]:
+    """Entries that name the same thing, grouped, each group ordered by its documents' dates."""
+    groups: dict[str, list[N]] = {}
+    for item in items:
+        groups.setdefault(_name_key(item.name), []).append(item)
+    return [sorted(group, key=lambda item: _date(item.citation, dates)) for group in groups.values()]
+
+
 def _merge_activities(
     items: list[ActivityDraft], dates: dict[str, dt.date | None], res: Resolution
 ) -> list[ActivityDraft]:
-    groups: dict[str, list[ActivityDraft]] = {}
-    for a in items:
-        groups.setdefault(_activity_key(a.name), []).append(a)
     merged: list[ActivityDraft] = []
-    for group in groups.values():
-        group.sort(key=lambda a: _date(a.citation, dates))
+    for group in _same_name_oldest_first(items, dates):
         owned = [a for a in group if a.owner]
         winner = owned[-1] if owned else group[-1]
         result = winner.model_copy(deep=True)
@@ -304,12 +312,8 @@ def _merge_activities(
 
 
 def _merge_metrics(items: list[MetricDraft], dates: dict[str, dt.date | None], res: Resolution) -> list[MetricDraft]:
-    groups: dict[str, list[MetricDraft]] = {}
-    for k in items:
-        groups.setdefault(_activity_key(k.name), []).append(k)
     merged: list[MetricDraft] = []
-    for group in groups.values():
-        group.sort(key=lambda k: _date(k.citation, dates))
+    for group in _same_name_oldest_first(items, dates):
         result = group[-1].model_copy(deep=True)
         for field in ("owner", "target", "cadence", "data_source"):
             values = [getattr(k, field) for k in group if getattr(k, field)]

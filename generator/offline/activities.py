@@ -86,7 +86,7 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     out: list[ActivityDraft] = []
     found = ctx.mentions(text)
     # A transfer names the new owner even in a sentence that also mentions the old one.
-    for i, (s, e, entry) in enumerate(found):
+    for s, e, entry in found:
         transfer = p.TRANSFER.search(text[:s])
         if transfer:
             act = tail_phrase(transfer.group("act"))
@@ -98,7 +98,6 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
             act = phrase(take.group("rest"))
             if act:
                 out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
-        del i
     if out:
         return out
     for pattern in p.UNOWNED:
@@ -120,49 +119,14 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     groups = _subject_groups(text, found)
     for _s, e, entry, partners in groups:
         rest = text[e:]
-        lead = p.LEAD_VERB.match(rest)
-        if lead:
-            act = phrase(lead.group("rest"))
+        for regex, role in ((p.LEAD_VERB, "lead"), (p.SUPPORT_VERB, "support"), (p.APPROVE_VERB, "approve")):
+            m = regex.match(rest)
+            if not m:
+                continue
+            act = phrase(m.group("rest"))
             if act and not ctx.is_actor_phrase(act):
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=entry.name,
-                        supporters=unique([*partners, *support_names], exclude=entry.name),
-                        approvers=unique(approve_names, exclude=None),
-                    )
-                )
-            continue
-        support = p.SUPPORT_VERB.match(rest)
-        if support:
-            act = phrase(support.group("rest"))
-            if act and not ctx.is_actor_phrase(act):
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=None,
-                        supporters=unique([entry.name, *partners], exclude=None),
-                    )
-                )
-            continue
-        approve = p.APPROVE_VERB.match(rest)
-        if approve:
-            act = phrase(approve.group("rest"))
-            if act and not ctx.is_actor_phrase(act):
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=None,
-                        approvers=unique([entry.name, *partners], exclude=None),
-                    )
-                )
-            continue
+                out.append(_role_draft(unit, act, role, entry.name, partners, support_names, approve_names))
+            break
     for s, _e, entry in found:
         prefix = text[:s]
         for regex, role in (
@@ -175,41 +139,32 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
             if not m:
                 continue
             act = tail_phrase(m.group("act"))
-            if not act or ctx.is_actor_phrase(act):
-                break
-            if role == "lead":
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=entry.name,
-                        supporters=unique(support_names, exclude=entry.name),
-                        approvers=unique(approve_names, exclude=None),
-                    )
-                )
-            elif role == "support":
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=None,
-                        supporters=[entry.name],
-                    )
-                )
-            else:
-                out.append(
-                    ActivityDraft(
-                        quote=quote_of(unit),
-                        at=evidence_of(unit),
-                        name=act,
-                        owner=None,
-                        approvers=[entry.name],
-                    )
-                )
+            if act and not ctx.is_actor_phrase(act):
+                out.append(_role_draft(unit, act, role, entry.name, [], support_names, approve_names))
             break
     return out
+
+
+def _role_draft(
+    unit: Unit,
+    act: str,
+    role: str,
+    actor: str,
+    partners: list[str],
+    support_names: list[str],
+    approve_names: list[str],
+) -> ActivityDraft:
+    """One activity draft for `actor` in `role`; `partners` share the subject ("A and B jointly lead")."""
+    draft = ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act)
+    if role == "lead":
+        draft.owner = actor
+        draft.supporters = unique([*partners, *support_names], exclude=actor)
+        draft.approvers = unique(approve_names, exclude=None)
+    elif role == "support":
+        draft.supporters = unique([actor, *partners], exclude=None)
+    else:
+        draft.approvers = unique([actor, *partners], exclude=None)
+    return draft
 
 
 def _role_names(text: str, found: list[tuple[int, int, ActorEntry]], marker: re.Pattern[str]) -> list[str]:
