@@ -1,1 +1,5 @@
-"""The HTTP API (FastAPI): a thin shell over the same functions the CLI calls. Arrives with issue 6."""
+"""The HTTP API (FastAPI): workspaces and keys, documents, generation jobs, review, exports."""
+
+from api.app import create_app
+
+__all__ = ["create_app"]

@@ -31,7 +31,7 @@ from knowledge.embedding import Vectors, get_embedder
 from knowledge.formats import pdf_page_count
 from knowledge.lexical import LexicalIndex, retrieval_text
 from knowledge.models import Chunk, Document
-from knowledge.parsing import document_id
+from knowledge.parsing import ParseLimits, document_id
 from knowledge.store import DocumentStore
 from knowledge.vectors import VectorIndex
 
@@ -183,7 +183,10 @@ def stage_throughput(folder: Path, work: Path, embedder_name: str) -> tuple[list
     files = sorted(folder.iterdir())
     timers: dict[str, Timer] = {}
     with Timer() as timers["parse"]:
-        docs = {d.id: d for d in (parse_bytes(p.name, p.read_bytes(), 50_000_000) for p in files)}
+        docs = {
+            d.id: d
+            for d in (parse_bytes(p.name, p.read_bytes(), ParseLimits(max_file_bytes=50_000_000)) for p in files)
+        }
     pages = count_pages(folder, docs)
 
     with Timer() as timers["chunk"]:

@@ -53,3 +53,27 @@ class LLMTimeoutError(LLMError):
 
 class BudgetExceededError(LLMError):
     """The next call would exceed the token budget; nothing was sent."""
+
+
+class AuthenticationError(EcocanvasError):
+    """No API key, or one that is unknown or revoked."""
+
+
+class PermissionDeniedError(EcocanvasError):
+    """The key is valid but may not do this (a read-only key asking for a write)."""
+
+
+class ConflictError(EcocanvasError):
+    """The write was based on a state that changed meanwhile; nothing was written."""
+
+
+class PreconditionRequiredError(EcocanvasError):
+    """A write that must say which version it was based on (If-Match) did not."""
+
+
+class RequestTooLargeError(InputError):
+    """The request as a whole is over its size or file-count limit."""
+
+
+class MalformedRequestError(InputError):
+    """The request itself cannot be read (broken multipart or JSON), before any field is looked at."""

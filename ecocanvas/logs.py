@@ -12,8 +12,12 @@ import structlog
 def configure(level: str | None = None) -> None:
     level_name = (level or os.environ.get("ECOCANVAS_LOG_LEVEL", "WARNING")).upper()
     as_json = os.environ.get("ECOCANVAS_LOG_FORMAT", "").lower() == "json" or not sys.stderr.isatty()
+    # Plain tracebacks, never the rich ones with local variables: those would print request headers
+    # (API keys) and document text into the log.
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if as_json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     logging.basicConfig(level=level_name, stream=sys.stderr, format="%(message)s")
     structlog.configure(
@@ -21,6 +25,7 @@ def configure(level: str | None = None) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
+            *([structlog.processors.format_exc_info] if as_json else []),
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level_name)),
@@ -43,4 +48,6 @@ class _StderrLogger:
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    if not structlog.is_configured():  # used as a library (tests, an embedding app): safe defaults
+        configure()
     return structlog.get_logger(name)  # type: ignore[no-any-return]

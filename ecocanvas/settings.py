@@ -86,8 +86,28 @@ class Settings(BaseSettings):
         description="How structured output is requested (instructor mode); 'auto' picks per model.",
     )
 
+    # parsing untrusted files
+    parse_timeout: float = Field(
+        30.0, gt=0, description="Seconds one PDF or DOCX may take to parse before it is refused as malformed."
+    )
+    parse_memory_mb: int = Field(1024, ge=64, description="Memory cap of the process that parses one PDF or DOCX.")
+    max_unzipped_bytes: int = Field(
+        200 * 1024 * 1024, gt=0, description="A DOCX whose parts unpack to more than this is refused (zip bomb)."
+    )
+
     # api
-    database_url: str | None = None
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL (postgresql+psycopg://...); unset means SQLite in the data dir."
+    )
+    max_request_bytes: int = Field(100 * 1024 * 1024, gt=0, description="Upper bound on one upload request.")
+    max_files_per_request: int = Field(50, ge=1)
+    job_workers: int = Field(2, ge=1, le=16, description="Generation jobs run at once; more wait in the queue.")
+    job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")
+    sync_timeout: float = Field(120.0, gt=0, description="Seconds the synchronous endpoint waits for a canvas.")
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'ecocanvas.db'}"
 
     @field_validator("model", "api_base", "api_key", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from evals.score import score
 from evals.scores import EcosystemScore
 from generator.pipeline import generate
 from knowledge import Document, parse_bytes
+from knowledge.parsing import ParseLimits
 
 log = get_logger(__name__)
 
@@ -37,12 +38,12 @@ def workspace_name(ecosystem: Ecosystem) -> str:
     return f"eval-{slug(ecosystem.name, 30)}-{uuid.uuid4().hex[:8]}"
 
 
-def parse_documents(paths: Sequence[Path], max_bytes: int) -> list[Document]:
+def parse_documents(paths: Sequence[Path], limits: ParseLimits) -> list[Document]:
     """The documents as the knowledge layer reads them: the coordinates citations must hit."""
     docs: list[Document] = []
     for path in paths:
         try:
-            docs.append(parse_bytes(path.name, path.read_bytes(), max_bytes))
+            docs.append(parse_bytes(path.name, path.read_bytes(), limits))
         except InputError as exc:
             log.warning("eval_document_unreadable", document=path.name, error=str(exc))
     return docs
@@ -69,7 +70,7 @@ def run_ecosystem(ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | 
         seconds = time.perf_counter() - started
         _drop_workspace(eco_settings)
     progress("score", "running")
-    documents = parse_documents(ecosystem.documents, settings.max_file_bytes)
+    documents = parse_documents(ecosystem.documents, ParseLimits.from_settings(settings))
     scored = score(ecosystem.gold, result, documents, name=ecosystem.name, seconds=seconds)
     scored.error = error
     progress("score", "done")

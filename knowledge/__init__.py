@@ -1,17 +1,41 @@
-"""The knowledge layer: parse documents, chunk them, index them per workspace, search them (hybrid)."""
+"""The knowledge layer: parse documents, chunk them, index them per workspace, search them (hybrid).
 
-from knowledge.chunking import chunk_document
-from knowledge.index import KnowledgeBase
-from knowledge.models import Chunk, Document, FileError, Hit, IngestReport
-from knowledge.parsing import parse_bytes
+Names are imported on first use: the parse worker (`python -m knowledge.sandbox`) and callers of
+one stage should not pay for chromadb and the embedding model.
+"""
 
-__all__ = [
-    "Chunk",
-    "Document",
-    "FileError",
-    "Hit",
-    "IngestReport",
-    "KnowledgeBase",
-    "chunk_document",
-    "parse_bytes",
-]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from knowledge.chunking import chunk_document as chunk_document
+    from knowledge.index import KnowledgeBase as KnowledgeBase
+    from knowledge.ingest import error_kind as error_kind
+    from knowledge.models import Chunk as Chunk
+    from knowledge.models import Document as Document
+    from knowledge.models import FileError as FileError
+    from knowledge.models import Hit as Hit
+    from knowledge.models import IngestReport as IngestReport
+    from knowledge.parsing import parse_bytes as parse_bytes
+
+_HOMES = {
+    "Chunk": "knowledge.models",
+    "Document": "knowledge.models",
+    "FileError": "knowledge.models",
+    "Hit": "knowledge.models",
+    "IngestReport": "knowledge.models",
+    "KnowledgeBase": "knowledge.index",
+    "chunk_document": "knowledge.chunking",
+    "error_kind": "knowledge.ingest",
+    "parse_bytes": "knowledge.parsing",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'knowledge' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

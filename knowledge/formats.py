@@ -2,6 +2,7 @@
 
 Each extractor takes bytes and returns text; damaged or locked files raise CorruptDocumentError.
 The parsers are third-party code fed untrusted bytes, so any exception they raise means "damaged".
+They run inside the parse workers of `knowledge.sandbox`, which bound their time and memory.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bs4 import BeautifulSoup
 from bs4.element import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from ecocanvas.errors import CorruptDocumentError
+from knowledge.archives import check_inflated_sizes
 from knowledge.textblocks import TextBuilder, clean_inline
 
 # pypdf reports every recoverable oddity of a malformed file as a warning; we report the outcome.
@@ -96,6 +98,7 @@ def docx_text(data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    check_inflated_sizes(data)
     try:
         document = docx.Document(io.BytesIO(data))
         builder = TextBuilder()

@@ -25,7 +25,7 @@ from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.ingest import ingest_paths
 from knowledge.lexical import LexicalIndex, retrieval_text
 from knowledge.models import Chunk, Document, Hit, IngestReport
-from knowledge.parsing import parse_bytes
+from knowledge.parsing import ParseLimits, parse_bytes
 from knowledge.store import DocumentStore
 from knowledge.vectors import VectorIndex
 
@@ -74,7 +74,7 @@ class KnowledgeBase:
         return self.add_bytes(name, data).document
 
     def add_bytes(self, name: str, data: bytes) -> AddResult:
-        doc = parse_bytes(name, data, self.settings.max_file_bytes)
+        doc = parse_bytes(name, data, ParseLimits.from_settings(self.settings))
         if doc.id in self._store.manifest().documents:
             return AddResult(self._store.load(doc.id).document, "unchanged", 0)
         chunks = chunk_document(doc, self.settings.chunk_chars)
@@ -131,6 +131,9 @@ class KnowledgeBase:
 
     def chunks(self, document_id: str) -> list[Chunk]:
         return self._store.load(document_id).to_chunks()
+
+    def chunk_count(self, document_id: str) -> int:
+        return self._store.chunk_count(document_id)
 
     def _lexical(self) -> LexicalIndex:
         key, version = str(self.root.resolve()), self._store.version()

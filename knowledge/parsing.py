@@ -3,6 +3,9 @@
 PDF starts with %PDF; DOCX is a zip holding word/document.xml; HTML is sniffed from the content;
 anything else must be UTF-8 text (a UTF-8 or UTF-16/32 byte-order mark is honoured), read as
 Markdown or plain text. Known binary formats and undecodable bytes are refused with a reason.
+PDF, DOCX and HTML are read in a sandboxed worker (`knowledge.sandbox`) under `ParseLimits`;
+a DOCX's zip container is checked for bombs first. Plain text is read here: its cost is linear
+in a size already capped.
 """
 
 from __future__ import annotations
@@ -14,15 +17,19 @@ import re
 import zipfile
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ecocanvas.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,
     UnsupportedDocumentError,
 )
+from ecocanvas.settings import Settings
+from knowledge.archives import check_declared_sizes, check_entry_count
 from knowledge.dates import document_date
-from knowledge.formats import docx_text, html_text, pdf_text
 from knowledge.models import Document
+from knowledge.sandbox import extract_text
 from knowledge.textblocks import rewrite_markdown_tables
 
 Kind = Literal["pdf", "docx", "html", "text"]
@@ -70,6 +77,30 @@ _HTML_TAGS = re.compile(rb"<(?:p|div|h[1-6]|table|ul|ol|title|meta|span|section|
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
 
 
+# The settings' own defaults (no environment read), so a test's limits match production's.
+_DEFAULTS = Settings.model_construct()
+
+
+class ParseLimits(BaseModel):
+    """What one file may cost to parse; `from_settings` in production, built directly in tests."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_file_bytes: int = Field(_DEFAULTS.max_file_bytes, gt=0)
+    max_unzipped_bytes: int = Field(_DEFAULTS.max_unzipped_bytes, gt=0)
+    parse_timeout: float = Field(_DEFAULTS.parse_timeout, gt=0)
+    parse_memory_mb: int = Field(_DEFAULTS.parse_memory_mb, gt=0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ParseLimits:
+        return cls(
+            max_file_bytes=settings.max_file_bytes,
+            max_unzipped_bytes=settings.max_unzipped_bytes,
+            parse_timeout=settings.parse_timeout,
+            parse_memory_mb=settings.parse_memory_mb,
+        )
+
+
 def document_id(data: bytes) -> str:
     """Content hash: the same bytes are the same document whatever the file is called."""
     return hashlib.sha256(data).hexdigest()[:16]
@@ -83,6 +114,7 @@ def _bom_encoding(data: bytes) -> str | None:
 
 
 def _is_docx(data: bytes) -> bool:
+    check_entry_count(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
@@ -144,22 +176,21 @@ def _normalise_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
-def parse_bytes(name: str, data: bytes, max_bytes: int) -> Document:
+def parse_bytes(name: str, data: bytes, limits: ParseLimits) -> Document:
     """Extract one document; raises an InputError subclass saying why a file cannot be read."""
-    if len(data) > max_bytes:
-        raise DocumentTooLargeError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
+    if len(data) > limits.max_file_bytes:
+        raise DocumentTooLargeError(f"file is {len(data):,} bytes, over the limit of {limits.max_file_bytes:,}")
     if not data.strip():
         raise EmptyDocumentError("file is empty")
     kind = sniff(data)
     media_type = MEDIA_TYPES[kind]
-    if kind == "pdf":
-        text = pdf_text(data)
-    elif kind == "docx":
-        text = docx_text(data)
-    elif kind == "html":
-        # UTF-8 (or unmarked) bytes go in as bytes so a <meta charset> is honoured; a UTF-16/32 BOM
+    if kind == "docx":
+        check_declared_sizes(data, limits.max_unzipped_bytes)
+    if kind != "text":
+        # UTF-8 (or unmarked) HTML goes in as bytes so a <meta charset> is honoured; a UTF-16/32 BOM
         # has already told us the encoding.
-        text = html_text(data if _bom_encoding(data) in (None, "utf-8") else decode_text(data))
+        payload = decode_text(data) if kind == "html" and _bom_encoding(data) not in (None, "utf-8") else data
+        text = extract_text(kind, payload, timeout=limits.parse_timeout, memory_mb=limits.parse_memory_mb)
     else:
         text = rewrite_markdown_tables(_normalise_text(decode_text(data)))
         if _MD_HEADING.search(text):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,12 +78,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+# Documents are named by the hash of their bytes, so a loaded one never goes stale: only its
+# listing in the manifest can change, and that is checked on every load.
+_LOADED_DOCUMENTS = 256
+
+
 class DocumentStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._manifest_path = root / "manifest.json"
         self._documents_dir = root / "documents"
         self._cached: tuple[tuple[int, int, int] | None, Manifest] | None = None
+        self._loaded: OrderedDict[str, StoredDocument] = OrderedDict()
+        self._loaded_lock = threading.Lock()
 
     def version(self) -> tuple[int, int, int] | None:
         """Changes whenever the manifest is rewritten (each rewrite is a new inode)."""
@@ -132,10 +141,26 @@ class DocumentStore:
     def load(self, document_id: str) -> StoredDocument:
         if document_id not in self.manifest().documents:
             raise NotFoundError(f"no document {document_id!r} in this workspace")
+        with self._loaded_lock:
+            stored = self._loaded.get(document_id)
+            if stored is not None:
+                self._loaded.move_to_end(document_id)
+                return stored
         try:
-            return StoredDocument.model_validate_json(self._document_path(document_id).read_bytes())
+            stored = StoredDocument.model_validate_json(self._document_path(document_id).read_bytes())
         except (ValidationError, OSError) as exc:
             raise IndexStoreError(f"stored document {document_id} is unreadable: {exc}") from exc
+        with self._loaded_lock:
+            self._loaded[document_id] = stored
+            while len(self._loaded) > _LOADED_DOCUMENTS:
+                self._loaded.popitem(last=False)
+        return stored
+
+    def chunk_count(self, document_id: str) -> int:
+        entry = self.manifest().documents.get(document_id)
+        if entry is None:
+            raise NotFoundError(f"no document {document_id!r} in this workspace")
+        return entry.chunks
 
     def put(self, document: Document, chunks: list[Chunk]) -> None:
         """Write the document, then list it in the manifest (the commit). Call under `lock()`."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 
 from canvas.ids import short_hash
-from canvas.model import Canvas, Finding, Severity
+from canvas.model import Canvas, Finding, FindingStatus, Severity
 from rules.index import CanvasIndex
 from rules.policy import Policy
 from rules.registry import RULES
@@ -82,15 +82,20 @@ def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
     return [f for _, _, f in sorted(ranked.values(), key=lambda t: (t[0], t[1]))]
 
 
-def carry_over(findings: list[Finding], previous: list[Finding]) -> list[Finding]:
-    """`findings` with the dismissals of `previous` kept where the same id reappears.
+_DISMISSALS: tuple[FindingStatus, ...] = ("dismissed",)
 
-    Only dismissals carry over: a finding marked resolved that comes back is open again, because the
-    gap is there again.
+
+def carry_over(
+    findings: list[Finding], previous: list[Finding], keep: Collection[FindingStatus] = _DISMISSALS
+) -> list[Finding]:
+    """`findings` with the decisions of `previous` (statuses in `keep`) kept where the same id reappears.
+
+    By default only dismissals carry over, as on regeneration: a finding marked resolved that comes
+    back is open again, because the gap is there again. Review edits pass `("dismissed", "resolved")`.
     """
-    dismissed = {f.id: f for f in previous if f.status == "dismissed"}
+    decided = {f.id: f for f in previous if f.status in keep}
     return [
-        f.model_copy(update={"status": "dismissed", "reason": dismissed[f.id].reason}) if f.id in dismissed else f
+        f.model_copy(update={"status": decided[f.id].status, "reason": decided[f.id].reason}) if f.id in decided else f
         for f in findings
     ]
 

@@ -12,7 +12,9 @@ import pytest
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from support.api_harness import POSTGRES_ENV, Api, LiveApi, database, database_kinds, in_process_api, serve_api
 from support.llama_server import LlamaServer, smollm2_gguf
+from support.postgres import postgres_server
 from support.scripted_llm import ScriptedLLM
 
 
@@ -44,3 +46,29 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path: Path = tmp_path_factory.mktemp("llama") / "server.log"
     with LlamaServer(gguf, n_ctx=4096, threads=2, log_path=log_path) as server:
         yield server.api_base
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the session: the one ECOCANVAS_TEST_POSTGRES_URL names, or a throwaway one."""
+    configured = os.environ.get(POSTGRES_ENV)
+    if configured:
+        yield configured
+        return
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=database_kinds())
+def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    """The app in-process on SQLite and (when PostgreSQL is installed) on PostgreSQL."""
+    server = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with database(request.param, server) as url, in_process_api(tmp_path / "data", url) as harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    """A real server on loopback with one workspace (`web`), offline generator, hash embedder."""
+    with serve_api(tmp_path_factory.mktemp("live")) as server:
+        yield server

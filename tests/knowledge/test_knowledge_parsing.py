@@ -16,13 +16,13 @@ from ecocanvas.errors import (
     UnsupportedDocumentError,
 )
 from knowledge import parse_bytes
-from knowledge.parsing import MEDIA_TYPES, document_id
+from knowledge.parsing import MEDIA_TYPES, ParseLimits, document_id
 
-LIMIT = 1_000_000
+LIMITS = ParseLimits(max_file_bytes=1_000_000)
 
 
 def test_docx_keeps_headings_lists_and_table_rows_with_their_headers() -> None:
-    doc = parse_bytes("minutes.docx", make_docx(), LIMIT)
+    doc = parse_bytes("minutes.docx", make_docx(), LIMITS)
     assert doc.media_type == MEDIA_TYPES["docx"]
     lines = doc.text.split("\n")
     assert "# Steering Committee Minutes" in lines
@@ -37,7 +37,7 @@ def test_docx_keeps_headings_lists_and_table_rows_with_their_headers() -> None:
 
 
 def test_html_keeps_structure_and_drops_scripts_styles_and_comments() -> None:
-    doc = parse_bytes("memo.html", MINUTES_HTML, LIMIT)
+    doc = parse_bytes("memo.html", MINUTES_HTML, LIMITS)
     assert doc.media_type == "text/html"
     assert doc.text == (
         "# Partnership memo\n\n"
@@ -55,7 +55,7 @@ def test_html_keeps_structure_and_drops_scripts_styles_and_comments() -> None:
 
 def test_pdf_text_of_every_page() -> None:
     data = make_pdf(["Minutes of the partner board, held on 3 March 2025.", "Second page: GridPay settles fees."])
-    doc = parse_bytes("board.pdf", data, LIMIT)
+    doc = parse_bytes("board.pdf", data, LIMITS)
     assert doc.media_type == "application/pdf"
     assert "held on 3 March 2025" in doc.text
     assert "GridPay settles fees" in doc.text
@@ -65,7 +65,7 @@ def test_pdf_text_of_every_page() -> None:
 
 def test_markdown_pipe_tables_become_header_value_rows() -> None:
     data = b"# Plan\n\n| Activity | Owner |\n|---|:---:|\n| Onboarding | ChargeCo |\n| Billing | GridPay |\n"
-    doc = parse_bytes("plan.md", data, LIMIT)
+    doc = parse_bytes("plan.md", data, LIMITS)
     assert doc.media_type == "text/markdown"
     assert doc.text == "# Plan\n\nActivity: Onboarding | Owner: ChargeCo\nActivity: Billing | Owner: GridPay"
 
@@ -80,33 +80,33 @@ def test_markdown_pipe_tables_become_header_value_rows() -> None:
     ],
 )
 def test_text_encodings(data: bytes, expected: str) -> None:
-    doc = parse_bytes("notes.txt", data, LIMIT)
+    doc = parse_bytes("notes.txt", data, LIMITS)
     assert doc.text == expected
     assert doc.media_type == "text/plain"
 
 
 def test_magic_bytes_not_the_name_choose_the_parser() -> None:
     pdf = make_pdf(["A PDF that calls itself a text file."])
-    assert parse_bytes("notes.txt", pdf, LIMIT).media_type == "application/pdf"
-    assert parse_bytes("page.txt", MINUTES_HTML, LIMIT).media_type == "text/html"
-    assert parse_bytes("report.pdf", b"# Just markdown\n\ntext", LIMIT).media_type == "text/markdown"
-    assert parse_bytes("minutes.bin", make_docx(), LIMIT).media_type == MEDIA_TYPES["docx"]
-    assert parse_bytes("howto.pdf", b"Save the file as %PDF-1.7 please.", LIMIT).media_type == "text/plain"
+    assert parse_bytes("notes.txt", pdf, LIMITS).media_type == "application/pdf"
+    assert parse_bytes("page.txt", MINUTES_HTML, LIMITS).media_type == "text/html"
+    assert parse_bytes("report.pdf", b"# Just markdown\n\ntext", LIMITS).media_type == "text/markdown"
+    assert parse_bytes("minutes.bin", make_docx(), LIMITS).media_type == MEDIA_TYPES["docx"]
+    assert parse_bytes("howto.pdf", b"Save the file as %PDF-1.7 please.", LIMITS).media_type == "text/plain"
 
 
 def test_html_behind_a_utf16_bom() -> None:
     data = codecs.BOM_UTF16_LE + "<html><body><h1>Café plan</h1><p>Text</p></body></html>".encode("utf-16-le")
-    doc = parse_bytes("page.htm", data, LIMIT)
+    doc = parse_bytes("page.htm", data, LIMITS)
     assert doc.media_type == "text/html"
     assert doc.text == "# Café plan\n\nText"
 
 
 def test_same_bytes_same_id_whatever_the_name() -> None:
-    a = parse_bytes("a.md", b"same content", LIMIT)
-    b = parse_bytes("b.txt", b"same content", LIMIT)
+    a = parse_bytes("a.md", b"same content", LIMITS)
+    b = parse_bytes("b.txt", b"same content", LIMITS)
     assert a.id == b.id == document_id(b"same content")
     assert a.name == "a.md"
-    assert parse_bytes("a.md", b"other content", LIMIT).id != a.id
+    assert parse_bytes("a.md", b"other content", LIMITS).id != a.id
 
 
 @pytest.mark.parametrize(
@@ -123,23 +123,23 @@ def test_same_bytes_same_id_whatever_the_name() -> None:
 )
 def test_bad_input_raises_a_clear_input_error(data: bytes, error: type[InputError], message: str) -> None:
     with pytest.raises(error, match=message):
-        parse_bytes("bad.txt", data, LIMIT)
+        parse_bytes("bad.txt", data, LIMITS)
 
 
 def test_encrypted_pdf_is_refused_with_a_reason() -> None:
     with pytest.raises(CorruptDocumentError, match="encrypted"):
-        parse_bytes("locked.pdf", make_encrypted_pdf(), LIMIT)
+        parse_bytes("locked.pdf", make_encrypted_pdf(), LIMITS)
 
 
 def test_pdf_without_text_is_empty() -> None:
     with pytest.raises(EmptyDocumentError, match="OCR"):
-        parse_bytes("scan.pdf", make_pdf([""]), LIMIT)
+        parse_bytes("scan.pdf", make_pdf([""]), LIMITS)
 
 
 def test_size_limit() -> None:
     with pytest.raises(DocumentTooLargeError, match="over the limit"):
-        parse_bytes("big.txt", b"x" * 101, 100)
-    assert parse_bytes("ok.txt", b"x" * 100, 100).size == 100
+        parse_bytes("big.txt", b"x" * 101, ParseLimits(max_file_bytes=100))
+    assert parse_bytes("ok.txt", b"x" * 100, ParseLimits(max_file_bytes=100)).size == 100
 
 
 def test_zip_that_is_not_a_word_document_is_unsupported() -> None:
@@ -150,4 +150,4 @@ def test_zip_that_is_not_a_word_document_is_unsupported() -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("data.csv", "a,b\n1,2\n")
     with pytest.raises(UnsupportedDocumentError, match="zip"):
-        parse_bytes("data.docx", buffer.getvalue(), LIMIT)
+        parse_bytes("data.docx", buffer.getvalue(), LIMITS)

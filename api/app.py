@@ -1,0 +1,86 @@
+"""The FastAPI application: the routes under /v1, problem-details errors, the job runner, the page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.db import make_engine, migrate
+from api.jobs import ThreadRunner
+from api.routes import canvases, documents, generate, jobs, workspace
+from api.service import Service
+from api.store import Store
+from ecocanvas.logs import get_logger
+from ecocanvas.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+WEB_DIR = Path(__file__).parent / "web"
+
+DESCRIPTION = """Turn an ecosystem's documents into a cited draft execution canvas, check it for gaps,
+and review it. Every route works inside the workspace of the key sent as `Authorization: Bearer <key>`
+(make one with `ecocanvas workspace create NAME`). Errors are `application/problem+json`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+    migrate(engine)
+    store = Store(engine)
+    service = Service(settings, store)
+    runner = ThreadRunner(service.execute, settings.job_workers)
+    service.runner = runner
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        resumed = await run_in_threadpool(store.recover, settings.job_max_attempts)
+        for job_id in resumed:
+            runner.submit(job_id)
+        log.info("api_started", database=engine.url.render_as_string(hide_password=True), resumed_jobs=len(resumed))
+        yield
+        runner.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="ecocanvas",
+        version=package_version("ecocanvas"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # The interactive docs pages load their scripts from a CDN; the page must work offline.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.service = service
+    problems.install(app)
+    problems.document(app)
+    for module in (workspace, documents, jobs, generate, canvases):
+        app.include_router(module.router, prefix="/v1")
+
+    @app.get("/healthz", tags=["health"], include_in_schema=True)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if WEB_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+
+        @app.get("/", include_in_schema=False)
+        async def page() -> FileResponse:
+            return FileResponse(
+                WEB_DIR / "index.html",
+                headers={
+                    "Cache-Control": "no-cache",
+                    # The page needs its own scripts and styles and nothing else, from anywhere.
+                    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+
+    return app

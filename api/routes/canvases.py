@@ -1,0 +1,149 @@
+"""Canvases: versions, diffs, review actions (optimistic concurrency by ETag) and exports."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from api.deps import Reader, ServiceDep, Writer
+from api.problems import responses
+from api.schemas import CanvasSummary, CanvasVersion, VersionSummary
+from canvas.diff import CanvasDiff, diff
+from canvas.exports import mermaid, raci_csv, svg
+from canvas.ids import slug
+from canvas.model import CanvasResult
+from canvas.render import to_html, to_markdown
+from canvas.review import ReviewAction
+from ecocanvas.errors import ConflictError, PreconditionRequiredError
+
+router = APIRouter(tags=["canvases"])
+
+ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
+_MEDIA: dict[str, str] = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "raci.csv": "text/csv; charset=utf-8",
+    "mermaid": "text/plain; charset=utf-8",
+    "svg": "image/svg+xml",
+}
+_SUFFIX = {"json": "json", "md": "md", "html": "html", "raci.csv": "raci.csv", "mermaid": "mmd", "svg": "svg"}
+_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):(\d+)"$')
+
+
+def etag(canvas_id: str, version: int) -> str:
+    return f'"{canvas_id}:{version}"'
+
+
+def based_on(canvas_id: str, if_match: str | None) -> int:
+    """The version a write was based on, from its If-Match header."""
+    if not if_match:
+        raise PreconditionRequiredError(
+            "send If-Match with the ETag of the version you are changing, so no one's change is overwritten"
+        )
+    match = _ETAG.match(if_match.strip())
+    if match is None or match.group(1) != canvas_id:
+        raise ConflictError(f"If-Match {if_match!r} does not name a version of this canvas")
+    return int(match.group(2))
+
+
+@router.get("/canvases", response_model=list[CanvasSummary], responses=responses(401))
+async def list_canvases(who: Reader, service: ServiceDep) -> list[CanvasSummary]:
+    return await run_in_threadpool(service.store.canvases, who.workspace_id)
+
+
+def _version_response(canvas_id: str, number: int, body: bytes) -> Response:
+    # The stored JSON as it is: serialised once per version, not once per request.
+    return Response(body, media_type="application/json", headers={"ETag": etag(canvas_id, number)})
+
+
+@router.get("/canvases/{canvas_id}", response_model=CanvasVersion, responses=responses(401, 404))
+async def latest(canvas_id: str, who: Reader, service: ServiceDep) -> Response:
+    number, body = await run_in_threadpool(service.version_json, who, canvas_id)
+    return _version_response(canvas_id, number, body)
+
+
+@router.get("/canvases/{canvas_id}/versions", response_model=list[VersionSummary], responses=responses(401, 404))
+async def versions(canvas_id: str, who: Reader, service: ServiceDep) -> list[VersionSummary]:
+    return await run_in_threadpool(service.store.versions, who.workspace_id, canvas_id)
+
+
+@router.get("/canvases/{canvas_id}/versions/{version}", response_model=CanvasVersion, responses=responses(401, 404))
+async def one_version(canvas_id: str, version: int, who: Reader, service: ServiceDep) -> Response:
+    number, body = await run_in_threadpool(service.version_json, who, canvas_id, version)
+    return _version_response(canvas_id, number, body)
+
+
+@router.get("/canvases/{canvas_id}/diff", response_model=CanvasDiff, responses=responses(401, 404))
+async def canvas_diff(
+    canvas_id: str,
+    who: Reader,
+    service: ServiceDep,
+    from_version: Annotated[int, Query(ge=1)],
+    to_version: Annotated[int | None, Query(ge=1, description="Default: the latest version.")] = None,
+) -> CanvasDiff:
+    def run() -> CanvasDiff:
+        old = service.version(who, canvas_id, from_version)
+        new = service.version(who, canvas_id, to_version)
+        return diff(
+            CanvasResult(canvas=old.canvas, findings=old.findings),
+            CanvasResult(canvas=new.canvas, findings=new.findings),
+        )
+
+    return await run_in_threadpool(run)
+
+
+@router.post(
+    "/canvases/{canvas_id}/review", response_model=CanvasVersion, responses=responses(401, 403, 404, 409, 422, 428)
+)
+async def review(
+    canvas_id: str,
+    action: Annotated[ReviewAction, Body()],
+    who: Writer,
+    service: ServiceDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(description="The ETag of the version this change is based on.")] = None,
+) -> CanvasVersion:
+    base = based_on(canvas_id, if_match)
+    version = await run_in_threadpool(service.review, who, canvas_id, action, base)
+    response.headers["ETag"] = etag(canvas_id, version.version)
+    return version
+
+
+@router.get(
+    "/canvases/{canvas_id}/export/{fmt}",
+    response_class=Response,
+    responses={200: {"content": {m.split(";")[0]: {} for m in _MEDIA.values()}}, **responses(401, 404, 422)},
+)
+async def export(
+    canvas_id: str,
+    fmt: ExportFormat,
+    who: Reader,
+    service: ServiceDep,
+    version: Annotated[int | None, Query(ge=1, description="Default: the latest version.")] = None,
+) -> Response:
+    found = await run_in_threadpool(service.version, who, canvas_id, version)
+    result = CanvasResult(canvas=found.canvas, findings=found.findings)
+    body = {
+        "json": lambda: result.model_dump_json(indent=2),
+        "md": lambda: to_markdown(result),
+        "html": lambda: to_html(result),
+        "raci.csv": lambda: raci_csv(result.canvas),
+        "mermaid": lambda: mermaid(result.canvas),
+        "svg": lambda: svg(result.canvas),
+    }[fmt]()
+    name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{_SUFFIX[fmt]}"
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "ETag": etag(canvas_id, found.version),
+            # An exported page is opened from disk or the browser: it may style itself and nothing more.
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,116 @@
+"""The synchronous endpoint for tools: documents in, canvas and findings out, in one call."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from api.deps import ServiceDep, Writer
+from api.problems import problem, responses
+from api.routes.documents import MULTIPART
+from api.schemas import GenerateRequest, GenerateResult, JobOut, JobRequest
+from api.uploads import UploadedFile, read_files, safe_name
+from ecocanvas.errors import (
+    ConflictError,
+    LLMError,
+    MalformedRequestError,
+    RequestTooLargeError,
+)
+
+router = APIRouter(tags=["generate"])
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/GenerateRequest"}},
+            **MULTIPART,
+        },
+    }
+}
+
+
+async def _json_files(request: Request, limit: int) -> tuple[list[UploadedFile], str | None]:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise RequestTooLargeError(f"the request is over the limit of {limit:,} bytes")
+    try:
+        parsed = GenerateRequest.model_validate_json(bytes(body))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise MalformedRequestError(f"the JSON body is invalid: {where}: {first['msg']}") from exc
+    files = [UploadedFile(name=safe_name(d.name), data=bytearray(d.text.encode("utf-8"))) for d in parsed.documents]
+    return files, parsed.title
+
+
+async def _generate(
+    request: Request,
+    who: Writer,
+    service: ServiceDep,
+    timeout: Annotated[
+        float | None, Query(gt=0, le=3600, description="Seconds to wait (default: the server's).")
+    ] = None,
+) -> GenerateResult | JSONResponse:
+    settings = service.settings
+    content_type = request.headers.get("content-type", "")
+    title = None
+    if content_type.startswith("application/json"):
+        files, title = await _json_files(request, settings.max_request_bytes)
+    else:
+        files = await read_files(
+            request,
+            max_file=settings.max_file_bytes,
+            max_request=settings.max_request_bytes,
+            max_files=settings.max_files_per_request,
+        )
+    added = await run_in_threadpool(service.add_files, who, files)
+    if not added.documents:
+        first = added.errors[0]
+        return problem(
+            first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
+            instance=request.url.path, errors=[e.model_dump() for e in added.errors],
+        )  # fmt: skip
+    job_request = JobRequest(document_ids=[d.id for d in added.documents], title=title)
+    job, _ = await run_in_threadpool(service.start_job, who, job_request, None)
+    deadline = time.monotonic() + (timeout or settings.sync_timeout)
+    while True:
+        job = await run_in_threadpool(service.store.job, who.workspace_id, job.id)
+        if job.status == "succeeded" and job.canvas_id is not None:
+            found = await run_in_threadpool(service.version, who, job.canvas_id, job.version)
+            return GenerateResult(
+                job_id=job.id, canvas_id=found.canvas_id, version=found.version, canvas=found.canvas,
+                findings=found.findings,
+            )  # fmt: skip
+        if job.status == "failed":
+            raise LLMError(f"generation failed: {job.error}")
+        if job.status == "cancelled":
+            raise ConflictError(f"the job was cancelled: {job.error}")
+        if time.monotonic() > deadline:
+            # Not an error: the work goes on. The caller gets the job to follow, as POST /v1/jobs would.
+            return JSONResponse(
+                job.model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"}
+            )
+        await asyncio.sleep(0.1)
+
+
+router.add_api_route(
+    "/generate",
+    _generate,
+    methods=["POST"],
+    response_model=GenerateResult,
+    summary="Generate a canvas and its findings in one call (JSON texts or a multipart upload)",
+    openapi_extra=_BODY,
+    responses={
+        202: {"model": JobOut, "description": "No canvas within the timeout: the job goes on (see Location)."},
+        **responses(400, 401, 403, 409, 413, 415, 422, 502),
+    },
+)

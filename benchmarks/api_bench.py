@@ -1,0 +1,197 @@
+"""p95 latency of the API's read and review endpoints under concurrent clients, idle and during generation.
+
+The server runs as its own process (`ecocanvas serve`, default settings: SQLite in WAL mode, MiniLM
+embedder, two job workers) with the LLM path pointed at the scripted OpenAI-compatible server from
+the tests, which answers each model call after `--llm-delay` seconds. Clients are asyncio tasks in
+this process, each in a closed loop (the next request as soon as the previous answer arrives), so
+`32 clients` means 32 requests in flight at all times. The mix per client, in turn: the latest
+canvas, one job, the document list, the version list, a review action (accept an entry, with the
+ETag last seen: a 409 from another client's write is a valid answer and is timed too).
+
+"during generation" keeps one generation job running at all times (a new one starts when the
+previous ends), so the server also parses prompts, retrieves evidence, grounds and checks canvases.
+
+Usage: .venv/bin/python benchmarks/api_bench.py [--clients 1 8 32] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from support.api_harness import api_settings, free_port, make_workspace  # noqa: E402
+from support.llm_answers import ACTORS, GOVERNANCE, KPIS, MEMO, RESPONSIBILITIES  # noqa: E402
+from support.scripted_llm import Reply, ScriptedLLM  # noqa: E402
+
+DOCS = sorted((ROOT / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
+
+
+def start_server(data: Path, llm: ScriptedLLM, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "ECOCANVAS_DATA_DIR": str(data),
+        "ECOCANVAS_MODEL": llm.model,
+        "ECOCANVAS_API_BASE": llm.api_base,
+        "ECOCANVAS_API_KEY": llm.api_key,
+        "ECOCANVAS_CACHE": "false",
+    }
+    env.pop("ECOCANVAS_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from ecocanvas.cli.app import main; main()", "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def feed(llm: ScriptedLLM, jobs: int, delay: float) -> None:
+    for _ in range(jobs):
+        for payload in (ACTORS, RESPONSIBILITIES, GOVERNANCE):
+            llm.enqueue(Reply(content=json.dumps(payload), delay_s=delay))
+
+
+async def client_loop(
+    http: httpx.AsyncClient, canvas_id: str, job_id: str, stop: float, timings: dict[str, list[float]], seed: int
+) -> None:
+    rng = random.Random(seed)
+    etag = ""
+    entries: list[str] = []
+    step = seed
+    while time.monotonic() < stop:
+        kind = ("canvas", "job", "documents", "versions", "review")[step % 5]
+        step += 1
+        started = time.perf_counter()
+        if kind == "canvas":
+            response = await http.get(f"/v1/canvases/{canvas_id}")
+            etag = response.headers.get("etag", etag)
+            body = response.json()
+            entries = [a["id"] for a in body["canvas"]["actors"]] + [a["id"] for a in body["canvas"]["activities"]]
+        elif kind == "job":
+            response = await http.get(f"/v1/jobs/{job_id}")
+        elif kind == "documents":
+            response = await http.get("/v1/documents")
+        elif kind == "versions":
+            response = await http.get(f"/v1/canvases/{canvas_id}/versions")
+        else:
+            if not entries:
+                continue
+            action = {"action": "accept", "entry_id": rng.choice(entries)}
+            response = await http.post(f"/v1/canvases/{canvas_id}/review", json=action, headers={"If-Match": etag})
+            if response.status_code == 200:
+                etag = response.headers["etag"]
+        elapsed = time.perf_counter() - started
+        if response.status_code >= 500 or response.status_code not in (200, 409):
+            timings["errors"].append(float(response.status_code))
+        timings[kind].append(elapsed)
+        timings["all"].append(elapsed)
+
+
+async def generations(http: httpx.AsyncClient, stop: float, count: list[int]) -> None:
+    while time.monotonic() < stop:
+        job = (await http.post("/v1/jobs", json={})).json()
+        while time.monotonic() < stop + 60:
+            status = (await http.get(f"/v1/jobs/{job['id']}")).json()["status"]
+            if status in ("succeeded", "failed", "cancelled"):
+                count[0] += status == "succeeded"
+                break
+            await asyncio.sleep(0.2)
+
+
+async def phase(
+    base: str, key: str, canvas_id: str, job_id: str, clients: int, seconds: float, busy: bool
+) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+    headers = {"Authorization": f"Bearer {key}"}
+    timings: dict[str, list[float]] = defaultdict(list)
+    done = [0]
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as http:
+        stop = time.monotonic() + seconds
+        tasks = [client_loop(http, canvas_id, job_id, stop, timings, seed) for seed in range(clients)]
+        if busy:
+            tasks.append(generations(http, stop, done))
+        await asyncio.gather(*tasks)
+    values = sorted(timings["all"])
+    quantiles = statistics.quantiles(values, n=100)
+    return {
+        "clients": clients,
+        "phase": "during generation" if busy else "idle",
+        "requests": len(values),
+        "rps": len(values) / seconds,
+        "p50_ms": quantiles[49] * 1000,
+        "p95_ms": quantiles[94] * 1000,
+        "p99_ms": quantiles[98] * 1000,
+        "review_p95_ms": statistics.quantiles(sorted(timings["review"]), n=100)[94] * 1000
+        if len(timings["review"]) > 2
+        else 0.0,
+        "errors": len(timings["errors"]),
+        "generations": done[0],
+        "counts": {k: len(v) for k, v in timings.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--llm-delay", type=float, default=0.3, help="Seconds the scripted model takes per call.")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="ecocanvas-api-bench-") as tmp, ScriptedLLM() as llm:
+        data = Path(tmp)
+        key = make_workspace(api_settings(data, embedder="minilm"), "bench")
+        feed(llm, 400, args.llm_delay)
+        port = free_port()
+        server = start_server(data, llm, port)
+        print(f"server pid {server.pid}", flush=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            headers = {"Authorization": f"Bearer {key}"}
+            # The scripted answers quote the memo and the KPI table; the EV documents add bulk to retrieve from.
+            files = [("files", ("memo.md", MEMO.encode())), ("files", ("kpis.md", KPIS.encode()))]
+            files += [("files", (p.name, p.read_bytes())) for p in DOCS]
+            httpx.post(f"{base}/v1/documents", files=files, headers=headers, timeout=300).raise_for_status()
+            job = httpx.post(f"{base}/v1/jobs", json={}, headers=headers).json()
+            while (job := httpx.get(f"{base}/v1/jobs/{job['id']}", headers=headers).json())["status"] not in (
+                "succeeded", "failed",
+            ):  # fmt: skip
+                time.sleep(0.2)
+            assert job["status"] == "succeeded", job
+            rows = []
+            for busy in (False, True):
+                for clients in args.clients:
+                    row = asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, args.seconds, busy))
+                    rows.append(row)
+                    print(
+                        f"{row['phase']:>17} | {clients:>3} clients | {row['requests']:>6} req | {row['rps']:7.1f} req/s | "
+                        f"p50 {row['p50_ms']:6.1f} ms | p95 {row['p95_ms']:6.1f} ms | p99 {row['p99_ms']:6.1f} ms | "
+                        f"review p95 {row['review_p95_ms']:6.1f} ms | errors {row['errors']} | generations {row['generations']} | {row['counts']}",
+                        flush=True,
+                    )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
