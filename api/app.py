@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=service.warm_up, name="ecocanvas-warm-up", daemon=True).start()
         resumed = await run_in_threadpool(store.recover, settings.job_max_attempts)
         for job_id in resumed:
             runner.submit(job_id)
@@ -64,9 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (workspace, documents, jobs, generate, canvases):
         app.include_router(module.router, prefix="/v1")
 
-    @app.get("/healthz", tags=["health"], include_in_schema=True)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str | bool]:
+        """Up; `warm` turns true once the embedding model (and litellm, with a model set) are loaded."""
+        return {"status": "ok", "warm": service.warm.is_set()}
 
     if WEB_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

@@ -6,6 +6,7 @@ is the same `generator.draft_canvas` and `rules.check` the CLI and the evals use
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from ecocanvas.settings import Settings
 from generator import draft_canvas
 from generator.sections import CALLS
 from knowledge import Document, KnowledgeBase, error_kind
+from knowledge.embedding import get_embedder
 
 log = get_logger(__name__)
 
@@ -92,6 +94,17 @@ class Service:
         self._parsed: OrderedDict[tuple[str, int], CanvasVersion] = OrderedDict()
         self._json: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self.warm = threading.Event()
+
+    def warm_up(self) -> None:
+        """Load what the first job would otherwise load while requests wait on the interpreter lock:
+        the embedding model and, with a model configured, litellm (several seconds of imports)."""
+        started = time.perf_counter()
+        get_embedder(self.settings.embedder).embed_query("warm up")
+        if self.settings.model is not None:
+            importlib.import_module("generator.llm")
+        self.warm.set()
+        log.info("warmed_up", seconds=round(time.perf_counter() - started, 2))
 
     # -- keys ------------------------------------------------------------------------------------
 

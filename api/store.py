@@ -414,16 +414,20 @@ class Store:
                 raise NotFoundError(f"canvas {canvas_id!r} has no version {number}")
             return _version_out(row)
 
-    def versions(self, workspace_id: str, canvas_id: str) -> list[VersionSummary]:
+    def versions(
+        self, workspace_id: str, canvas_id: str, limit: int = 20, before: int | None = None
+    ) -> list[VersionSummary]:
+        """Newest first, at most `limit`, only those older than `before` when given (paging)."""
         with self._tx() as s:
             canvas = s.get(CanvasRow, canvas_id)
             if canvas is None or canvas.workspace_id != workspace_id:
                 raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
-            rows = s.execute(
-                select(CanvasVersionRow.version, CanvasVersionRow.created_at, CanvasVersionRow.action)
-                .where(CanvasVersionRow.canvas_id == canvas_id)
-                .order_by(CanvasVersionRow.version)
-            ).all()
+            query = select(CanvasVersionRow.version, CanvasVersionRow.created_at, CanvasVersionRow.action).where(
+                CanvasVersionRow.canvas_id == canvas_id
+            )
+            if before is not None:
+                query = query.where(CanvasVersionRow.version < before)
+            rows = s.execute(query.order_by(CanvasVersionRow.version.desc()).limit(limit)).all()
         return [VersionSummary(version=r[0], created_at=r[1], action=r[2]) for r in rows]
 
     def canvases(self, workspace_id: str) -> list[CanvasSummary]:

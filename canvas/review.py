@@ -177,29 +177,64 @@ def entry_label(entry: Entry) -> str:
 
 def apply_review(canvas: Canvas, findings: list[Finding], action: ReviewAction) -> tuple[Canvas, list[Finding]]:
     """The canvas and findings after one review action, as new objects."""
-    out = canvas.model_copy(deep=True)
-    found = [f.model_copy(deep=True) for f in findings]
+    out = _containers_copied(canvas)
+    found = list(findings)
     if isinstance(action, Accept | Reject | Edit):
         entries, i = _locate(out, action.entry_id)
         if isinstance(action, Edit):
             entries[i] = _edited(out, entries[i], action.changes)
         else:
-            entries[i].status = "accepted" if isinstance(action, Accept) else "rejected"
+            entries[i] = entries[i].model_copy(
+                update={"status": "accepted" if isinstance(action, Accept) else "rejected"}
+            )
     elif isinstance(action, Add):
         _add(out, action.section, action.entry)
     elif isinstance(action, SetText):
         _set_text(out, action.field, action.value)
     else:
-        finding = next((f for f in found if f.id == action.finding_id), None)
-        if finding is None:
+        at = next((i for i, f in enumerate(found) if f.id == action.finding_id), None)
+        if at is None:
             raise NotFoundError(f"no finding with id {action.finding_id!r}")
         if isinstance(action, Dismiss):
-            finding.status, finding.reason = "dismissed", action.reason
+            decision: dict[str, Any] = {"status": "dismissed", "reason": action.reason}
         elif isinstance(action, Resolve):
-            finding.status, finding.reason = "resolved", (action.reason or "").strip() or None
+            decision = {"status": "resolved", "reason": (action.reason or "").strip() or None}
         else:
-            finding.status, finding.reason = "open", None
+            decision = {"status": "open", "reason": None}
+        found[at] = found[at].model_copy(update=decision)
     return out, found
+
+
+def _containers_copied(canvas: Canvas) -> Canvas:
+    """A copy with new lists and section objects but the same entries.
+
+    Cheaper than a deep copy by an order of magnitude on a large canvas, and as safe: a review
+    action replaces the entry it changes and never mutates one in place.
+    """
+    scope, review = canvas.scope, canvas.review
+    return canvas.model_copy(
+        update={
+            "scope": scope.model_copy(
+                update={
+                    "objectives": [*scope.objectives],
+                    "in_scope": [*scope.in_scope],
+                    "out_of_scope": [*scope.out_of_scope],
+                }
+            ),
+            "review": review.model_copy(
+                update={
+                    "open_questions": [*review.open_questions],
+                    "stakeholders": [*review.stakeholders],
+                    "cadence_sources": [*review.cadence_sources],
+                }
+            ),
+            "actors": [*canvas.actors],
+            "value_exchanges": [*canvas.value_exchanges],
+            "activities": [*canvas.activities],
+            "governance": [*canvas.governance],
+            "metrics": [*canvas.metrics],
+        }
+    )
 
 
 def keep_reviewed(new: Canvas, previous: Canvas) -> Canvas:

@@ -67,8 +67,14 @@ async def latest(canvas_id: str, who: Reader, service: ServiceDep) -> Response:
 
 
 @router.get("/canvases/{canvas_id}/versions", response_model=list[VersionSummary], responses=responses(401, 404))
-async def versions(canvas_id: str, who: Reader, service: ServiceDep) -> list[VersionSummary]:
-    return await run_in_threadpool(service.store.versions, who.workspace_id, canvas_id)
+async def versions(
+    canvas_id: str,
+    who: Reader,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    before: Annotated[int | None, Query(ge=1, description="Only versions older than this one (paging).")] = None,
+) -> list[VersionSummary]:
+    return await run_in_threadpool(service.store.versions, who.workspace_id, canvas_id, limit, before)
 
 
 @router.get("/canvases/{canvas_id}/versions/{version}", response_model=CanvasVersion, responses=responses(401, 404))

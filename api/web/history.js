@@ -122,7 +122,7 @@ export async function renderHistory(root, ctx) {
   clear(root, h("p", { class: "muted" }, "Loading versions…"));
   let versions;
   try {
-    versions = await getJSON(`/canvases/${encodeURIComponent(ctx.canvasId)}/versions`);
+    versions = await getJSON(`/canvases/${encodeURIComponent(ctx.canvasId)}/versions?limit=200`);
   } catch (err) {
     clear(root, h("p", { class: "form-error" }, `Could not load the versions: ${err.message}`));
     return;

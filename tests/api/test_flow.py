@@ -131,8 +131,10 @@ def test_generate_watch_review_regenerate_diff(api: Api) -> None:
     assert kept is None or (kept["status"] == "dismissed" and kept["reason"] == "known gap, tracked elsewhere")
 
     versions = api.client.get(f"/v1/canvases/{canvas_id}/versions", headers=api.auth()).json()
-    assert [v["version"] for v in versions] == [1, 2, 3, 4, 5, 6]
-    assert [v["action"]["action"] for v in versions] == ["generate", "accept", "edit", "dismiss", "add", "generate"]
+    assert [v["version"] for v in versions] == [6, 5, 4, 3, 2, 1]
+    assert [v["action"]["action"] for v in versions] == ["generate", "add", "dismiss", "edit", "accept", "generate"]
+    page = api.client.get(f"/v1/canvases/{canvas_id}/versions", params={"limit": 2, "before": 5}, headers=api.auth())
+    assert [v["version"] for v in page.json()] == [4, 3]
     change = api.client.get(
         f"/v1/canvases/{canvas_id}/diff", params={"from_version": 2, "to_version": 3}, headers=api.auth()
     ).json()

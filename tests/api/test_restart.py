@@ -122,7 +122,7 @@ def test_a_killed_job_resumes_after_restart_and_nothing_else_is_lost(scripted_ll
         events = httpx.get(f"{base}/jobs/{job['id']}/events", headers=auth, timeout=30).text
         assert "resumed after a server restart" in events
         versions = httpx.get(f"{base}/canvases/{done['canvas_id']}/versions", headers=auth).json()
-        assert [v["action"]["action"] for v in versions] == ["generate", "accept", "generate"]
+        assert [v["action"]["action"] for v in versions] == ["generate", "accept", "generate"][::-1]
         latest = httpx.get(f"{base}/canvases/{done['canvas_id']}", headers=auth).json()
         assert next(a for a in latest["canvas"]["actors"] if a["id"] == actor)["status"] == "accepted"
         assert {d["name"] for d in httpx.get(f"{base}/documents", headers=auth).json()} == {"memo.md", "kpis.md"}

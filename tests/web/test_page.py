@@ -202,7 +202,7 @@ def check_raci(page: Page, canvas: dict[str, Any], activity_id: str) -> None:
 
 def check_history(page: Page, client: Client, canvas_id: str, edited_id: str, lead_name: str) -> None:
     page.get_by_role("tab", name="History").click()
-    versions = client.get(f"/canvases/{canvas_id}/versions")
+    versions = client.get(f"/canvases/{canvas_id}/versions?limit=200")
     expect(page.locator("#view-history table.versions tbody tr")).to_have_count(len(versions))
     edit = next(v["version"] for v in versions if v["action"].get("action") == "edit")
     page.get_by_label("From", exact=True).select_option(str(edit - 1))
