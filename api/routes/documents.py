@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from api.deps import Reader, ServiceDep, Writer
 from api.problems import problem, responses
 from api.schemas import ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
-from api.service import document_out
-from api.uploads import read_files
+from api.service import Service, document_out
+from api.uploads import UploadedFile, read_files
 
 router = APIRouter(tags=["documents"])
 
@@ -29,22 +29,30 @@ MULTIPART: dict[str, Any] = {
 }
 
 
-async def _upload(request: Request, who: Writer, service: ServiceDep) -> UploadResult | JSONResponse:
+async def receive_files(request: Request, service: Service) -> list[UploadedFile]:
+    """The request's files, read as a stream within the server's limits."""
     settings = service.settings
-    files = await read_files(
+    return await read_files(
         request,
         max_file=settings.max_file_bytes,
         max_request=settings.max_request_bytes,
         max_files=settings.max_files_per_request,
     )
+
+
+def none_added(result: UploadResult, request: Request) -> JSONResponse:
+    """Every file failed: the problem of the first, with each file's own error listed."""
+    first = result.errors[0]
+    return problem(
+        first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
+        instance=request.url.path, errors=[e.model_dump() for e in result.errors],
+    )  # fmt: skip
+
+
+async def _upload(request: Request, who: Writer, service: ServiceDep) -> UploadResult | JSONResponse:
+    files = await receive_files(request, service)
     result = await run_in_threadpool(service.add_files, who, files)
-    if not result.documents:
-        first = result.errors[0]
-        return problem(
-            first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
-            instance=request.url.path, errors=[e.model_dump() for e in result.errors],
-        )  # fmt: skip
-    return result
+    return result if result.documents else none_added(result, request)
 
 
 router.add_api_route(

@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from api.deps import ServiceDep, Writer
-from api.problems import problem, responses
-from api.routes.documents import MULTIPART
+from api.problems import responses
+from api.routes.documents import MULTIPART, none_added, receive_files
 from api.schemas import GenerateRequest, GenerateResult, JobOut, JobRequest
-from api.uploads import UploadedFile, read_files, safe_name
+from api.uploads import UploadedFile, safe_name
 from ecocanvas.errors import (
     ConflictError,
     LLMError,
@@ -66,19 +66,10 @@ async def _generate(
     if content_type.startswith("application/json"):
         files, title = await _json_files(request, settings.max_request_bytes)
     else:
-        files = await read_files(
-            request,
-            max_file=settings.max_file_bytes,
-            max_request=settings.max_request_bytes,
-            max_files=settings.max_files_per_request,
-        )
+        files = await receive_files(request, service)
     added = await run_in_threadpool(service.add_files, who, files)
     if not added.documents:
-        first = added.errors[0]
-        return problem(
-            first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
-            instance=request.url.path, errors=[e.model_dump() for e in added.errors],
-        )  # fmt: skip
+        return none_added(added, request)
     job_request = JobRequest(document_ids=[d.id for d in added.documents], title=title)
     job, _ = await run_in_threadpool(service.start_job, who, job_request, None)
     deadline = time.monotonic() + (timeout or settings.sync_timeout)
