@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     max_unzipped_bytes: int = Field(
         200 * 1024 * 1024, gt=0, description="A DOCX whose parts unpack to more than this is refused (zip bomb)."
     )
+    max_text_chars: int = Field(
+        10_000_000, gt=0, description="A file whose extracted text is longer than this (about 4,000 pages) is refused."
+    )
 
     # api
     database_url: str | None = Field(

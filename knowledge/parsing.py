@@ -90,6 +90,7 @@ class ParseLimits(BaseModel):
     max_unzipped_bytes: int = Field(_DEFAULTS.max_unzipped_bytes, gt=0)
     parse_timeout: float = Field(_DEFAULTS.parse_timeout, gt=0)
     parse_memory_mb: int = Field(_DEFAULTS.parse_memory_mb, gt=0)
+    max_text_chars: int = Field(_DEFAULTS.max_text_chars, gt=0)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseLimits:
@@ -98,6 +99,7 @@ class ParseLimits(BaseModel):
             max_unzipped_bytes=settings.max_unzipped_bytes,
             parse_timeout=settings.parse_timeout,
             parse_memory_mb=settings.parse_memory_mb,
+            max_text_chars=settings.max_text_chars,
         )
 
 
@@ -195,6 +197,11 @@ def parse_bytes(name: str, data: bytes, limits: ParseLimits) -> Document:
         text = rewrite_markdown_tables(_normalise_text(decode_text(data)))
         if _MD_HEADING.search(text):
             media_type = MEDIA_TYPES["markdown"]
+    if len(text) > limits.max_text_chars:
+        # A small file can still unfold into more text than chunking and embedding should take on.
+        raise DocumentTooLargeError(
+            f"its text is {len(text):,} characters, over the limit of {limits.max_text_chars:,}"
+        )
     text = _normalise_text(text)
     if not text:
         hint = " (a scanned PDF needs OCR first)" if kind == "pdf" else ""

@@ -18,7 +18,7 @@ from typing import ClassVar
 import pytest
 from support import hostile
 
-from ecocanvas.errors import CorruptDocumentError, InputError
+from ecocanvas.errors import CorruptDocumentError, DocumentTooLargeError, InputError
 from ecocanvas.settings import load_settings
 from knowledge import KnowledgeBase, parse_bytes
 from knowledge.models import Document
@@ -287,3 +287,11 @@ def test_the_bombs_do_not_grow_the_parent_process() -> None:
     growth_mb = (_status_kb(field) - before) / 1024
     assert growth_mb < 100, f"the parent grew by {growth_mb:.0f} MB"
     assert refusals == [CorruptDocumentError] * len(bombs)
+
+
+def test_text_longer_than_the_limit_is_refused_even_from_a_small_file() -> None:
+    limits = ParseLimits(max_text_chars=10_000)
+    data = b"Harbour Energy supplies the depot. " * 1_000  # 35,000 characters, 35 KB
+    with pytest.raises(DocumentTooLargeError, match="over the limit of 10,000"):
+        parse_bytes("long.txt", data, limits)
+    assert parse_bytes("short.txt", data[:5_000], limits).text.startswith("Harbour Energy")
