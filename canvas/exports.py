@@ -9,8 +9,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import math
 import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from canvas.model import ACTOR_KINDS, Actor, ActorKind, Canvas, Exchange
 
@@ -127,13 +131,69 @@ def mermaid(canvas: Canvas) -> str:
 # -- SVG -----------------------------------------------------------------------------------------
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+_Label = tuple[Box, tuple[str, ...], Point | None]  # box, lines, where its leader line meets the edge (if any)
+_Candidate = tuple[float, Box, tuple[str, ...], bool, Point]  # cost, box, lines, centred on its curve?, anchor
 NODE_W, NODE_H = 168.0, 56.0
 _ARC_PER_NODE = 185.0  # circle length per actor: neighbouring boxes never overlap at any angle
 _MIN_RADIUS = 230.0  # room between two actors for a 40-character label
-_PARALLEL_GAP = 34.0
-_LABEL_CHARS, _CHAR_W = 40, 6.1  # 11px text, average glyph width
+_PAIR_ARC = 55.0  # extra arc between neighbours for each value exchange between them (up to three)
+_GROWTH = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)  # radius factors tried in turn until every label fits beside its own edge
+_PARALLEL_GAP, _END_SPREAD = 34.0, 18.0  # between parallel edges: mid-way, and where they meet a box
+_LABEL_CHARS, _LABEL_SIZE, _LINE_H, _PAD = 40, 11.0, 13.0, 4.0
+_NODE_MARGIN, _LABEL_MARGIN = 6.0, 2.0  # clear space kept around actor boxes and around labels
 _EDGE_COLOUR = "#57606a"
-_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78)  # where along an edge its label may sit, best first
+_SPOTS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74)  # where along an edge its label may sit, best first
+_REACH = (0.0, 16.0, 32.0, 48.0)  # how far off its edge a label may stand (with a leader line) before the circle grows
+_TRIES = 8  # free candidates scored for crowding per label and reach: enough to find a quiet one, and fast
+_CELL, _STEP = 48.0, 8.0  # grid cell for boxes; raster cell for edges, and the spacing of points along them
+# Where a label sits against its anchor on the curve (in half-widths and half-heights) and what that costs:
+# centred on the line first, then with the anchor at the middle of a side, then at a corner.
+_ANCHORS = (
+    (0, 0, 0.0),
+    *((dx, dy, 10.0) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))),
+    *((dx, dy, 16.0) for dx, dy in ((1, 1), (-1, 1), (1, -1), (-1, -1))),
+)
+# Advance widths in em, rounded up from DejaVu Sans (the widest common sans-serif, and what Linux falls back to).
+_NARROW, _WIDE = frozenset(" !'(),-./:;I[\\]`fijlrt|"), frozenset("#%+<=>@MW^mw~")
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of how wide `text` renders at `size` px in the diagram's sans-serif font."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.4
+        elif ch in _WIDE or ord(ch) >= 0x2000:  # arrows, dashes, ellipsis, CJK: full width
+            em += 1.0
+        else:
+            em += 0.79 if ch.isupper() or ch == "&" else 0.64
+    return em * size
+
+
+@dataclass(frozen=True)
+class EdgeLayout:
+    """One drawn exchange: its path, the label's lines and the box the label's background fills."""
+
+    exchange: Exchange
+    path: str
+    lines: tuple[str, ...]
+    label: Box
+    leader: Point | None = None  # where a label that could not touch its edge points to on it
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Where everything in the value-flow SVG goes; `svg` only turns this into markup."""
+
+    actors: tuple[Actor, ...]
+    centres: dict[str, Point]
+    edges: tuple[EdgeLayout, ...]
+    view: Box  # everything drawn except the legend
+
+    def actor_box(self, actor_id: str) -> Box:
+        x, y = self.centres[actor_id]
+        return (x - NODE_W / 2, y - NODE_H / 2, x + NODE_W / 2, y + NODE_H / 2)
 
 
 def _x(text: str) -> str:
@@ -144,112 +204,324 @@ def _f(v: float) -> str:
     return f"{v:.1f}"
 
 
-class _Scene:
-    """Boxes already drawn: labels go where they overlap the fewest, and the viewBox fits them all."""
+def _grow(b: Box, by: float) -> Box:
+    return (b[0] - by, b[1] - by, b[2] + by, b[3] + by)
 
-    def __init__(self) -> None:
-        self.boxes: list[tuple[float, float, float, float]] = []
 
-    def add(self, x: float, y: float, half_w: float, half_h: float) -> None:
-        self.boxes.append((x - half_w, y - half_h, x + half_w, y + half_h))
+def _meet(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
-    def place(self, spots: list[Point], half_w: float, half_h: float) -> Point:
-        best, fewest = spots[0], math.inf
-        for x, y in spots:
-            hits = sum(
-                x - half_w < b[2] and x + half_w > b[0] and y - half_h < b[3] and y + half_h > b[1] for b in self.boxes
-            )
-            if hits < fewest:
-                best, fewest = (x, y), hits
-            if not hits:
+
+class _Edge:
+    """An exchange's curve while the layout is worked out: control points, points along it, which pair it joins."""
+
+    def __init__(self, exchange: Exchange, ctrl: tuple[Point, ...]) -> None:
+        self.exchange, self.ctrl = exchange, ctrl
+        self.pair = frozenset((exchange.provider, exchange.receiver))
+        hull = sum(math.dist(p, q) for p, q in itertools.pairwise(ctrl))
+        n = max(8, math.ceil(hull / _STEP))
+        self.samples = [_bezier(ctrl, k / n) for k in range(n + 1)]
+        self.chord = math.dist(ctrl[0], ctrl[-1])
+
+
+class _Index:
+    """Actor and label boxes (hard obstacles) by grid cell, and which edges pass each small raster cell (soft ones)."""
+
+    def __init__(self, edges: list[_Edge], centres: dict[str, Point]) -> None:
+        self.pairs = [e.pair for e in edges]  # edges that join the same two actors run side by side
+        self.boxes: dict[tuple[int, int], list[Box]] = defaultdict(list)
+        self.raster: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for x, y in centres.values():
+            self.add_box(_grow((x - NODE_W / 2, y - NODE_H / 2, x + NODE_W / 2, y + NODE_H / 2), _NODE_MARGIN))
+        for owner, edge in enumerate(edges):
+            self._trace(edge.samples, owner)
+            # The arrowhead, which no label may hide (its own edge's label included): owner -1.
+            (ex, ey), (bx, by) = edge.samples[-1], edge.samples[-3]
+            self._trace([(ex + (bx - ex) * k / 4, ey + (by - ey) * k / 4) for k in range(5)], -1)
+
+    def _trace(self, points: list[Point], owner: int) -> None:
+        for x, y in points:
+            owners = self.raster[math.floor(x / _STEP), math.floor(y / _STEP)]
+            if owner not in owners:
+                owners.append(owner)
+
+    @staticmethod
+    def _cells(b: Box) -> Iterator[tuple[int, int]]:
+        for i in range(math.floor(b[0] / _CELL), math.floor(b[2] / _CELL) + 1):
+            for j in range(math.floor(b[1] / _CELL), math.floor(b[3] / _CELL) + 1):
+                yield i, j
+
+    def add_box(self, b: Box) -> None:
+        for cell in self._cells(b):
+            self.boxes[cell].append(b)
+
+    def blocked(self, b: Box) -> bool:
+        return any(_meet(b, o) for cell in self._cells(b) for o in self.boxes.get(cell, ()))
+
+    def crowding(self, b: Box, owner: int, centred: bool, limit: float) -> float:
+        """How much of other edges the box would hide or sit next to (so a reader could take it for theirs), counted
+        in raster cells; stops early once past `limit`.
+
+        Arrowheads count for every label, the label's own line only when the label should sit beside it; an edge
+        running side by side with the label's own is the easiest to mistake for it.
+        """
+        i0, j0, i1, j1 = (math.floor(v / _STEP) for v in b)
+        pairs, mine, raster = self.pairs, self.pairs[owner], self.raster
+        total = 0.0
+        for i in range(i0 - 1, i1 + 2):
+            for j in range(j0 - 1, j1 + 2):
+                owners = raster.get((i, j))
+                if not owners:
+                    continue
+                inside = i0 <= i <= i1 and j0 <= j <= j1
+                for o in owners:
+                    if o == owner:
+                        total += 2.0 if inside and not centred else 0.0
+                    elif not inside:
+                        total += 1.0
+                    else:
+                        total += 12.0 if o < 0 or pairs[o] == mine else 7.0
+            if total > limit:
                 break
-        self.add(*best, half_w, half_h)
-        return best
-
-    def extent(self) -> tuple[float, float, float, float]:
-        return (
-            min(b[0] for b in self.boxes),
-            min(b[1] for b in self.boxes),
-            max(b[2] for b in self.boxes),
-            max(b[3] for b in self.boxes),
-        )
+        return total
 
 
-def _positions(n: int) -> list[Point]:
+def _positions(actors: list[Actor], exchanges: list[Exchange], growth: float) -> dict[str, Point]:
+    """Actors around a circle, in order; neighbours that exchange value get more arc, so their labels fit between."""
+    n = len(actors)
     if n == 1:
-        return [(0.0, 0.0)]
-    radius = max(_MIN_RADIUS, n * _ARC_PER_NODE / (2 * math.pi))
-    start = math.pi if n == 2 else -math.pi / 2  # two actors side by side, more start at the top
-    angles = [start + 2 * math.pi * i / n for i in range(n)]
-    return [(radius * math.cos(a), radius * math.sin(a)) for a in angles]
+        return {actors[0].id: (0.0, 0.0)}
+    pairs = [frozenset((x.provider, x.receiver)) for x in exchanges]
+    arcs = [
+        _ARC_PER_NODE + _PAIR_ARC * min(3, pairs.count(frozenset((a.id, actors[(i + 1) % n].id))))
+        for i, a in enumerate(actors)
+    ]
+    if n == 2:
+        arcs = [max(arcs)] * 2
+    radius = max(_MIN_RADIUS, sum(arcs) / (2 * math.pi)) * growth
+    angle = math.pi if n == 2 else -math.pi / 2  # two actors side by side, more start at the top
+    out = {}
+    for a, arc in zip(actors, arcs, strict=True):
+        out[a.id] = (radius * math.cos(angle), radius * math.sin(angle))
+        angle += 2 * math.pi * arc / sum(arcs)
+    return out
 
 
-def _clip(cx: float, cy: float, tx: float, ty: float) -> Point:
-    """Where the ray from a node's centre towards (tx, ty) leaves its box (plus a small gap)."""
-    dx, dy = tx - cx, ty - cy
-    half_w, half_h = NODE_W / 2 + 3, NODE_H / 2 + 3
-    t = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-    return (cx + dx * t, cy + dy * t) if math.isfinite(t) else (cx, cy - half_h)
+def _clip(centre: Point, target: Point, shift: Point = (0.0, 0.0)) -> Point:
+    """Where the ray from a point of a node's box (its centre, moved by `shift`) towards `target` leaves the box."""
+    ox, oy = centre[0] + shift[0], centre[1] + shift[1]
+    dx, dy = target[0] - ox, target[1] - oy
+    half_w, half_h = NODE_W / 2 + 3, NODE_H / 2 + 3  # a small gap between the box and the arrow
+    tx = (centre[0] + math.copysign(half_w, dx) - ox) / dx if dx else math.inf
+    ty = (centre[1] + math.copysign(half_h, dy) - oy) / dy if dy else math.inf
+    t = min(tx, ty)
+    return (ox + dx * t, oy + dy * t) if math.isfinite(t) else (centre[0], centre[1] - half_h)
 
 
-def _self_loop(x: float, y: float, i: int) -> tuple[str, list[Point]]:
+def _bezier(ctrl: tuple[Point, ...], t: float) -> Point:
+    """The point at t on a quadratic (three control points) or cubic (four) Bezier curve."""
+    u = 1 - t
+    if len(ctrl) == 3:
+        (ax, ay), (bx, by), (cx, cy) = ctrl
+        return u * u * ax + 2 * u * t * bx + t * t * cx, u * u * ay + 2 * u * t * by + t * t * cy
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = ctrl
+    wa, wb, wc, wd = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return wa * ax + wb * bx + wc * cx + wd * dx, wa * ay + wb * by + wc * cy + wd * dy
+
+
+def _self_loop(x: float, y: float, i: int) -> tuple[Point, ...]:
     """A loop on the node's side away from the circle's centre; the i-th loop reaches further out."""
     norm = math.hypot(x, y)
     ux, uy = (x / norm, y / norm) if norm else (0.0, -1.0)
-    bx, by = _clip(x, y, x + ux, y + uy)
+    bx, by = _clip((x, y), (x + ux, y + uy))
     vx, vy, reach = -uy * 14, ux * 14, 46.0 + 22 * i
     p1, p2 = (bx + vx, by + vy), (bx - vx, by - vy)
     c1 = (p1[0] + ux * reach + vx, p1[1] + uy * reach + vy)
     c2 = (p2[0] + ux * reach - vx, p2[1] + uy * reach - vy)
-    d = f"M{_f(p1[0])},{_f(p1[1])} C{_f(c1[0])},{_f(c1[1])} {_f(c2[0])},{_f(c2[1])} {_f(p2[0])},{_f(p2[1])}"
-    return d, [(bx + ux * (reach * 0.75 + 12 + 16 * k), by + uy * (reach * 0.75 + 12 + 16 * k)) for k in range(4)]
+    return p1, c1, c2, p2
 
 
-def _curve(a: Point, b: Point, lo: Point, hi: Point, offset: float) -> tuple[str, list[Point]]:
+def _curve(a: Point, b: Point, lo: Point, hi: Point, offset: float) -> tuple[Point, ...]:
     """A quadratic from a to b bowed by `offset` to one side of the lo->hi line, so a->b and b->a part ways."""
     length = math.hypot(hi[0] - lo[0], hi[1] - lo[1]) or 1.0
     nx, ny = -(hi[1] - lo[1]) / length, (hi[0] - lo[0]) / length
     # The curve passes through mid + n * offset when the control point sits twice as far out.
-    cx, cy = (lo[0] + hi[0]) / 2 + nx * offset * 2, (lo[1] + hi[1]) / 2 + ny * offset * 2
-    sx, sy = _clip(*a, cx, cy)
-    ex, ey = _clip(*b, cx, cy)
-    d = f"M{_f(sx)},{_f(sy)} Q{_f(cx)},{_f(cy)} {_f(ex)},{_f(ey)}"
-    spots = [
-        ((1 - t) ** 2 * sx + 2 * t * (1 - t) * cx + t**2 * ex, (1 - t) ** 2 * sy + 2 * t * (1 - t) * cy + t**2 * ey)
-        for t in _SPOTS
-    ]
-    return d, spots
+    c = (lo[0] + hi[0]) / 2 + nx * offset * 2, (lo[1] + hi[1]) / 2 + ny * offset * 2
+    # Parallel edges also leave and enter their boxes side by side, so their arrowheads do not pile up.
+    spread = max(-_END_SPREAD, min(_END_SPREAD, offset * 0.4))
+    shift = (nx * spread, ny * spread)
+    return _clip(a, c, shift), c, _clip(b, c, shift)
 
 
-def _edges(actors: list[Actor], exchanges: list[Exchange], pos: dict[str, Point], scene: _Scene) -> list[str]:
-    names = {a.id: a.name for a in actors}
+def _path(ctrl: tuple[Point, ...]) -> str:
+    points = [f"{_f(x)},{_f(y)}" for x, y in ctrl]
+    return f"M{points[0]} {'Q' if len(ctrl) == 3 else 'C'}{' '.join(points[1:])}"
+
+
+def _geometry(actors: list[Actor], exchanges: list[Exchange], growth: float) -> tuple[dict[str, Point], list[_Edge]]:
+    """Actor centres, and per exchange (grouped by the pair it joins) its curve."""
+    centres = _positions(actors, exchanges, growth)
     order = {a.id: i for i, a in enumerate(actors)}
     groups: dict[tuple[str, str], list[Exchange]] = {}
     for x in exchanges:
         ends = (x.provider, x.receiver)
         groups.setdefault(ends if order[ends[0]] <= order[ends[1]] else (ends[1], ends[0]), []).append(x)
-    out = []
+    edges = []
     for (lo, hi), group in groups.items():
         for i, x in enumerate(group):
             if lo == hi:
-                d, spots = _self_loop(*pos[lo], i)
+                edges.append(_Edge(x, _self_loop(*centres[lo], i)))
             else:
                 offset = (i - (len(group) - 1) / 2) * _PARALLEL_GAP
-                d, spots = _curve(pos[x.provider], pos[x.receiver], pos[lo], pos[hi], offset)
-            short = _short(x.value, _LABEL_CHARS)
-            half_w = len(short) * _CHAR_W / 2 + 3
-            lx, ly = scene.place(spots, half_w, 8)
-            title = f"{names[x.provider]} → {names[x.receiver]}: {x.value} ({x.kind})"
-            out.append(
-                f'<g class="exchange" data-exchange-id="{_x(x.id)}"><title>{_x(title)}</title>'
-                f'<path d="{d}" fill="none" stroke="{_EDGE_COLOUR}" stroke-width="1.4" '
-                'marker-end="url(#ecocanvas-arrow)"/>'
-                f'<rect x="{_f(lx - half_w)}" y="{_f(ly - 8)}" width="{_f(2 * half_w)}" height="16" rx="3" '
-                'fill="#ffffff" fill-opacity="0.85"/>'
-                f'<text x="{_f(lx)}" y="{_f(ly + 4)}" text-anchor="middle" font-size="11" fill="#1b1f24">'
-                f"{_x(short)}</text></g>"
-            )
+                ctrl = _curve(centres[x.provider], centres[x.receiver], centres[lo], centres[hi], offset)
+                edges.append(_Edge(x, ctrl))
+    return centres, edges
+
+
+def _variants(value: str) -> list[tuple[float, tuple[str, ...], float, float]]:
+    """Ways to print a label, with a cost (a second line costs a little, every hidden character a bit more) and the
+    half width and half height of its box."""
+    flat = " ".join(value.split())
+    out = []
+    for lines in ((_short(flat, _LABEL_CHARS),), tuple(_wrap(flat, 24, 2)), (_short(flat, 22),)):
+        shown = sum(len(line.rstrip("…")) for line in lines) + len(lines) - 1
+        cost = 5.0 * (len(lines) - 1) + 0.8 * max(0, len(flat) - shown)
+        half_w = max(text_width(line, _LABEL_SIZE) for line in lines) / 2 + _PAD
+        out.append((cost, lines, half_w, (len(lines) * _LINE_H + 3) / 2))
     return out
+
+
+def _candidates(edge: _Edge, reach: float) -> list[_Candidate]:
+    """Label boxes `reach` px off a point of their own curve (0: touching it), cheapest first: mid-curve, on the
+    line, in full. A curve bowed away from a twin keeps its label on the outer side, where the twin cannot cross it.
+    """
+    ctrl, bow = edge.ctrl, (0.0, 0.0)
+    if len(ctrl) == 3:
+        bx, by = ctrl[1][0] - (ctrl[0][0] + ctrl[2][0]) / 2, ctrl[1][1] - (ctrl[0][1] + ctrl[2][1]) / 2
+        size = math.hypot(bx, by)
+        bow = (bx / size, by / size) if size > 1 else bow
+    variants = _variants(edge.exchange.value)
+    out = []
+    for t in _SPOTS:
+        px, py = _bezier(ctrl, t)
+        for cost, lines, half_w, half_h in variants:
+            for dx, dy, extra in _ANCHORS[1 if reach else 0 :]:
+                out_x, out_y = (dx, dy) if dx * dy == 0 else (dx * math.sqrt(0.5), dy * math.sqrt(0.5))
+                cx = px + dx * (half_w + 3) + out_x * reach
+                cy = py + dy * (half_h + 3) + out_y * reach
+                inner = 12.0 if dx * bow[0] + dy * bow[1] < -0.3 else 0.0
+                box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+                total = cost + extra + inner + 60 * abs(t - 0.5) + reach
+                out.append((total, box, lines, dx == dy == 0, (px, py)))
+    out.sort(key=lambda c: c[0])
+    return out
+
+
+def _choose(edge: _Edge, owner: int, index: _Index) -> _Label | None:
+    """The cheapest free label for an edge, touching it if possible, else standing off it with a leader line."""
+    for reach in _REACH:
+        best: _Candidate | None = None
+        tried = 0
+        for candidate in _candidates(edge, reach):
+            cost, box, _, centred, _ = candidate
+            if (best is not None and cost >= best[0]) or tried == _TRIES:
+                break  # sorted by cost, and crowding only adds to it
+            if not index.blocked(_grow(box, _LABEL_MARGIN)):
+                tried += 1
+                total = cost + index.crowding(box, owner, centred, best[0] - cost if best else math.inf)
+                if best is None or total < best[0]:
+                    best = (total, *candidate[1:])
+        if best is not None:
+            return best[1], best[2], best[4] if reach else None
+    return None
+
+
+def _fallback(edge: _Edge, index: _Index) -> _Label:
+    """The free spot nearest the curve's middle, on widening rings; far enough out there is always one."""
+    _, lines, half_w, half_h = _variants(edge.exchange.value)[-1]
+    mx, my = _bezier(edge.ctrl, 0.5)
+    ring = 0
+    while True:
+        ring += 1
+        for k in range(8 * ring):
+            angle = math.pi * k / (4 * ring)
+            cx, cy = mx + 14 * ring * math.cos(angle), my + 14 * ring * math.sin(angle)
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            if not index.blocked(_grow(box, _LABEL_MARGIN)):
+                return box, lines, (mx, my)
+
+
+def _place(edges: list[_Edge], centres: dict[str, Point], settle: bool) -> tuple[list[_Label], bool]:
+    """A label per edge, clear of every actor and every other label, and whether each one is near its own curve.
+
+    Without `settle` it stops at the first label with no free spot near its curve (the caller then widens the
+    circle); with it, such a label goes to the nearest free spot instead.
+    """
+    index = _Index(edges, centres)
+    placed: dict[int, _Label] = {}
+    # Short edges have the fewest free spots, so they choose first.
+    for owner in sorted(range(len(edges)), key=lambda i: edges[i].chord):
+        label = _choose(edges[owner], owner, index)
+        if label is None and not settle:
+            return [], False
+        label = label or _fallback(edges[owner], index)
+        index.add_box(label[0])
+        placed[owner] = label
+    return [placed[i] for i in range(len(edges))], True
+
+
+def layout(canvas: Canvas) -> Diagram:
+    """Place the live actors on a circle and every exchange's label against its own arrow, clear of the rest.
+
+    The circle widens step by step until each label finds a free spot touching its edge; labels are shortened or
+    wrapped onto two lines where that is what fits. Rejected entries are left out.
+    """
+    actors = _live_actors(canvas)
+    exchanges = _live_exchanges(canvas, {a.id for a in actors})
+    if not actors:
+        return Diagram((), {}, (), (0.0, 0.0, 0.0, 0.0))
+    for growth in _GROWTH:
+        centres, edges = _geometry(actors, exchanges, growth)
+        labels, near = _place(edges, centres, settle=growth == _GROWTH[-1])
+        if near:
+            break
+    drawn = tuple(
+        EdgeLayout(e.exchange, _path(e.ctrl), lines, box, leader)
+        for e, (box, lines, leader) in zip(edges, labels, strict=True)
+    )
+    xs = [x for x, _ in centres.values()]
+    ys = [y for _, y in centres.values()]
+    view = [min(xs) - NODE_W / 2, min(ys) - NODE_H / 2, max(xs) + NODE_W / 2, max(ys) + NODE_H / 2]
+    for left, top, right, bottom in [e.label for e in drawn] + [(x, y, x, y) for e in edges for x, y in e.samples]:
+        view = [min(view[0], left), min(view[1], top), max(view[2], right), max(view[3], bottom)]
+    return Diagram(tuple(actors), centres, drawn, (view[0], view[1], view[2], view[3]))
+
+
+def _edge(edge: EdgeLayout, names: dict[str, str]) -> str:
+    x = edge.exchange
+    left, top, right, bottom = edge.label
+    mid = (left + right) / 2
+    first = (top + bottom) / 2 - (len(edge.lines) - 1) * _LINE_H / 2 + 4
+    text = "".join(
+        f'<tspan x="{_f(mid)}" y="{_f(first + k * _LINE_H)}">{_x(line)}</tspan>' for k, line in enumerate(edge.lines)
+    )
+    title = f"{names[x.provider]} → {names[x.receiver]}: {x.value} ({x.kind})"
+    leader = ""
+    if edge.leader:
+        ax, ay = edge.leader
+        bx, by = min(max(ax, left), right), min(max(ay, top), bottom)
+        leader = (
+            f'<line x1="{_f(ax)}" y1="{_f(ay)}" x2="{_f(bx)}" y2="{_f(by)}" stroke="{_EDGE_COLOUR}" '
+            'stroke-width="0.8" stroke-dasharray="2 2"/>'
+        )
+    return (
+        f'<g class="exchange" data-exchange-id="{_x(x.id)}"><title>{_x(title)}</title>'
+        f'<path d="{edge.path}" fill="none" stroke="{_EDGE_COLOUR}" stroke-width="1.4" '
+        f'marker-end="url(#ecocanvas-arrow)"/>{leader}'
+        f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(right - left)}" height="{_f(bottom - top)}" rx="3" '
+        'fill="#ffffff" fill-opacity="0.85"/>'
+        f'<text text-anchor="middle" font-size="{_LABEL_SIZE:g}" fill="#1b1f24">{text}</text></g>'
+    )
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
@@ -285,7 +557,7 @@ def _node(actor: Actor, x: float, y: float) -> str:
     )
 
 
-def _legend(actors: list[Actor], x: float, y: float) -> tuple[str, float]:
+def _legend(actors: tuple[Actor, ...], x: float, y: float) -> tuple[str, float]:
     """A row of colour swatches for the kinds present; returns the markup and its width."""
     parts, cursor = [], x
     for kind in ACTOR_KINDS:
@@ -297,7 +569,7 @@ def _legend(actors: list[Actor], x: float, y: float) -> tuple[str, float]:
                 f'fill="{fill}" stroke="{stroke}"/>'
                 f'<text x="{_f(cursor + 17)}" y="{_f(y + 4)}" font-size="11" fill="#1b1f24">{_x(label)}</text>'
             )
-            cursor += 17 + len(label) * 6.5 + 16
+            cursor += 17 + text_width(label, 11) + 16
     return f'<g class="legend">{"".join(parts)}</g>', cursor - x
 
 
@@ -311,28 +583,24 @@ def _svg(x0: float, y0: float, width: float, height: float, label: str, body: st
 
 def svg(canvas: Canvas) -> str:
     """The value-flow diagram as a self-contained SVG: actors on a circle, exchanges as labelled arrows."""
-    actors = _live_actors(canvas)
     title = " ".join((canvas.title or "Execution canvas").split())
-    if not actors:
+    diagram = layout(canvas)
+    if not diagram.actors:
         text = (
             '<text x="160" y="44" text-anchor="middle" font-size="13" fill="#57606a">Nothing to draw: no actors.</text>'
         )
         return _svg(0, 0, 320, 80, f"{title}: no value flows to draw", text)
-    exchanges = _live_exchanges(canvas, {a.id for a in actors})
-    pos = dict(zip((a.id for a in actors), _positions(len(actors)), strict=True))
-    scene = _Scene()
-    for x, y in pos.values():
-        scene.add(x, y, NODE_W / 2, NODE_H / 2)
+    names = {a.id: a.name for a in diagram.actors}
     marker = (
         '<defs><marker id="ecocanvas-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_EDGE_COLOUR}"/></marker></defs>'
     )
-    edges = _edges(actors, exchanges, pos, scene)
-    nodes = [_node(a, *pos[a.id]) for a in actors]
-    x0, y0, x1, y1 = scene.extent()
+    edges = [_edge(e, names) for e in diagram.edges]
+    nodes = [_node(a, *diagram.centres[a.id]) for a in diagram.actors]
+    x0, y0, x1, y1 = diagram.view
     pad = 24.0
-    legend, legend_w = _legend(actors, x0, y1 + pad)
+    legend, legend_w = _legend(diagram.actors, x0, y1 + pad)
     x1, y1 = max(x1, x0 + legend_w), y1 + pad + 10
-    label = f"{title}: value flows between {len(actors)} actors ({len(exchanges)} exchanges)"
+    label = f"{title}: value flows between {len(diagram.actors)} actors ({len(diagram.edges)} exchanges)"
     body = marker + "".join(edges) + "".join(nodes) + legend
     return _svg(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad, label, body)
