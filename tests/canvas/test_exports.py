@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import math
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -12,7 +14,8 @@ from itertools import combinations
 
 import pytest
 
-from canvas.exports import mermaid, raci_csv, svg
+from canvas.diagram import layout, svg, text_width
+from canvas.exports import mermaid, raci_csv
 from canvas.model import ACTOR_KINDS, Activity, Actor, Canvas, Exchange
 
 HOSTILE = '<script>alert(1)</script> & "x"'
@@ -139,6 +142,8 @@ def test_svg_has_one_node_per_actor_and_one_edge_per_exchange() -> None:
     paths = [g.find("svg:path", NS) for g in edges]
     assert all(p is not None and p.get("marker-end") == "url(#ecocanvas-arrow)" for p in paths)
     assert len({p.get("d") for p in paths if p is not None}) == 3, "parallel edges must not overlap"
+    ends = [(p.get("d") or "").split()[-1] for p in paths if p is not None]
+    assert ends[1] != ends[2], "two arrows into the same actor must not end on the same spot"
 
 
 def test_svg_escapes_hostile_names_and_links_nothing_outside() -> None:
@@ -157,13 +162,19 @@ def test_svg_escapes_hostile_names_and_links_nothing_outside() -> None:
     assert HOSTILE in (edge.findtext("svg:title", namespaces=NS) or "")
 
 
+def label_lines(edge: ET.Element) -> list[str]:
+    return [t.text or "" for t in edge.iterfind("svg:text/svg:tspan", NS)]
+
+
 def test_svg_shortens_long_labels_but_keeps_the_full_text_in_the_title() -> None:
     canvas = build()
     long_value = "a monthly settlement file covering every card transaction, refund and chargeback"
     canvas.value_exchanges[1].value = long_value
     edge = groups(parse(svg(canvas)), "exchange")[1]
-    label = edge.findtext("svg:text", namespaces=NS) or ""
-    assert len(label) <= 40 and label.endswith("…") and long_value.startswith(label[:-1])
+    lines = label_lines(edge)
+    label = " ".join(lines)  # a wrapped label breaks at spaces
+    assert 1 <= len(lines) <= 2 and all(len(line) <= 40 for line in lines)
+    assert label.endswith("…") and long_value.startswith(label[:-1])
     assert long_value in (edge.findtext("svg:title", namespaces=NS) or "")
 
 
@@ -213,3 +224,128 @@ def test_svg_actor_boxes_never_overlap_and_fit_the_view(n_actors: int, n_exchang
     for a, b in combinations(placed, 2):
         assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], f"{a} overlaps {b}"
     assert all(inside(root.get("viewBox") or "", box) for box in placed)
+
+
+# -- SVG label layout: checked on the SVG itself ----------------------------------------------
+
+Box = tuple[float, float, float, float]
+HUB_VALUES = [
+    "charging session data",
+    "monthly settlement payments for every site",
+    "grid capacity reservations",
+    "roaming authorisation tokens",
+    "hardware warranty and replacement service",
+    "site access",
+    "compliance reports",
+    "tariff updates",
+]
+
+
+def hub_canvas(n_actors: int = 12, n_exchanges: int = 30, seed: int = 12) -> Canvas:
+    """Every exchange touches one of two hubs, which sit next to each other on the circle."""
+    rng = random.Random(seed)
+    actors = [
+        Actor(id=f"a{i}", name=f"Organisation {i} of the ecosystem", kind=ACTOR_KINDS[i % len(ACTOR_KINDS)])
+        for i in range(n_actors)
+    ]
+    exchanges = []
+    for j in range(n_exchanges):
+        hub = actors[j % 2].id
+        other = rng.choice([a.id for a in actors if a.id != hub])
+        provider, receiver = (hub, other) if rng.random() < 0.5 else (other, hub)
+        exchanges.append(Exchange(id=f"x{j}", provider=provider, receiver=receiver, value=rng.choice(HUB_VALUES)))
+    return Canvas(title="Hubs", actors=actors, value_exchanges=exchanges)
+
+
+def self_loops() -> Canvas:
+    return Canvas(
+        actors=[Actor(id="a", name="Solo Org"), Actor(id="b", name="Other")],
+        value_exchanges=[
+            *(Exchange(id=f"s{i}", provider="a", receiver="a", value=f"internal budget line {i}") for i in range(4)),
+            Exchange(id="y", provider="a", receiver="b", value="x"),
+        ],
+    )
+
+
+def random_canvas(n_actors: int, n_exchanges: int, seed: int) -> Canvas:
+    rng = random.Random(seed)
+    actors = [Actor(id=f"actor-{i}", name=f"Organisation number {i}") for i in range(n_actors)]
+    exchanges = [
+        Exchange(id=f"x{j}", provider=rng.choice(actors).id, receiver=rng.choice(actors).id, value=f"value {j} " * 5)
+        for j in range(n_exchanges)
+    ]
+    return Canvas(actors=actors, value_exchanges=exchanges)
+
+
+def rect_of(el: ET.Element) -> Box:
+    x, y, w, h = (float(el.get(k) or 0) for k in ("x", "y", "width", "height"))
+    return (x, y, x + w, y + h)
+
+
+def apart(a: Box, b: Box) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def text_box(edge: ET.Element) -> Box:
+    """Where the label's text lies, from its tspans' positions and the width estimate the layout uses."""
+    boxes = []
+    for tspan in edge.iterfind("svg:text/svg:tspan", NS):
+        x, y, half = float(tspan.get("x") or 0), float(tspan.get("y") or 0), text_width(tspan.text or "", 11) / 2
+        boxes.append((x - half, y - 11 * 0.75, x + half, y + 11 * 0.25))  # cap height above, descenders below
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def curve_points(d: str) -> list[tuple[float, float]]:
+    """Points along an `M.. Q..` or `M.. C..` path, closely spaced."""
+    ctrl = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    out = []
+    for k in range(401):
+        pts, t = list(ctrl), k / 400
+        while len(pts) > 1:
+            pts = [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in itertools.pairwise(pts)]
+        out.append(pts[0])
+    return out
+
+
+def gap(box: Box, point: tuple[float, float]) -> float:
+    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
+    return math.hypot(dx, dy)
+
+
+@pytest.mark.parametrize(
+    "canvas",
+    [build(), hub_canvas(), hub_canvas(30, 80, seed=3), random_canvas(3, 30, seed=5), self_loops()],
+    ids=["small", "two-hubs-12-30", "two-hubs-30-80", "dense-3-30", "self-loops"],
+)
+def test_svg_labels_overlap_nothing_and_sit_by_their_own_edge(canvas: Canvas) -> None:
+    root = parse(svg(canvas))
+    view = root.get("viewBox") or ""
+    actors = boxes(root)
+    labels: list[Box] = []
+    for edge in groups(root, "exchange"):
+        rect = edge.find("svg:rect", NS)
+        path = edge.find("svg:path", NS)
+        assert rect is not None and path is not None
+        label, text = rect_of(rect), text_box(edge)
+        assert label[0] <= text[0] and label[1] <= text[1] and text[2] <= label[2] and text[3] <= label[3], (
+            f"the text of {edge.get('data-exchange-id')} spills out of its background"
+        )
+        assert all(apart(label, actor) for actor in actors), f"{edge.get('data-exchange-id')} covers an actor"
+        assert inside(view, label)
+        curve = curve_points(path.get("d") or "")
+        leader = edge.find("svg:line", NS)
+        if leader is None:
+            assert min(gap(label, p) for p in curve) <= 6, f"{edge.get('data-exchange-id')} strays from its edge"
+        else:
+            start = (float(leader.get("x1") or 0), float(leader.get("y1") or 0))
+            end = (float(leader.get("x2") or 0), float(leader.get("y2") or 0))
+            assert min(math.dist(start, p) for p in curve) <= 1.5 and gap(label, end) <= 0.1
+            assert math.dist(start, end) <= 60, "a label standing off its edge stays close to it"
+        labels.append(label)
+    for a, b in combinations(labels, 2):
+        assert apart(a, b), f"labels {a} and {b} overlap"
+    reported = [e.label for e in layout(canvas).edges]
+    assert len(reported) == len(labels), "one label per live exchange"
+    for drawn, planned in zip(labels, reported, strict=True):  # the SVG writes one decimal
+        assert all(abs(a - b) <= 0.11 for a, b in zip(drawn, planned, strict=True)), "svg draws what layout() reports"
