@@ -100,10 +100,15 @@ class Service:
         """Load what the first job would otherwise load while requests wait on the interpreter lock:
         the embedding model and, with a model configured, litellm (several seconds of imports)."""
         started = time.perf_counter()
-        get_embedder(self.settings.embedder).embed_query("warm up")
-        if self.settings.model is not None:
-            importlib.import_module("generator.llm")
-        self.warm.set()
+        try:
+            get_embedder(self.settings.embedder).embed_query("warm up")
+            if self.settings.model is not None:
+                importlib.import_module("generator.llm")
+        except Exception:
+            # The first job will meet the same problem and report it on the job; nothing waits on this.
+            log.exception("warm_up_failed")
+        finally:
+            self.warm.set()
         log.info("warmed_up", seconds=round(time.perf_counter() - started, 2))
 
     # -- keys ------------------------------------------------------------------------------------
