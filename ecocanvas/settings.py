@@ -88,9 +88,9 @@ class Settings(BaseSettings):
 
     # parsing untrusted files
     parse_timeout: float = Field(
-        30.0, gt=0, description="Seconds one PDF or DOCX may take to parse before it is refused as malformed."
+        30.0, gt=0, description="Seconds one PDF, DOCX or HTML file may take to parse before it is refused."
     )
-    parse_memory_mb: int = Field(1024, ge=64, description="Memory cap of the process that parses one PDF or DOCX.")
+    parse_memory_mb: int = Field(1024, ge=64, description="Memory a parse worker may add while reading one file.")
     max_unzipped_bytes: int = Field(
         200 * 1024 * 1024, gt=0, description="A DOCX whose parts unpack to more than this is refused (zip bomb)."
     )
