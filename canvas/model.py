@@ -6,7 +6,7 @@ contract are allowed on output; on input unknown fields are ignored so older too
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,41 +23,10 @@ FindingStatus = Literal["open", "resolved", "dismissed"]
 SectionStatus = Literal["ok", "failed", "skipped", "cached"]
 SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
 
-ACTOR_KINDS: tuple[ActorKind, ...] = (
-    "partner",
-    "internal_team",
-    "platform",
-    "supplier",
-    "customer",
-    "regulator",
-    "third_party",
-)
-EXCHANGE_KINDS: tuple[ExchangeKind, ...] = (
-    "revenue",
-    "data",
-    "capability",
-    "customer_access",
-    "service",
-    "product",
-    "other",
-)
-MECHANISM_KINDS: tuple[MechanismKind, ...] = (
-    "decision_right",
-    "escalation_path",
-    "forum",
-    "conflict_resolution",
-    "change_management",
-    "policy",
-)
-SECTIONS: tuple[SectionName, ...] = (
-    "scope",
-    "actors",
-    "value_exchanges",
-    "activities",
-    "governance",
-    "metrics",
-    "review",
-)
+ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
+EXCHANGE_KINDS: tuple[ExchangeKind, ...] = get_args(ExchangeKind)
+MECHANISM_KINDS: tuple[MechanismKind, ...] = get_args(MechanismKind)
+SECTIONS: tuple[SectionName, ...] = get_args(SectionName)
 
 
 class _Model(BaseModel):

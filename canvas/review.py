@@ -7,7 +7,7 @@ so the previous version must stay exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
@@ -26,17 +26,7 @@ EntrySection = Literal[
     "metrics",
     "open_questions",
 ]
-ENTRY_SECTIONS: tuple[EntrySection, ...] = (
-    "objectives",
-    "in_scope",
-    "out_of_scope",
-    "actors",
-    "value_exchanges",
-    "activities",
-    "governance",
-    "metrics",
-    "open_questions",
-)
+ENTRY_SECTIONS: tuple[EntrySection, ...] = get_args(EntrySection)
 ENTRY_MODELS: dict[EntrySection, type[Entry]] = {
     "objectives": Item,
     "in_scope": Item,
