@@ -94,13 +94,8 @@ class ParseLimits(BaseModel):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseLimits:
-        return cls(
-            max_file_bytes=settings.max_file_bytes,
-            max_unzipped_bytes=settings.max_unzipped_bytes,
-            parse_timeout=settings.parse_timeout,
-            parse_memory_mb=settings.parse_memory_mb,
-            max_text_chars=settings.max_text_chars,
-        )
+        # Each limit is the setting of the same name.
+        return cls(**settings.model_dump(include=set(cls.model_fields)))
 
 
 def document_id(data: bytes) -> str:
