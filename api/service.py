@@ -90,9 +90,9 @@ class Service:
         self._kbs: dict[str, KnowledgeBase] = {}
         self._kb_lock = threading.Lock()
         self._keys: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
-        # Stored versions never change: (canvas id, version) -> the parsed version, and its JSON.
-        self._parsed: OrderedDict[tuple[str, int], CanvasVersion] = OrderedDict()
-        self._json: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        # Stored versions never change: (workspace id, canvas id, version) -> the parsed version, and its JSON.
+        self._parsed: OrderedDict[tuple[str, str, int], CanvasVersion] = OrderedDict()
+        self._json: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.warm = threading.Event()
 
@@ -132,19 +132,19 @@ class Service:
     def version(self, who: Principal, canvas_id: str, version: int | None = None) -> CanvasVersion:
         """A stored version (the latest by default); versions never change, so parsed ones are kept."""
         number = self.store.latest_version(who.workspace_id, canvas_id) if version is None else version
+        # Keyed by workspace too: an entry was loaded under that workspace's check, so a hit needs none.
+        key = (who.workspace_id, canvas_id, number)
         with self._cache_lock:
-            found = self._parsed.get((canvas_id, number))
+            found = self._parsed.get(key)
         if found is None:
             found = self.store.version(who.workspace_id, canvas_id, number)
-            self._remember(found)
-        elif version is not None:
-            self.store.latest_version(who.workspace_id, canvas_id)  # the workspace check for this hit
+            self._remember(who.workspace_id, found)
         return found
 
     def version_json(self, who: Principal, canvas_id: str, version: int | None = None) -> tuple[int, bytes]:
         """(version number, the version as JSON): the API's read path, serialised once per version."""
         found = self.version(who, canvas_id, version)
-        key = (canvas_id, found.version)
+        key = (who.workspace_id, canvas_id, found.version)
         with self._cache_lock:
             body = self._json.get(key)
         if body is None:
@@ -155,9 +155,9 @@ class Service:
                     self._json.popitem(last=False)
         return found.version, body
 
-    def _remember(self, version: CanvasVersion) -> None:
+    def _remember(self, workspace_id: str, version: CanvasVersion) -> None:
         with self._cache_lock:
-            self._parsed[(version.canvas_id, version.version)] = version
+            self._parsed[(workspace_id, version.canvas_id, version.version)] = version
             while len(self._parsed) > _CACHED_VERSIONS:
                 self._parsed.popitem(last=False)
 
@@ -291,7 +291,7 @@ class Service:
         saved = self.store.add_version(
             who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), record, based_on=based_on
         )
-        self._remember(saved)
+        self._remember(who.workspace_id, saved)
         return saved
 
 
