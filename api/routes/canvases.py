@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
@@ -22,15 +23,15 @@ from ecocanvas.errors import ConflictError, PreconditionRequiredError
 router = APIRouter(tags=["canvases"])
 
 ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
-_MEDIA: dict[str, str] = {
-    "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "raci.csv": "text/csv; charset=utf-8",
-    "mermaid": "text/plain; charset=utf-8",
-    "svg": "image/svg+xml",
+# Per format: media type, file suffix, and how the stored version becomes the file.
+_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult], str]]] = {
+    "json": ("application/json", "json", lambda r: r.model_dump_json(indent=2)),
+    "md": ("text/markdown; charset=utf-8", "md", to_markdown),
+    "html": ("text/html; charset=utf-8", "html", to_html),
+    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r: raci_csv(r.canvas)),
+    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r: mermaid(r.canvas)),
+    "svg": ("image/svg+xml", "svg", lambda r: svg(r.canvas)),
 }
-_SUFFIX = {"json": "json", "md": "md", "html": "html", "raci.csv": "raci.csv", "mermaid": "mmd", "svg": "svg"}
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):(\d+)"$')
 
 
@@ -122,7 +123,7 @@ async def review(
 @router.get(
     "/canvases/{canvas_id}/export/{fmt}",
     response_class=Response,
-    responses={200: {"content": {m.split(";")[0]: {} for m in _MEDIA.values()}}, **responses(401, 404, 422)},
+    responses={200: {"content": {m.split(";")[0]: {} for m, _, _ in _EXPORTS.values()}}, **responses(401, 404, 422)},
 )
 async def export(
     canvas_id: str,
@@ -132,19 +133,12 @@ async def export(
     version: Annotated[int | None, Query(ge=1, description="Default: the latest version.")] = None,
 ) -> Response:
     found = await run_in_threadpool(service.version, who, canvas_id, version)
-    result = CanvasResult(canvas=found.canvas, findings=found.findings)
-    body = {
-        "json": lambda: result.model_dump_json(indent=2),
-        "md": lambda: to_markdown(result),
-        "html": lambda: to_html(result),
-        "raci.csv": lambda: raci_csv(result.canvas),
-        "mermaid": lambda: mermaid(result.canvas),
-        "svg": lambda: svg(result.canvas),
-    }[fmt]()
-    name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{_SUFFIX[fmt]}"
+    media_type, suffix, render = _EXPORTS[fmt]
+    body = render(CanvasResult(canvas=found.canvas, findings=found.findings))
+    name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{suffix}"
     return Response(
         body,
-        media_type=_MEDIA[fmt],
+        media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
             "ETag": etag(canvas_id, found.version),
