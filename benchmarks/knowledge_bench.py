@@ -28,10 +28,10 @@ from ecocanvas.logs import configure
 from ecocanvas.settings import Settings
 from knowledge import KnowledgeBase, chunk_document, parse_bytes
 from knowledge.embedding import Vectors, get_embedder
-from knowledge.formats import pdf_page_count
 from knowledge.lexical import LexicalIndex, retrieval_text
 from knowledge.models import Chunk, Document
 from knowledge.parsing import ParseLimits, document_id
+from knowledge.pdf import pdf_page_count
 from knowledge.store import DocumentStore
 from knowledge.vectors import VectorIndex
 

@@ -41,6 +41,7 @@ class Citation(_Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     quote: str
+    page: int | None = Field(None, ge=1, description="The page the quote starts on, for a PDF.")
 
     @model_validator(mode="after")
     def _span(self) -> Citation:

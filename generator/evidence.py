@@ -63,7 +63,18 @@ def fence(chunks: Sequence[Chunk], documents: dict[str, Document]) -> str:
         date = doc.date.isoformat() if doc and doc.date else "unknown"
         heading = " > ".join(chunk.heading_path)
         safe = chunk.text.replace("<<<", "< < <").replace(">>>", "> > >")
+        # Table rows are quoted as they stand (cells separated by tabs); their column headers ride
+        # in the marker so a row cut from its header still says which cell is the lead.
+        columns = "; ".join(" | ".join(t.columns) for t in chunk.tables if any(t.columns))
+        extra = f' columns="{_attr(columns)}"' if columns else ""
+        extra += f' page="{chunk.page}"' if chunk.page else ""
         parts.append(
-            f'<<<DOCUMENT name="{chunk.document}" date="{date}" section="{heading}">>>\n{safe}\n<<<END DOCUMENT>>>'
+            f'<<<DOCUMENT name="{_attr(chunk.document)}" date="{date}" section="{_attr(heading)}"{extra}>>>\n'
+            f"{safe}\n<<<END DOCUMENT>>>"
         )
     return "\n\n".join(parts)
+
+
+def _attr(value: str) -> str:
+    """A value inside a marker attribute: no quote or marker can close it early."""
+    return value.replace('"', "'").replace("<<<", "< < <").replace(">>>", "> > >").replace("\n", " ")

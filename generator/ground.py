@@ -91,7 +91,14 @@ class Grounder:
             start += 1
         while end > start and doc.text[end - 1] in " \t\r\n":
             end -= 1
-        return Citation(document=doc.name, document_id=doc.id, start=start, end=end, quote=doc.text[start:end])
+        return Citation(
+            document=doc.name,
+            document_id=doc.id,
+            start=start,
+            end=end,
+            quote=doc.text[start:end],
+            page=doc.page_at(start),
+        )
 
     def locate(self, quote: str, prefer: Iterable[str] = (), hint: tuple[str, int] | None = None) -> Citation | None:
         """The citation for `quote`, searching preferred documents first; None if it is not there."""

@@ -176,6 +176,7 @@ class _Actors:
                     start=m.start(),
                     end=m.end(),
                     quote=doc.text[m.start() : m.end()],
+                    page=doc.page_at(m.start()),
                 )
         return None
 

@@ -1,7 +1,9 @@
-"""Split a document's text into chunks along headings, paragraphs and lines (table rows, list items).
+"""Split a document's text into chunks along its structure: headings, paragraphs, list items, table rows.
 
 Chunks are spans of the document text, never rewritten copies: `chunk.text == doc.text[start:end]`.
-They do not overlap, and together they hold every non-blank character of the document once.
+They do not overlap, and together they hold every non-blank character of the document once (the
+markup between blocks, such as a Markdown table's separator line, goes with the chunk before it).
+A heading opens a chunk; a block longer than the target is cut at sentence ends.
 """
 
 from __future__ import annotations
@@ -9,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.layout import Block, table_context
 from knowledge.models import Chunk, Document
 
-_LINE = re.compile(r"[^\n]+")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -42,31 +43,14 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _blocks(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Paragraph blocks as (start, end, lines); a heading line is always a block of its own."""
-    blocks: list[tuple[int, int, list[tuple[int, int]]]] = []
-    lines: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if lines:
-            blocks.append((lines[0][0], lines[-1][1], list(lines)))
-            lines.clear()
-
-    for match in _LINE.finditer(text):
-        start, end = _trimmed(text, match.start(), match.end())
-        if start == end:
-            close()
-        elif _HEADING.match(text[start:end]):
-            close()
-            blocks.append((start, end, [(start, end)]))
-        else:
-            lines.append((start, end))
-    close()
-    return blocks
+def _line_start(text: str, offset: int) -> int:
+    """Where the line holding `offset` starts, past its indentation: markup before a block goes with it."""
+    start = text.rfind("\n", 0, offset) + 1
+    return _trimmed(text, start, offset)[0] if start < offset else offset
 
 
 def _split_long(text: str, start: int, end: int, target: int) -> list[tuple[int, int]]:
-    """Cut an over-long line at sentence ends, else at the last space, else hard at the target."""
+    """Cut an over-long span at sentence ends, else at the last space, else hard at the target."""
     pieces: list[tuple[int, int]] = []
     while end - start > target:
         window = text[start : start + target + 1]
@@ -75,7 +59,8 @@ def _split_long(text: str, start: int, end: int, target: int) -> list[tuple[int,
             if match.start() > target // 3:
                 cut = match.start()
         if not cut:
-            space = max(window.rfind(" ", target // 3), window.rfind("\t", target // 3))
+            floor = target // 3
+            space = max(window.rfind(" ", floor), window.rfind("\t", floor), window.rfind("\n", floor))
             cut = space if space > 0 else target
         piece = _trimmed(text, start, start + cut)
         if piece[0] < piece[1]:
@@ -86,64 +71,70 @@ def _split_long(text: str, start: int, end: int, target: int) -> list[tuple[int,
     return pieces
 
 
-def _units(text: str, target: int) -> list[_Unit]:
+def _units(text: str, blocks: list[Block], target: int) -> list[_Unit]:
     units: list[_Unit] = []
-    for start, end, lines in _blocks(text):
-        heading = _HEADING.match(text[start:end])
-        if heading and len(lines) == 1:
-            units.append(_Unit(start, end, len(heading.group(1)), heading.group(2).strip().strip("#").strip()))
-        elif end - start <= target:
-            units.append(_Unit(start, end))
+    for block in blocks:
+        start = _line_start(text, block.start)
+        if block.kind == "heading":
+            units.append(_Unit(start, block.end, max(1, block.level), " ".join(text[block.start : block.end].split())))
+        elif block.end - start <= target:
+            units.append(_Unit(start, block.end))
         else:
-            for line_start, line_end in lines:
-                units.extend(_Unit(s, e) for s, e in _split_long(text, line_start, line_end, target))
+            units.extend(_Unit(s, e) for s, e in _split_long(text, start, block.end, target))
     return units
 
 
 def chunk_document(doc: Document, target_chars: int) -> list[Chunk]:
     """Pack whole units into chunks of about `target_chars`; a heading always opens a new chunk."""
     text = doc.text
-    chunks: list[Chunk] = []
+    layout = doc.layout()
+    # (start, heading path) of each chunk; a chunk runs until the next one starts.
+    opened: list[tuple[int, list[str]]] = []
     stack: list[tuple[int, str]] = []
-    current: list[int] | None = None  # [start, end]
-    path: list[str] = []
+    current_start: int | None = None
     has_body = False
 
-    def flush() -> None:
-        nonlocal current, has_body
-        if current is not None:
-            start, end = current
-            chunks.append(
-                Chunk(
-                    id=chunk_id(doc.id, len(chunks)),
-                    document_id=doc.id,
-                    document=doc.name,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    heading_path=list(path),
-                )
-            )
-        current, has_body = None, False
-
-    for unit in _units(text, target_chars):
+    for unit in _units(text, layout.blocks, target_chars):
         if unit.heading_level:
             if has_body:
-                flush()
+                current_start, has_body = None, False
             while stack and stack[-1][0] >= unit.heading_level:
                 stack.pop()
             stack.append((unit.heading_level, unit.heading))
-            if current is None:
-                current = [unit.start, unit.end]
-            current[1] = unit.end
-            path = [title for _, title in stack]
+            if current_start is None:
+                current_start = unit.start
+                opened.append((unit.start, []))
+            opened[-1] = (opened[-1][0], [title for _, title in stack])
             continue
-        if current is not None and has_body and unit.end - current[0] > target_chars:
-            flush()
-        if current is None:
-            current = [unit.start, unit.end]
-            path = [title for _, title in stack]
-        current[1] = unit.end
+        if current_start is not None and has_body and unit.end - current_start > target_chars:
+            current_start = None
+        if current_start is None:
+            current_start = unit.start
+            opened.append((unit.start, [title for _, title in stack]))
         has_body = True
-    flush()
+
+    first = _trimmed(text, 0, len(text))[0]
+    if opened:
+        opened[0] = (min(first, opened[0][0]), opened[0][1])
+    elif text.strip():
+        opened.append((first, []))
+    chunks: list[Chunk] = []
+    for number, (start, path) in enumerate(opened):
+        stop = opened[number + 1][0] if number + 1 < len(opened) else len(text)
+        start, end = _trimmed(text, start, stop)
+        if start == end:
+            continue
+        chunks.append(
+            Chunk(
+                id=chunk_id(doc.id, len(chunks)),
+                document_id=doc.id,
+                document=doc.name,
+                start=start,
+                end=end,
+                text=text[start:end],
+                heading_path=path,
+                page=doc.page_at(start),
+                tables=table_context(layout.blocks, layout.tables, start, end),
+            )
+        )
     return chunks

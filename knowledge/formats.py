@@ -1,6 +1,7 @@
-"""Text extraction per format (PDF, DOCX, HTML) into the shared layout of `textblocks`.
+"""Text and structure per format (PDF, DOCX, HTML): what a reader sees, in reading order.
 
-Each extractor takes bytes and returns text; damaged or locked files raise CorruptDocumentError.
+Each extractor takes bytes and returns a `Layout` (text plus blocks, tables and pages, see
+`knowledge.layout`); damaged or locked files raise CorruptDocumentError.
 The parsers are third-party code fed untrusted bytes, so any exception they raise means "damaged".
 They run inside the parse workers of `knowledge.sandbox`, which bound their time and memory.
 """
@@ -8,7 +9,6 @@ They run inside the parse workers of `knowledge.sandbox`, which bound their time
 from __future__ import annotations
 
 import io
-import logging
 import re
 from typing import Any
 
@@ -17,49 +17,7 @@ from bs4.element import CData, Comment, Declaration, Doctype, NavigableString, P
 
 from ecocanvas.errors import CorruptDocumentError
 from knowledge.archives import check_inflated_sizes
-from knowledge.textblocks import TextBuilder, clean_inline
-
-# pypdf reports every recoverable oddity of a malformed file as a warning; we report the outcome.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-_EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-    except Exception as exc:
-        raise CorruptDocumentError(f"damaged PDF: {exc}") from exc
-    if reader.is_encrypted:
-        # An owner-password-only PDF opens with an empty user password; anything else stays locked.
-        try:
-            unlocked = bool(reader.decrypt(""))
-        except Exception as exc:
-            raise CorruptDocumentError(f"encrypted PDF that cannot be opened: {exc}") from exc
-        if not unlocked:
-            raise CorruptDocumentError("encrypted PDF: it needs a password, remove the protection first")
-    pages: list[str] = []
-    try:
-        for page in reader.pages:
-            raw = page.extract_text() or ""
-            lines = [line.rstrip() for line in raw.replace("\r", "\n").split("\n")]
-            pages.append("\n".join(lines).strip())
-    except Exception as exc:
-        raise CorruptDocumentError(f"damaged PDF: {exc}") from exc
-    return _EXTRA_BLANK_LINES.sub("\n\n", "\n\n".join(p for p in pages if p))
-
-
-def pdf_page_count(data: bytes) -> int:
-    """Pages of a readable PDF (used by the benchmark's pages/s); 0 when it cannot be read."""
-    from pypdf import PdfReader
-
-    try:
-        return len(PdfReader(io.BytesIO(data)).pages)
-    except Exception:
-        return 0
-
+from knowledge.layout import GridCell, Layout, LayoutBuilder
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE_LEVEL = re.compile(r"^list\b.*?(\d)?$", re.IGNORECASE)
@@ -79,29 +37,33 @@ def _docx_list_depth(paragraph: Any) -> int | None:
     return None
 
 
-def _docx_rows(table: Any) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: list[Any] = []
-        for cell in row.cells:
-            # A merged cell is returned once per grid column it spans; keep it once.
-            if any(cell._tc is tc for tc in seen):
-                continue
-            seen.append(cell._tc)
-            cells.append(cell.text)
+def _docx_rows(table: Any) -> list[list[GridCell]]:
+    """Rows of real cells: a cell merged across columns comes once with its span; one merged down
+    from above is marked so the grid carries the upper cell's text into it."""
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    rows: list[list[GridCell]] = []
+    for tr in table._tbl.tr_lst:
+        header = bool(tr.xpath("./w:trPr/w:tblHeader"))
+        cells: list[GridCell] = []
+        for tc in tr.tc_lst:
+            v_merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+            merged_up = v_merge is not None and v_merge.get(qn("w:val")) in (None, "continue")
+            text = "" if merged_up else _Cell(tc, table).text
+            cells.append(GridCell(text=text, colspan=tc.grid_span, header=header, merged_up=merged_up))
         rows.append(cells)
     return rows
 
 
-def docx_text(data: bytes) -> str:
+def docx_layout(data: bytes) -> Layout:
     import docx
     from docx.table import Table
 
     check_inflated_sizes(data)
     try:
         document = docx.Document(io.BytesIO(data))
-        builder = TextBuilder()
+        builder = LayoutBuilder()
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 builder.table(_docx_rows(block))
@@ -118,7 +80,7 @@ def docx_text(data: bytes) -> str:
                 builder.paragraph(block.text)
     except Exception as exc:
         raise CorruptDocumentError(f"damaged DOCX: {exc}") from exc
-    return builder.render()
+    return builder.build()
 
 
 _SKIP_TAGS = frozenset(
@@ -138,7 +100,7 @@ class _HtmlWalker:
     """Walks the DOM in reading order, turning block structure into the shared layout."""
 
     def __init__(self) -> None:
-        self.builder = TextBuilder()
+        self.builder = LayoutBuilder()
         self._buffer: list[str] = []
 
     def flush(self) -> None:
@@ -186,15 +148,34 @@ class _HtmlWalker:
                 self.list(sub, depth + 1)
 
     def table(self, node: Tag) -> None:
-        rows: list[list[str]] = []
+        rows: list[list[GridCell]] = []
         for tr in node.find_all("tr"):
             if tr.find_parent("table") is not node:
                 continue  # rows of a nested table belong to that table's cell text
-            rows.append([clean_inline(cell.get_text(" ")) for cell in tr.find_all(["th", "td"], recursive=False)])
+            in_head = tr.find_parent("thead") is not None
+            rows.append(
+                [
+                    GridCell(
+                        text=cell.get_text(" "),
+                        colspan=_span(cell.get("colspan")),
+                        rowspan=_span(cell.get("rowspan")),
+                        header=in_head or cell.name == "th",
+                    )
+                    for cell in tr.find_all(["th", "td"], recursive=False)
+                ]
+            )
         self.builder.table(rows)
 
 
-def html_text(data: bytes | str) -> str:
+def _span(value: object) -> int:
+    """A colspan/rowspan attribute as a sane count (hostile pages say 0, -3 or 10**9)."""
+    try:
+        return max(1, min(int(str(value)), 1000)) if value is not None else 1
+    except ValueError:
+        return 1
+
+
+def html_layout(data: bytes | str) -> Layout:
     try:
         # Given bytes, BeautifulSoup honours a BOM or a <meta charset>, which a browser would too.
         soup = BeautifulSoup(data, "lxml")
@@ -203,4 +184,4 @@ def html_text(data: bytes | str) -> str:
         walker.flush()
     except Exception as exc:
         raise CorruptDocumentError(f"damaged HTML: {exc}") from exc
-    return walker.builder.render()
+    return walker.builder.build()

@@ -23,6 +23,7 @@ from knowledge.chunking import chunk_document
 from knowledge.embedding import get_embedder
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.ingest import ingest_paths
+from knowledge.layout import PARSER_VERSION
 from knowledge.lexical import LexicalIndex, retrieval_text
 from knowledge.models import Chunk, Document, Hit, IngestReport
 from knowledge.parsing import ParseLimits, parse_bytes
@@ -75,14 +76,18 @@ class KnowledgeBase:
 
     def add_bytes(self, name: str, data: bytes) -> AddResult:
         doc = parse_bytes(name, data, ParseLimits.from_settings(self.settings))
-        if doc.id in self._store.manifest().documents:
+        if self._current(doc.id):
             return AddResult(self._store.load(doc.id).document, "unchanged", 0)
         chunks = chunk_document(doc, self.settings.chunk_chars)
         vectors = self._embedder.embed([retrieval_text(chunk) for chunk in chunks])
         with self._store.lock():
-            if doc.id in self._store.manifest().documents:  # another writer got there first
+            if self._current(doc.id):  # another writer got there first
                 return AddResult(self._store.load(doc.id).document, "unchanged", 0)
             previous = [i for i in self._store.ids_named(doc.name) if i != doc.id]
+            if doc.id in self._store.manifest().documents:
+                # Stored by an older parser: the same bytes now read differently, so they are read again.
+                self._remove(doc.id)
+                previous.append(doc.id)
             self._vectors.add(chunks, vectors)
             try:
                 self._store.put(doc, chunks)
@@ -90,9 +95,16 @@ class KnowledgeBase:
                 self._vectors.delete_ids([chunk.id for chunk in chunks])
                 raise IndexStoreError(f"storing {name!r} failed: {exc}") from exc
             for old in previous:  # same name, new content: the new version replaces the old
-                self._remove(old)
+                if old != doc.id:
+                    self._remove(old)
         log.info("document_added", workspace=self.workspace, document_id=doc.id, name=name, chunks=len(chunks))
         return AddResult(doc, "replaced" if previous else "added", len(chunks))
+
+    def _current(self, document_id: str) -> bool:
+        """The document is stored, and by the parser this code runs."""
+        if document_id not in self._store.manifest().documents:
+            return False
+        return self._store.load(document_id).document.parser >= PARSER_VERSION
 
     def delete(self, document_id: str) -> None:
         with self._store.lock():

@@ -48,10 +48,28 @@ def tokenize(text: str) -> list[str]:
 
 
 def retrieval_text(chunk: Chunk) -> str:
-    """What is indexed for a chunk: its text, preceded by the headings it sits under."""
-    if chunk.heading_path and not chunk.text.startswith("#"):
-        return " > ".join(chunk.heading_path) + "\n" + chunk.text
-    return chunk.text
+    """What is indexed for a chunk: the headings it sits under, then its text with each table row
+    read with its column headers ("Lead: Brightwire"), so a row cut from its header is still found
+    by what its columns mean. Only the index sees this; citations quote the chunk's own text."""
+    text = chunk.text
+    for table in reversed(chunk.tables):
+        for row in reversed(table.rows):
+            if row.header or not table.columns:
+                continue
+            parts = []
+            for cell in row.cells:
+                inside = cell.start >= chunk.start
+                value = chunk.text[cell.start - chunk.start : cell.end - chunk.start] if inside else ""
+                label = table.label(cell)
+                if value.strip():
+                    parts.append(f"{label}: {value}" if label and label != value else value)
+            start, end = row.start - chunk.start, row.end - chunk.start
+            if 0 <= start <= end <= len(text) and parts:
+                text = text[:start] + " | ".join(parts) + text[end:]
+    first_line = chunk.text.lstrip("# ").split("\n", 1)[0].strip()
+    if chunk.heading_path and first_line != chunk.heading_path[-1]:
+        return " > ".join(chunk.heading_path) + "\n" + text
+    return text
 
 
 class LexicalIndex:

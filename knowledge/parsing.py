@@ -28,9 +28,10 @@ from ecocanvas.errors import (
 from ecocanvas.settings import Settings
 from knowledge.archives import check_declared_sizes, check_entry_count
 from knowledge.dates import document_date
+from knowledge.layout import PARSER_VERSION, Layout
 from knowledge.models import Document
-from knowledge.sandbox import extract_text
-from knowledge.textblocks import rewrite_markdown_tables
+from knowledge.plaintext import read_layout
+from knowledge.sandbox import extract_layout
 
 Kind = Literal["pdf", "docx", "html", "text"]
 
@@ -168,9 +169,9 @@ def _bom_for(encoding: str) -> bytes:
     return next(bom for bom, name in _BOMS if name == encoding)
 
 
-def _normalise_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+def _normalise_newlines(text: str) -> str:
+    """Line ends become '\n' and NUL becomes U+FFFD (one character each, so no offset moves further)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
 
 
 def parse_bytes(name: str, data: bytes, limits: ParseLimits) -> Document:
@@ -183,22 +184,28 @@ def parse_bytes(name: str, data: bytes, limits: ParseLimits) -> Document:
     media_type = MEDIA_TYPES[kind]
     if kind == "docx":
         check_declared_sizes(data, limits.max_unzipped_bytes)
+    layout: Layout
     if kind != "text":
         # UTF-8 (or unmarked) HTML goes in as bytes so a <meta charset> is honoured; a UTF-16/32 BOM
         # has already told us the encoding.
         payload = decode_text(data) if kind == "html" and _bom_encoding(data) not in (None, "utf-8") else data
-        text = extract_text(kind, payload, timeout=limits.parse_timeout, memory_mb=limits.parse_memory_mb)
+        layout = extract_layout(kind, payload, timeout=limits.parse_timeout, memory_mb=limits.parse_memory_mb)
     else:
-        text = rewrite_markdown_tables(_normalise_text(decode_text(data)))
+        text = _normalise_newlines(decode_text(data))
+        if len(text) > limits.max_text_chars:
+            raise DocumentTooLargeError(
+                f"its text is {len(text):,} characters, over the limit of {limits.max_text_chars:,}"
+            )
+        layout = read_layout(text)
         if _MD_HEADING.search(text):
             media_type = MEDIA_TYPES["markdown"]
+    text = layout.text
     if len(text) > limits.max_text_chars:
         # A small file can still unfold into more text than chunking and embedding should take on.
         raise DocumentTooLargeError(
             f"its text is {len(text):,} characters, over the limit of {limits.max_text_chars:,}"
         )
-    text = _normalise_text(text)
-    if not text:
+    if not text.strip():
         hint = " (a scanned PDF needs OCR first)" if kind == "pdf" else ""
         raise EmptyDocumentError(f"no text could be extracted{hint}")
     return Document(
@@ -208,4 +215,8 @@ def parse_bytes(name: str, data: bytes, limits: ParseLimits) -> Document:
         text=text,
         date=document_date(text),
         size=len(data),
+        parser=PARSER_VERSION,
+        blocks=layout.blocks,
+        tables=layout.tables,
+        pages=layout.pages,
     )

@@ -30,7 +30,9 @@ from typing import Literal
 
 from ecocanvas.errors import CorruptDocumentError, EcocanvasError, EmptyDocumentError
 from ecocanvas.logs import get_logger
-from knowledge.formats import docx_text, html_text, pdf_text
+from knowledge.formats import docx_layout, html_layout
+from knowledge.layout import Layout
+from knowledge.pdf import pdf_layout
 
 SandboxKind = Literal["pdf", "docx", "html"]
 
@@ -47,11 +49,14 @@ log = get_logger(__name__)
 
 
 def _extract(kind: str, payload: bytes, is_text: bool) -> str:
+    """The file's layout as JSON (what crosses the socket back to the parent)."""
     if kind == "pdf":
-        return pdf_text(payload)
-    if kind == "docx":
-        return docx_text(payload)
-    return html_text(payload.decode("utf-8") if is_text else payload)
+        layout = pdf_layout(payload)
+    elif kind == "docx":
+        layout = docx_layout(payload)
+    else:
+        layout = html_layout(payload.decode("utf-8") if is_text else payload)
+    return layout.model_dump_json()
 
 
 def _footprint_bytes() -> int:
@@ -198,13 +203,13 @@ class ParseSandbox:
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(self.max_workers)
 
-    def extract(self, kind: SandboxKind, payload: bytes | str, timeout: float) -> str:
-        """Text of one file; CorruptDocumentError/EmptyDocumentError when it is unreadable or over a limit."""
+    def extract(self, kind: SandboxKind, payload: bytes | str, timeout: float) -> Layout:
+        """Text and structure of one file; CorruptDocumentError/EmptyDocumentError when unreadable or over a limit."""
         with self._slots:
             reply = self._run(kind, payload, timeout)
         status, detail = reply if reply is not None else ("timeout", "")
         if status == "ok":
-            return detail
+            return Layout.model_validate_json(detail)
         if status == "empty":
             raise EmptyDocumentError(detail)
         if status == "corrupt":
@@ -280,8 +285,8 @@ def sandbox_for(memory_mb: int) -> ParseSandbox:
         return sandbox
 
 
-def extract_text(kind: SandboxKind, payload: bytes | str, *, timeout: float, memory_mb: int) -> str:
-    """Extract text in a worker process: at most `timeout` seconds and `memory_mb` MB, or CorruptDocumentError."""
+def extract_layout(kind: SandboxKind, payload: bytes | str, *, timeout: float, memory_mb: int) -> Layout:
+    """Text and structure, read in a worker process: at most `timeout` s and `memory_mb` MB, or CorruptDocumentError."""
     return sandbox_for(memory_mb).extract(kind, payload, timeout)
 
 

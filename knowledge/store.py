@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ecocanvas.errors import IndexStoreError, NotFoundError
 from knowledge.chunking import chunk_id
+from knowledge.layout import table_context
 from knowledge.models import Chunk, Document
 
 
@@ -36,6 +37,7 @@ class StoredDocument(BaseModel):
 
     def to_chunks(self) -> list[Chunk]:
         doc = self.document
+        layout = doc.layout()
         return [
             Chunk(
                 id=span.id,
@@ -45,6 +47,8 @@ class StoredDocument(BaseModel):
                 end=span.end,
                 text=doc.text[span.start : span.end],
                 heading_path=span.heading_path,
+                page=doc.page_at(span.start),
+                tables=table_context(layout.blocks, layout.tables, span.start, span.end),
             )
             for span in self.chunks
         ]

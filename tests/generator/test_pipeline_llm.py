@@ -19,7 +19,7 @@ from knowledge.parsing import ParseLimits
 
 
 def assert_citations_exact(result: CanvasResult, docs: list[Path]) -> None:
-    # Offsets are into each document's extracted text (tables become "Header: value" rows).
+    # Offsets are into each document's extracted text: a Markdown file's own characters, tables included.
     texts = {
         p.name: parse_bytes(p.name, p.read_bytes(), ParseLimits(max_file_bytes=10**6)).text for p in docs[0].iterdir()
     }

@@ -165,7 +165,7 @@ def test_html_tag_flood_hits_the_memory_cap_in_the_worker() -> None:
     assert _refusal(hostile.html_tag_flood(), limits) == (
         "needed more than 64 MB of memory to read: refused as malformed or hostile"
     )
-    assert _parse(b"<html><body><h1>Plan</h1><p>Text</p></body></html>", limits).text == "# Plan\n\nText"
+    assert _parse(b"<html><body><h1>Plan</h1><p>Text</p></body></html>", limits).text == "Plan\n\nText"
 
 
 # -- the server around the parser ----------------------------------------------------------------

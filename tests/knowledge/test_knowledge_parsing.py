@@ -15,41 +15,67 @@ from ecocanvas.errors import (
     InputError,
     UnsupportedDocumentError,
 )
-from knowledge import parse_bytes
+from knowledge import Document, parse_bytes
 from knowledge.parsing import MEDIA_TYPES, ParseLimits, document_id
 
 LIMITS = ParseLimits(max_file_bytes=1_000_000)
 
 
-def test_docx_keeps_headings_lists_and_table_rows_with_their_headers() -> None:
+def _blocks(doc: Document, kind: str) -> list[tuple[str, int]]:
+    """(text, level) of each block of one kind, read through its offsets."""
+    return [(doc.text[b.start : b.end], b.level) for b in doc.blocks if b.kind == kind]
+
+
+def _rows(doc: Document) -> list[dict[str, str]]:
+    """Each body row of each table as {column header: cell text}, read through the cell offsets."""
+    out = []
+    for block in doc.blocks:
+        if block.kind == "table_row" and not block.header and block.table is not None:
+            columns = doc.tables[block.table].columns
+            out.append({columns[c.column]: doc.text[c.start : c.end] for c in block.cells})
+    return out
+
+
+def test_docx_text_is_what_a_reader_sees_and_structure_rides_beside_it() -> None:
     doc = parse_bytes("minutes.docx", make_docx(), LIMITS)
     assert doc.media_type == MEDIA_TYPES["docx"]
     lines = doc.text.split("\n")
-    assert "# Steering Committee Minutes" in lines
-    assert "# Attendees" in lines
-    assert "## Decisions" in lines
-    assert "- ChargeCo" in lines
-    assert "  - GridPay finance team" in lines
-    assert "Activity: Onboarding | Lead: ChargeCo | Support: GridPay" in lines
-    assert "Activity: Billing | Lead: GridPay" in lines
+    assert "Steering Committee Minutes" in lines
+    assert "ChargeCo" in lines and "GridPay finance team" in lines
+    assert not any(line.startswith(("#", "- ")) for line in lines), "no markup is written into the text"
+    assert ("Steering Committee Minutes", 1) in _blocks(doc, "heading")
+    assert ("Decisions", 2) in _blocks(doc, "heading")
+    assert ("GridPay finance team", 1) in _blocks(doc, "list_item")
+    # A table row is its cells in order, separated by tabs; the headers are structure, not text.
+    assert "Onboarding\tChargeCo\tGridPay" in lines
+    assert "Activity" not in doc.text.split("Onboarding")[1]
+    assert {"Activity": "Onboarding", "Lead": "ChargeCo", "Support": "GridPay"} in _rows(doc)
+    assert {"Activity": "Billing", "Lead": "GridPay", "Support": ""} in _rows(doc)
     assert doc.date == dt.date(2025, 6, 18)
     assert MINUTES_DOCX_DATE in doc.text
 
 
-def test_html_keeps_structure_and_drops_scripts_styles_and_comments() -> None:
+def test_html_text_is_what_a_reader_sees_without_scripts_styles_or_comments() -> None:
     doc = parse_bytes("memo.html", MINUTES_HTML, LIMITS)
     assert doc.media_type == "text/html"
     assert doc.text == (
-        "# Partnership memo\n\n"
+        "Partnership memo\n\n"
         "Date: 2025-03-02\n\n"
         "This memo records how the charging partners split the work.\n\n"
-        "## Open points\n\n"
-        "- Tariff model\n"
-        "  - peak hours\n"
-        "- Signage\n\n"
-        "Activity: Onboarding | Owner: ChargeCo\n"
-        "Activity: Settlement | Owner: GridPay"
+        "Open points\n\n"
+        "Tariff model\n"
+        "peak hours\n"
+        "Signage\n\n"
+        "Activity\tOwner\n"
+        "Onboarding\tChargeCo\n"
+        "Settlement\tGridPay"
     )
+    assert _blocks(doc, "heading") == [("Partnership memo", 1), ("Open points", 2)]
+    assert _blocks(doc, "list_item") == [("Tariff model", 0), ("peak hours", 1), ("Signage", 0)]
+    assert _rows(doc) == [
+        {"Activity": "Onboarding", "Owner": "ChargeCo"},
+        {"Activity": "Settlement", "Owner": "GridPay"},
+    ]
     assert doc.date == dt.date(2025, 3, 2)
 
 
@@ -63,17 +89,21 @@ def test_pdf_text_of_every_page() -> None:
     assert doc.date == dt.date(2025, 3, 3)
 
 
-def test_markdown_pipe_tables_become_header_value_rows() -> None:
+def test_markdown_text_is_the_files_own_and_tables_are_read_from_it() -> None:
     data = b"# Plan\n\n| Activity | Owner |\n|---|:---:|\n| Onboarding | ChargeCo |\n| Billing | GridPay |\n"
     doc = parse_bytes("plan.md", data, LIMITS)
     assert doc.media_type == "text/markdown"
-    assert doc.text == "# Plan\n\nActivity: Onboarding | Owner: ChargeCo\nActivity: Billing | Owner: GridPay"
+    assert doc.text == data.decode()
+    assert _blocks(doc, "heading") == [("Plan", 1)]
+    assert _rows(doc) == [{"Activity": "Onboarding", "Owner": "ChargeCo"}, {"Activity": "Billing", "Owner": "GridPay"}]
+    row = next(b for b in doc.blocks if b.kind == "table_row" and not b.header)
+    assert doc.text[row.start : row.end] == "| Onboarding | ChargeCo |"
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (codecs.BOM_UTF8 + "Café notes\r\nline two".encode(), "Café notes\nline two"),
+        (codecs.BOM_UTF8 + "Café notes\r\nline two  \r\n".encode(), "Café notes\nline two  \n"),
         (codecs.BOM_UTF16_LE + "Café notes".encode("utf-16-le"), "Café notes"),
         (codecs.BOM_UTF16_BE + "Café notes".encode("utf-16-be"), "Café notes"),
         ("plain UTF-8 — ok".encode(), "plain UTF-8 — ok"),
@@ -98,7 +128,7 @@ def test_html_behind_a_utf16_bom() -> None:
     data = codecs.BOM_UTF16_LE + "<html><body><h1>Café plan</h1><p>Text</p></body></html>".encode("utf-16-le")
     doc = parse_bytes("page.htm", data, LIMITS)
     assert doc.media_type == "text/html"
-    assert doc.text == "# Café plan\n\nText"
+    assert doc.text == "Café plan\n\nText"
 
 
 def test_same_bytes_same_id_whatever_the_name() -> None:

@@ -127,7 +127,7 @@ GOVERNANCE: dict[str, Any] = {
     "metrics": {
         "metrics": [
             {
-                "quote": "Metric: Charger availability | Owner: NHM | Target: 97%",
+                "quote": "| Charger availability | NHM | 97% |",
                 "name": "Charger availability",
                 "owner": "NHM",
                 "target": "97%",
