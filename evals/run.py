@@ -24,9 +24,10 @@ from evals.dataset import Ecosystem
 from evals.results import RunResult
 from evals.score import score
 from evals.scores import EcosystemScore
+from evals.verbatim import visible_text
 from generator.pipeline import generate
 from knowledge import Document, parse_bytes
-from knowledge.parsing import ParseLimits
+from knowledge.parsing import ParseLimits, document_id
 
 log = get_logger(__name__)
 
@@ -71,7 +72,8 @@ def run_ecosystem(ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | 
         _drop_workspace(eco_settings)
     progress("score", "running")
     documents = parse_documents(ecosystem.documents, ParseLimits.from_settings(settings))
-    scored = score(ecosystem.gold, result, documents, name=ecosystem.name, seconds=seconds)
+    visible = {document_id(data): visible_text(data) for data in (p.read_bytes() for p in ecosystem.documents)}
+    scored = score(ecosystem.gold, result, documents, name=ecosystem.name, seconds=seconds, visible=visible)
     scored.error = error
     progress("score", "done")
     return scored
