@@ -26,10 +26,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from annotated_types import MaxLen
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from canvas.model import (
@@ -72,6 +72,11 @@ T = TypeVar("T")
 _MAX_PROBLEMS_SHOWN = 15
 
 
+# A string that may be absent: the schema says "string" (shorter than a string-or-null), and an
+# answer may still send null or leave it out.
+Text = Annotated[str | None, WithJsonSchema({"type": "string"})]
+
+
 def _enum(values: Iterable[str], default: str | None = None) -> Any:
     """A string field whose schema lists the allowed values; an unknown value is mapped, not refused."""
     extra: dict[str, Any] = {"enum": list(values)}
@@ -83,13 +88,18 @@ class _Answer(BaseModel):
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """The schema without what a model does not need: titles, defaults, `anyOf` for nullable types.
+        """The schema without what a model does not need: titles, defaults, `anyOf` for nullable types,
+        `"type": "object"` beside `properties` (below the root) and `"type": "string"` beside `enum`.
 
         The prompt defines every field once; the schema only says what is a string, a list or one
         of a few values. This roughly halves it, and it is sent with every request.
         """
         schema: dict[str, Any] = _compact(super().model_json_schema(*args, **kwargs))
-        return schema
+        return {"type": "object", **schema}  # the root says it: response formats require it
+
+
+def _short_ref(name: str) -> str:
+    return name.removesuffix("Answer") or name
 
 
 def _compact(node: Any) -> Any:
@@ -101,7 +111,15 @@ def _compact(node: Any) -> Any:
     for key, value in node.items():
         if key in ("title", "default") and not isinstance(value, dict):
             continue
-        out[key] = value if key == "enum" else _compact(value)
+        if key == "$defs":
+            out[key] = {_short_ref(name): _compact(d) for name, d in value.items()}
+        elif key == "$ref":
+            prefix, _, name = value.rpartition("/")
+            out[key] = f"{prefix}/{_short_ref(name)}"
+        else:
+            out[key] = value if key == "enum" else _compact(value)
+    if "enum" in out or "properties" in out:
+        out.pop("type", None)  # the values say it; properties make an object
     options = out.get("anyOf")
     if isinstance(options, list) and all(isinstance(o, dict) and set(o) == {"type"} for o in options):
         del out["anyOf"]
@@ -124,15 +142,12 @@ class ActorAnswer(Cited):
     aliases: list[str] = Field(default_factory=list)
     kind: str = _enum(ACTOR_KINDS, "partner")
     role: str = ""
-
-
-class ExcludedAnswer(Cited):
-    name: str
+    excluded: bool = False  # the documents say it does not (or no longer) take part
 
 
 class ScopeAnswer(_Answer):
-    passage: str | None = None
-    title: str | None = None
+    passage: Text = None
+    title: Text = None
     summary: str = ""
     objectives: list[ItemAnswer] = Field(default_factory=list)
     in_scope: list[ItemAnswer] = Field(default_factory=list)
@@ -141,7 +156,7 @@ class ScopeAnswer(_Answer):
 
 class ActivityAnswer(Cited):
     name: str
-    owner: str | None = None
+    owner: Text = None
     supporters: list[str] = Field(default_factory=list)
     approvers: list[str] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list)
@@ -157,24 +172,24 @@ class ExchangeAnswer(Cited):
 class MechanismAnswer(Cited):
     kind: str = _enum(MECHANISM_KINDS)
     description: str
-    owner: str | None = None
+    owner: Text = None
     participants: list[str] = Field(default_factory=list)
-    cadence: str | None = None
+    cadence: Text = None
 
 
 class MetricAnswer(Cited):
     name: str
-    owner: str | None = None
-    target: str | None = None
-    cadence: str | None = None
-    data_source: str | None = None
+    owner: Text = None
+    target: Text = None
+    cadence: Text = None
+    data_source: Text = None
     actors: list[str] = Field(default_factory=list)
 
 
 class ReviewAnswer(_Answer):
-    passage: str | None = None
-    quote: str | None = None
-    cadence: str | None = None
+    passage: Text = None
+    quote: Text = None
+    cadence: Text = None
     stakeholders: list[str] = Field(default_factory=list)
 
 
@@ -272,7 +287,7 @@ class Answer(_Answer):
 
 _SECTION_FIELDS: dict[SectionName, tuple[tuple[str, Any], ...]] = {
     "scope": (("scope", (ScopeAnswer, Field(default_factory=ScopeAnswer))),),
-    "actors": (("excluded", (list[ExcludedAnswer], Field(default_factory=list))),),
+    "actors": (),
     "value_exchanges": (("value_exchanges", (list[ExchangeAnswer], Field(default_factory=list))),),
     "activities": (("activities", (list[ActivityAnswer], Field(default_factory=list))),),
     "governance": (("governance", (list[MechanismAnswer], Field(default_factory=list))),),
@@ -315,8 +330,6 @@ class _Checker:
         scope = getattr(self.answer, "scope", None)
         if isinstance(scope, ScopeAnswer):
             self._scope(scope)
-        for i, x in enumerate(getattr(self.answer, "excluded", [])):
-            self._cited("actors", f"excluded[{i}] ({x.name})", x, self._remover("excluded", x))
         for i, a in enumerate(getattr(self.answer, "activities", [])):
             where = f"activities[{i}] ({a.name})"
             if self._cited("activities", where, a, self._remover("activities", a)):
@@ -684,7 +697,16 @@ class _Converter:
         a = self.answer
         draft = CanvasDraft()
         actors: list[ActorDraft] = []
+        excluded: list[ExclusionDraft] = []
         for actor in a.actors:  # type: ignore[attr-defined]
+            if actor.excluded:
+                gone = self.cite(
+                    ExclusionDraft(quote="", name=_clip(actor.name, ExclusionDraft, "name")), actor.passage, actor.quote
+                )
+                if gone is not None:
+                    excluded.append(gone)
+                    self.names[actor.id] = gone.name
+                continue
             kind = _kind(actor.kind, ACTOR_KINDS, _ACTOR_KIND_WORDS) or "partner"
             if kind != actor.kind:
                 self.note("actors", f"actor {actor.name}: kind {actor.kind!r} read as {kind!r}")
@@ -700,7 +722,7 @@ class _Converter:
                 self.names[actor.id] = made.name
         draft.actors = ActorsDraft(
             actors=self.capped("actors", "actors", actors, ActorsDraft, "actors"),
-            excluded=self.capped("actors", "exclusions", self._excluded(), ActorsDraft, "excluded"),
+            excluded=self.capped("actors", "exclusions", excluded, ActorsDraft, "excluded"),
         )
         if isinstance(getattr(a, "scope", None), ScopeAnswer):
             draft.scope = self._scope(a.scope)  # type: ignore[attr-defined]
@@ -721,14 +743,6 @@ class _Converter:
         if isinstance(getattr(a, "review", None), ReviewAnswer):
             draft.review = self._review(a.review)  # type: ignore[attr-defined]
         return Converted(draft, self.notes, self.dropped)
-
-    def _excluded(self) -> list[ExclusionDraft]:
-        out = []
-        for x in getattr(self.answer, "excluded", []):
-            made = self.cite(ExclusionDraft(quote="", name=_clip(x.name, ExclusionDraft, "name")), x.passage, x.quote)
-            if made is not None:
-                out.append(made)
-        return out
 
     def _scope(self, scope: ScopeAnswer) -> ScopeDraft:
         def items(name: str) -> list[ItemDraft]:
@@ -814,7 +828,7 @@ class _Converter:
 def _note_section(note: str) -> str:
     """The section a validation note is about, from the path it starts with ("dropped activities[2] ...")."""
     head = note.removeprefix("dropped ").split("[", 1)[0].split(".", 1)[0]
-    return {"excluded": "actors", "scope": "scope", "review": "review"}.get(head, head)
+    return head
 
 
 def to_draft(answer: Answer, context: AnswerContext) -> Converted:

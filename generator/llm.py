@@ -68,6 +68,7 @@ def validation_context() -> Any:
     """The context of the `extract` call validating an answer in this thread (None outside one)."""
     return _VALIDATION_CONTEXT.get()
 
+
 # litellm prints a "Give Feedback / Get Help" banner with every exception otherwise.
 litellm.suppress_debug_info = True
 

@@ -85,13 +85,13 @@ def test_one_call_drafts_every_section_of_a_small_corpus(scripted_llm: ScriptedL
     [request] = scripted_llm.requests
     user = request.last_user_message
     assert "untrusted" in user and '<<<DOCUMENT name="memo.md" date="2025-02-03">>>' in user
-    assert "<<<P1>>>" in user and "<<<P2 " in user
+    assert "<<<P1>>>" in user and "<<<P2>>>\n# Harbour Charging Alliance" in user
     fmt = request.response_format
     assert fmt is not None and fmt["type"] == "json_schema"
     schema = json.dumps(fmt["json_schema"]["schema"])
     assert '"title"' not in schema.replace('"title": {', "")  # no per-field titles, only the scope's title field
     assert set(fmt["json_schema"]["schema"]["properties"]) == {
-        "actors", "excluded", "scope", "activities", "value_exchanges", "governance", "metrics", "review",
+        "actors", "scope", "activities", "value_exchanges", "governance", "metrics", "review",
     }  # fmt: skip
 
     # Progress is structured: every step's stage and status, the call's sections and counts.
@@ -159,7 +159,7 @@ def test_split_calls_give_the_same_canvas_and_keep_failures_apart(scripted_llm: 
     # Each call asked for its own sections only, and for the actors it refers to.
     asked = [set(r.response_format["json_schema"]["schema"]["properties"]) for r in scripted_llm.requests]  # type: ignore[index]
     assert asked == [
-        {"actors", "excluded", "scope", "review"},
+        {"actors", "scope", "review"},
         {"actors", "activities", "value_exchanges"},
         {"actors", "governance", "metrics"},
     ]

@@ -132,7 +132,6 @@ METRICS: list[dict[str, Any]] = [
 # The one call that drafts every section of this small ecosystem.
 ANSWER: dict[str, Any] = {
     "actors": [NHM, VELLMAR, ACME],
-    "excluded": [],
     "scope": SCOPE,
     "activities": ACTIVITIES,
     "value_exchanges": EXCHANGES,
@@ -142,7 +141,7 @@ ANSWER: dict[str, Any] = {
 }
 
 # The same answer as three calls (`single_call_tokens=0`): each lists the actors it refers to.
-ACTORS: dict[str, Any] = {k: ANSWER[k] for k in ("actors", "excluded", "scope", "review")}
+ACTORS: dict[str, Any] = {k: ANSWER[k] for k in ("actors", "scope", "review")}
 RESPONSIBILITIES: dict[str, Any] = {"actors": [NHM, VELLMAR], "activities": ACTIVITIES, "value_exchanges": EXCHANGES}
 GOVERNANCE: dict[str, Any] = {"actors": [NHM, ACME], "governance": MECHANISMS, "metrics": METRICS}
 

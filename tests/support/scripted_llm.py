@@ -65,6 +65,7 @@ class RecordedRequest:
     headers: Headers
     body: dict[str, Any]
     at: float
+    size: int = 0  # bytes of the body as sent
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -265,7 +266,7 @@ def _handler_for(server: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {"_unparsed": raw.decode("utf-8", "replace")}
-            request = RecordedRequest("POST", self.path, Headers(self.headers.items()), body, time.time())
+            request = RecordedRequest("POST", self.path, Headers(self.headers.items()), body, time.time(), len(raw))
             reply = server._record(request)
             if not self.path.endswith("/chat/completions"):
                 self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
