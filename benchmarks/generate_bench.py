@@ -9,8 +9,9 @@ Token ratio: the LLM path against the scripted OpenAI-compatible server from the
 every call with an empty, valid answer, so nothing is re-asked). Tokens sent = the bytes of every
 request body the server received (messages, the JSON-schema response format and the other
 parameters, as litellm serialised them); source tokens = the extracted text of the documents. Both
-are counted the same way (characters / 4), so the ratio does not depend on a tokenizer. Each bundled ecosystem and a generated corpus of --pages pages is run twice: as planned by
-size (the default `single_call_tokens`: one call when the evidence fits) and with split calls
+are counted the same way (characters / 4), so the ratio does not depend on a tokenizer. Each
+bundled ecosystem and a generated corpus of --pages pages is run twice: as planned by size (the
+default `single_call_tokens`: one call when the evidence fits) and with split calls
 (`single_call_tokens=0`: one call per group of sections).
 """
 

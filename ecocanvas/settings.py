@@ -77,7 +77,8 @@ class Settings(BaseSettings):
         0.0, description="Sampling temperature; unset (ECOCANVAS_TEMPERATURE=) sends none, for models that refuse one."
     )
     drop_params: bool = Field(
-        False, description="Let litellm drop the parameters a model does not accept (e.g. temperature on o1-style models)."
+        False,
+        description="Let litellm drop the parameters a model does not accept (e.g. temperature on o1-style models).",
     )
     llm_timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)

@@ -9,6 +9,7 @@ them in order: actors (scope, actors, review), responsibilities (activities, exc
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import threading
 import time
@@ -85,7 +86,8 @@ def test_one_call_drafts_every_section_of_a_small_corpus(scripted_llm: ScriptedL
     [request] = scripted_llm.requests
     user = request.last_user_message
     assert "untrusted" in user and '<<<DOCUMENT name="memo.md" date="2025-02-03">>>' in user
-    assert "<<<P1>>>" in user and "<<<P2>>>\n# Harbour Charging Alliance" in user
+    # A table's column headers ride on its passage's marker.
+    assert '<<<P1 columns="Metric | Owner | Target">>>' in user and "<<<P2>>>\n# Harbour Charging Alliance" in user
     fmt = request.response_format
     assert fmt is not None and fmt["type"] == "json_schema"
     schema = json.dumps(fmt["json_schema"]["schema"])
@@ -100,7 +102,7 @@ def test_one_call_drafts_every_section_of_a_small_corpus(scripted_llm: ScriptedL
                       ("check", "ok")]  # fmt: skip
     extract = next(e for e in events if e.stage == "extract" and e.status == "ok")
     assert len(extract.sections) == 7 and extract.counts["passages"] == 2 and extract.seconds is not None
-    assert all(b.elapsed >= a.elapsed for a, b in zip(events, events[1:], strict=False))
+    assert all(b.elapsed >= a.elapsed for a, b in itertools.pairwise(events))
 
 
 def test_entries_their_passage_does_not_support_are_reasked(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
@@ -197,7 +199,9 @@ def test_a_timed_out_call_fails_its_sections_only(scripted_llm: ScriptedLLM, tmp
     assert "no-objectives" in rules  # the drafted sections are still checked
 
 
-def test_a_rerun_is_served_from_the_cache_but_another_server_is_asked(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
+def test_a_rerun_is_served_from_the_cache_but_another_server_is_asked(
+    scripted_llm: ScriptedLLM, tmp_path: Path
+) -> None:
     scripted_llm.reply_json(ANSWER)
     docs = write_docs(tmp_path)
     settings = scripted_llm.settings(tmp_path / "data")
@@ -284,7 +288,8 @@ def test_every_request_is_in_the_call_log_without_document_text(scripted_llm: Sc
     rows = CallLog(data / FILE_NAME).recent(run=result.canvas.generator.run)
     assert [r.outcome for r in reversed(rows)] == ["re-asked", "valid"]
     last = rows[0]
-    assert (last.call, last.attempt, last.model, last.api_base) == ("canvas", 2, "openai/scripted", scripted_llm.api_base)
+    expected = ("canvas", 2, "openai/scripted", scripted_llm.api_base)
+    assert (last.call, last.attempt, last.model, last.api_base) == expected
     assert len(last.chunk_ids) == 2 and last.prompt_version == result.canvas.generator.prompt_version
     assert json.loads(last.response or "{}")["actors"][0]["name"] == "Nordhavn Motors"
     assert last.messages is None  # the documents' text only when asked for
