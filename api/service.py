@@ -33,14 +33,13 @@ from ecocanvas.errors import ConflictError, EcocanvasError, InputError, NotFound
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import draft_canvas
-from generator.sections import CALLS
+from generator.progress import ProgressEvent
 from knowledge import Document, KnowledgeBase, error_kind
 from knowledge.embedding import get_embedder
 
 log = get_logger(__name__)
 
 _KIND_STATUS = {"unsupported": 415, "too_large": 413}
-_SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
 # A revoked key keeps working for at most this long in a running server; in exchange most requests
 # skip the key lookup.
@@ -66,20 +65,18 @@ class _JobProgress:
     def __init__(self, store: Store, job_id: str) -> None:
         self.store = store
         self.job_id = job_id
-        self.calls = {spec.name: spec.sections for spec in CALLS}
 
     def check(self) -> None:
         if self.store.cancel_requested(self.job_id):
             raise JobCancelled(self.job_id)
 
-    def __call__(self, stage: str, message: str) -> None:
+    def __call__(self, event: ProgressEvent) -> None:
         self.check()
-        sections: dict[str, SectionProgress] = {}
-        if stage in self.calls:
-            word = message.split(":", 1)[0].strip()
-            status = word if word in _SECTION_STATUSES else "running"
-            sections = {name: SectionProgress(status=status, message=message) for name in self.calls[stage]}  # type: ignore[arg-type]
-        self.store.record(self.job_id, stage, message, sections)
+        # Only the steps that draft sections say which; their status is the event's own field.
+        sections: dict[str, SectionProgress] = {
+            name: SectionProgress(status=event.status, message=event.message) for name in event.sections
+        }
+        self.store.record(self.job_id, event.stage, event.message, sections)
 
 
 class Service:
@@ -251,7 +248,7 @@ class Service:
         settings = self.settings
         if request.max_tokens is not None:
             settings = settings.model_copy(update={"max_tokens": request.max_tokens})
-        progress("ingest", f"{len(docs)} documents")
+        progress(ProgressEvent(stage="ingest", message=f"{len(docs)} documents", counts={"documents": len(docs)}))
         canvas = draft_canvas(kb, docs, settings, progress)
         if request.title:
             canvas.title = request.title

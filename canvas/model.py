@@ -126,7 +126,10 @@ class SectionRun(_Model):
     completion_tokens: int = 0
     cost_usd: float = 0.0
     dropped_ungrounded: int = 0
+    dropped_unsupported: int = Field(0, description="Entries or references the cited passage did not support.")
+    seconds: float = 0.0
     error: str | None = None
+    notes: list[str] = Field(default_factory=list, description="What was cut, mapped or dropped while reading it.")
 
 
 class DocumentRef(_Model):
@@ -139,7 +142,14 @@ class GeneratorInfo(_Model):
     backend: str = "offline"
     model: str = "offline"
     prompt_version: str = ""
-    status: Literal["complete", "partial", "budget_exceeded"] = "complete"
+    status: Literal["complete", "partial", "budget_exceeded", "failed"] = Field(
+        "complete",
+        description="partial: some sections failed; failed: none could be drafted; budget_exceeded: the token "
+        "budget stopped a call before it was sent.",
+    )
+    run: str = Field("", description="The id of this generation in the LLM call log (`ecocanvas logs --run`).")
+    planned_calls: int = 0
+    planned_prompt_tokens: int = Field(0, description="Prompt tokens estimated before sending, re-asks not included.")
     calls: int = 0
     cached_calls: int = 0
     retries: int = 0

@@ -55,6 +55,10 @@ class BudgetExceededError(LLMError):
     """The next call would exceed the token budget; nothing was sent."""
 
 
+class GenerationCancelled(EcocanvasError):  # noqa: N818 - it is what happened, not an error
+    """A generation was asked to stop; it stopped at once without waiting for calls in flight."""
+
+
 class AuthenticationError(EcocanvasError):
     """No API key, or one that is unknown or revoked."""
 

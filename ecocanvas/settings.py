@@ -73,7 +73,13 @@ class Settings(BaseSettings):
     model: str | None = Field(None, description="A litellm model name; unset means the offline extractor.")
     api_base: str | None = None
     api_key: str | None = None
-    temperature: float = 0.0
+    temperature: float | None = Field(
+        0.0, description="Sampling temperature; unset (ECOCANVAS_TEMPERATURE=) sends none, for models that refuse one."
+    )
+    drop_params: bool = Field(
+        False,
+        description="Let litellm drop the parameters a model does not accept (e.g. temperature on o1-style models).",
+    )
     llm_timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
     max_tokens: int | None = Field(None, gt=0, description="Token budget for one canvas (prompt + completion).")
@@ -81,6 +87,16 @@ class Settings(BaseSettings):
     evidence_k: int = Field(8, ge=1, le=50, description="Chunks retrieved per section query.")
     cache: bool = True
     max_completion_tokens: int = Field(4096, ge=16, description="Cap on the tokens one answer may use.")
+    single_call_tokens: int = Field(
+        16_000,
+        ge=0,
+        description="Evidence (in tokens) up to which one call drafts every section; above it, one call per "
+        "group of sections, so a failure costs one group. 0 always splits.",
+    )
+    call_log: bool = Field(True, description="Keep a log of every LLM request in <data dir>/llm-calls.db.")
+    call_log_messages: bool = Field(
+        False, description="Also store each request's messages (the documents' text) in the call log."
+    )
     llm_mode: Literal["auto", "json_schema", "tools", "json", "md_json"] = Field(
         "auto",
         description="How structured output is requested (instructor mode); 'auto' picks per model.",
@@ -112,7 +128,7 @@ class Settings(BaseSettings):
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'ecocanvas.db'}"
 
-    @field_validator("model", "api_base", "api_key", mode="before")
+    @field_validator("model", "api_base", "api_key", "temperature", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `ECOCANVAS_MODEL=` in a shell or .env means "no model", not a model named "".

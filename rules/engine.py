@@ -55,14 +55,21 @@ def check(canvas: Canvas, policy: Policy | None = None) -> list[Finding]:
     """The gaps in `canvas`: pure, deterministic, and defined for every valid Canvas.
 
     Order: severity (errors first), then catalogue order of the rules, then canvas order of the
-    entries. Rejected entries are ignored (see `CanvasIndex`).
+    entries. Rejected entries are ignored (see `CanvasIndex`), and so are the sections the generator
+    says it could not draft (`canvas.generator.sections[...].status` failed or skipped).
     """
     with _collector_paused():
         return _check(canvas, policy or _DEFAULT_POLICY)
 
 
+# A section the generator could not draft (its call failed or the budget stopped it) is not a gap in
+# the documents: its findings ("no escalation path") would blame them for a model's failure.
+_UNDRAFTED = frozenset({"failed", "skipped"})
+
+
 def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
     index = CanvasIndex(canvas)
+    undrafted = {name for name, run in canvas.generator.sections.items() if run.status in _UNDRAFTED}
     ranked: dict[str, tuple[int, int, Finding]] = {}
     for position, rule in enumerate(RULES):
         resolved = policy.resolve(rule.spec)
@@ -70,7 +77,7 @@ def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
             continue
         for draft in rule.run(index, resolved.params):
             fid = finding_id(rule.id, draft.subjects, draft.key)
-            if fid in ranked:
+            if fid in ranked or (draft.section or rule.spec.section) in undrafted:
                 continue
             severity = _severity(resolved.severity, draft.severity_cap)
             ranked[fid] = (

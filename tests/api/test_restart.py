@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from support.api_harness import api_settings, free_port, make_workspace
-from support.llm_answers import ACTORS, GOVERNANCE, KPIS, MEMO, RESPONSIBILITIES
+from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
 pytestmark = pytest.mark.slow
@@ -75,8 +75,8 @@ def setup(tmp_path: Path, llm: ScriptedLLM, attempts: int) -> tuple[dict[str, st
 
 
 def answer_all(llm: ScriptedLLM) -> None:
-    for payload in (ACTORS, RESPONSIBILITIES, GOVERNANCE):
-        llm.reply_json(payload)
+    # Two small documents: one call drafts every section.
+    llm.reply_json(ANSWER)
 
 
 def test_a_killed_job_resumes_after_restart_and_nothing_else_is_lost(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_a_killed_job_resumes_after_restart_and_nothing_else_is_lost(scripted_ll
         )
         assert reviewed.status_code == 200
 
-        scripted_llm.reply_json(ACTORS, delay_s=20)  # the call the crash interrupts
+        scripted_llm.reply_json(ANSWER, delay_s=20)  # the call the crash interrupts
         seen = len(scripted_llm.requests)
         job = httpx.post(f"{base}/jobs", json={"canvas_id": done["canvas_id"]}, headers=auth).json()
         wait_for(lambda: len(scripted_llm.requests) > seen)
@@ -109,7 +109,7 @@ def test_a_killed_job_resumes_after_restart_and_nothing_else_is_lost(scripted_ll
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
-    answer_all(scripted_llm)  # the resumed attempt's three calls
+    answer_all(scripted_llm)  # the resumed attempt's call
     with server(env, port, log):
         finished = wait_for(
             lambda: (
@@ -135,7 +135,7 @@ def test_a_killed_job_out_of_attempts_fails_with_the_reason(scripted_llm: Script
     with server(env, port, log) as process:
         files = [("files", ("memo.md", MEMO.encode()))]
         assert httpx.post(f"{base}/documents", files=files, headers=auth).status_code == 201
-        scripted_llm.reply_json(ACTORS, delay_s=20)
+        scripted_llm.reply_json(ANSWER, delay_s=20)
         job = httpx.post(f"{base}/jobs", json={}, headers=auth).json()
         wait_for(lambda: scripted_llm.requests)
         process.send_signal(signal.SIGKILL)
