@@ -58,7 +58,12 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
         return _ChromaEmbedding(str(config.get("embedder", "minilm")))
 
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+def _chroma_settings() -> ChromaSettings:
+    # A new object for each client: chromadb's client constructors write the mode, path, host and port into
+    # the settings they are given, so one shared object would turn a later embedded client into an HTTP one.
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
 # The open lock files of the embedded stores this process holds, by path: kept open until the process exits.
 _held: dict[str, IO[str]] = {}
 _held_lock = threading.Lock()
@@ -91,7 +96,7 @@ def _hold(path: Path) -> None:
 
 @lru_cache(maxsize=64)
 def _embedded(path: str) -> Any:
-    return chromadb.PersistentClient(path=path, settings=_CHROMA_SETTINGS)
+    return chromadb.PersistentClient(path=path, settings=_chroma_settings())
 
 
 @lru_cache(maxsize=4)
@@ -100,7 +105,7 @@ def _server(url: str) -> Any:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"ECOCANVAS_CHROMA_URL must be http(s)://host:port, not {url!r}")
     port = parts.port or (443 if parts.scheme == "https" else 8000)
-    return chromadb.HttpClient(host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=_CHROMA_SETTINGS)
+    return chromadb.HttpClient(host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=_chroma_settings())
 
 
 def collection_name(workspace: str, embedder: str) -> str:

@@ -107,3 +107,16 @@ def test_collection_names_fit_chroma_for_every_workspace_name() -> None:
 def test_a_chroma_url_that_is_not_http_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ECOCANVAS_CHROMA_URL"):
         KnowledgeBase(_settings(tmp_path, "redis://127.0.0.1:1"), "w")
+
+
+def test_an_embedded_store_opened_after_a_server_one_in_the_same_process_stays_embedded(
+    tmp_path: Path, chroma: str
+) -> None:
+    served = KnowledgeBase(_settings(tmp_path / "served", chroma), "first")
+    served.ingest_bytes("a.md", b"# A\nHeron Energy audits the grid connection of each station.")
+    embedded = KnowledgeBase(_settings(tmp_path / "embedded"), "second")
+    embedded.ingest_bytes("b.md", b"# B\nOsprey Mobility runs the booking app.")
+    assert embedded.search("who runs the booking app", k=1, mode="dense")[0].chunk.document == "b.md"
+    # Its vectors are on disk in the workspace, not in the server.
+    assert (tmp_path / "embedded" / "data" / "workspaces" / "second" / "chroma" / "chroma.sqlite3").is_file()
+    assert not {h.chunk.document for h in served.search("who runs the booking app", k=5, mode="dense")} & {"b.md"}
