@@ -121,8 +121,8 @@ class ThreadRunner:
 
 
 class Sweeper:
-    """For the in-process runner: every `interval` seconds, `sweep` (jobs whose process died go back to the
-    queue, and whatever is queued goes to the runner), first at once on start."""
+    """Every `interval` seconds, first at once on start, `sweep`: jobs whose process died go back to the
+    queue (the in-process runner also takes whatever is queued; a queue worker enqueues them again)."""
 
     def __init__(self, sweep: Callable[[], None], interval: float) -> None:
         self._sweep = sweep

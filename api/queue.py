@@ -19,6 +19,7 @@ import dramatiq
 from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from dramatiq.middleware import Retries
 
+from api.jobs import Sweeper
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 
@@ -106,15 +107,25 @@ def run_worker(settings: Settings, threads: int, grace_seconds: float) -> None:
     worker = dramatiq.Worker(broker, worker_threads=threads)
     # Hold no more messages than there are threads: a job waiting in this process could run in another.
     worker.queue_prefetch = threads
+
+    def sweep() -> None:
+        # The queue redelivers a dead worker's messages, but a job whose message is gone (Redis restarted
+        # without its data) has only its row: a job whose lease ran out is put on the queue again from here.
+        for job_id in service.store.requeue_expired(settings.job_max_attempts):
+            broker.enqueue(job_message(job_id))
+
+    sweeper = Sweeper(sweep, interval=max(1.0, settings.job_lease_seconds / 3))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     worker.start()
+    sweeper.start()
     log.info("worker_started", threads=threads, owner=service.owner, queue=QUEUE)
     try:
         stop.wait()
     finally:
         log.info("worker_stopping", owner=service.owner)
+        sweeper.stop()
         worker.stop(timeout=int(grace_seconds * 1000))
         # Jobs still running are handed back and queued again, so another worker resumes them now rather
         # than once their lease has run out.

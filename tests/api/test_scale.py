@@ -19,6 +19,11 @@ from support.cluster import Cluster, cluster, wait_until
 from support.llm_answers import ACTORS, GOVERNANCE, KPIS, MEMO, RESPONSIBILITIES
 from support.scripted_llm import ScriptedLLM
 
+from api.db import make_engine
+from api.schemas import JobRequest
+from api.store import Store
+from knowledge import KnowledgeBase
+
 pytestmark = pytest.mark.slow
 
 EV_DOCS = sorted((Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
@@ -167,3 +172,34 @@ def test_a_worker_killed_mid_job_another_finishes_it_with_exactly_one_version(
         # No orphaned lease: nothing is running and no job names an owner.
         assert running.lease_owners() == [(job["id"], "succeeded", None)]
         assert survivor.poll() is None
+
+
+def test_a_job_left_by_a_dead_process_with_no_message_on_the_queue_is_run_by_a_worker(scaled: Cluster) -> None:
+    # The job's row says "running" under a process that is gone, and the queue holds no message for it (Redis
+    # lost it, or the process died between its claim and anything else): the workers' sweep of expired leases
+    # is what brings it back.
+    settings = scaled.settings()
+    key = make_workspace(settings, "orphan")
+    kb = KnowledgeBase(settings, "orphan")
+    kb.ingest_bytes("memo.md", MEMO.encode())
+    kb.ingest_bytes("kpis.md", KPIS.encode())
+    engine = make_engine(settings)
+    try:
+        store = Store(engine)
+        who = store.authenticate(key)
+        assert who is not None
+        workspace_id = who.workspace_id
+        job, _ = store.create_job(workspace_id, JobRequest())
+        assert store.claim(job.id, "gone-host/1/deadbeef", lease_seconds=1) is not None
+        done = wait_until(
+            lambda: (j := store.job(workspace_id, job.id)).status in TERMINAL and j,
+            "no worker took over the job whose lease ran out",
+            timeout=120,
+        )
+        assert done.status == "succeeded", done
+        assert done.attempts == 2
+        assert [(c.id, c.version) for c in store.canvases(workspace_id)] == [(done.canvas_id, 1)]
+        assert any("resumed: the process running attempt 1 stopped" in e.message for e in store.events(job.id))
+    finally:
+        engine.dispose()
+    assert next(o for j, _status, o in scaled.lease_owners() if j == job.id) is None
