@@ -60,7 +60,7 @@ def test_a_generation_through_the_queue_gives_the_canvas_the_embedded_path_gives
         embedded.upload(*files)
         alone = embedded.client.get(f"/v1/canvases/{embedded.generate()['canvas_id']}", headers=embedded.auth()).json()
 
-    base = scaled.start_api()
+    base = scaled.start_api(workers=2)  # `serve --workers 2`: two API processes on one port
     # Two workspaces at once, so both workers get a job.
     keys = [make_workspace(scaled.settings(), name) for name in ("same-1", "same-2")]
     jobs: dict[str, dict[str, Any]] = {}
