@@ -537,22 +537,23 @@ class Store:
 
     def version(self, workspace_id: str, canvas_id: str, version: int | None = None) -> CanvasVersion:
         number = CanvasRow.version if version is None else version
+        query = (
+            select(
+                CanvasVersionRow.canvas_id,
+                CanvasVersionRow.version,
+                CanvasVersionRow.created_at,
+                CanvasVersionRow.action,
+                CanvasVersionRow.body,
+            )
+            .join(CanvasRow, CanvasRow.id == CanvasVersionRow.canvas_id)
+            .where(
+                CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id, CanvasVersionRow.version == number
+            )
+        )
+        # A number past the 32-bit column names no version (and SQLite refuses numbers past 64 bits).
+        in_range = version is None or 0 < version < 2**31
         with self._tx() as s:
-            row = s.execute(
-                select(
-                    CanvasVersionRow.canvas_id,
-                    CanvasVersionRow.version,
-                    CanvasVersionRow.created_at,
-                    CanvasVersionRow.action,
-                    CanvasVersionRow.body,
-                )
-                .join(CanvasRow, CanvasRow.id == CanvasVersionRow.canvas_id)
-                .where(
-                    CanvasRow.id == canvas_id,
-                    CanvasRow.workspace_id == workspace_id,
-                    CanvasVersionRow.version == number,
-                )
-            ).first()
+            row = s.execute(query).first() if in_range else None
             if row is None:
                 if version is None or not self._canvas_in(s, workspace_id, canvas_id):
                     raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
