@@ -6,15 +6,19 @@ is the same `generator.draft_canvas` and `rules.check` the CLI and the evals use
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
+import socket
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import rules
-from api.jobs import JobCancelled, JobRunner
+from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
 from api.schemas import (
     CanvasVersion,
     DocumentOut,
@@ -79,11 +83,34 @@ class _JobProgress:
         self.store.record(self.job_id, event.stage, event.message, sections)
 
 
+class _LeasedProgress:
+    """The job's progress callback, which also stops the job once another process has taken it over."""
+
+    def __init__(self, progress: _JobProgress, lease: Lease) -> None:
+        self.progress = progress
+        self.lease = lease
+
+    def check(self) -> None:
+        self.lease.check()
+        self.progress.check()
+
+    def __call__(self, stage: str, message: str) -> None:
+        self.lease.check()
+        self.progress(stage, message)
+
+
+def process_name() -> str:
+    """Who holds a lease: host, pid and a random part (a pid is reused, a host name may be shared)."""
+    return f"{socket.gethostname()[:32]}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+
+
 class Service:
     def __init__(self, settings: Settings, store: Store, runner: JobRunner | None = None) -> None:
         self.settings = settings
         self.store = store
         self.runner = runner
+        # This process's name on the leases of the jobs it runs.
+        self.owner = process_name()
         self._kbs: dict[str, KnowledgeBase] = {}
         self._kb_lock = threading.Lock()
         self._keys: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
@@ -210,36 +237,57 @@ class Service:
             self.runner.submit(job.id)
         return job, created
 
-    def execute(self, job_id: str) -> None:
-        """Run one job to its end; every way it can end is written to the store."""
-        workspace_id, workspace = self.store.job_owner(job_id)
-        if not self.store.claim(job_id):
-            return
-        job = self.store.job(workspace_id, job_id)
-        progress = _JobProgress(self.store, job_id)
-        log.info("job_started", job_id=job_id, workspace=workspace, attempt=job.attempts)
-        try:
-            version = self._generate(workspace_id, workspace, job, progress)
-        except JobCancelled:
-            self.store.finish(job_id, "cancelled", error="cancelled on request")
-            log.info("job_cancelled", job_id=job_id)
-        except EcocanvasError as exc:
-            self.store.finish(job_id, "failed", error=str(exc))
-            log.warning("job_failed", job_id=job_id, error=str(exc))
-        except Exception as exc:
-            self.store.finish(job_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
-            log.exception("job_crashed", job_id=job_id)
-        else:
-            sections = {
-                name: SectionProgress(status=run.status, message=run.error or run.status)
-                for name, run in version.canvas.generator.sections.items()
-            }
-            self.store.finish(
-                job_id, "succeeded", canvas_id=version.canvas_id, version=version.version, sections=sections
-            )
-            log.info("job_succeeded", job_id=job_id, canvas_id=version.canvas_id, version=version.version)
+    def execute(self, job_id: str) -> float | None:
+        """Run one job to its end; every way it can end is written to the store.
 
-    def _generate(self, workspace_id: str, workspace: str, job: JobOut, progress: _JobProgress) -> CanvasVersion:
+        Safe to call for the same job any number of times, from any process: only the holder of the
+        job's lease runs it, and only the holder may write its result. Returns None, or the seconds
+        after which to deliver the job again because another process holds its lease (it may die).
+        """
+        lease_seconds = self.settings.job_lease_seconds
+        # A job whose process died goes back to the queue first (the attempt counted), then is claimed.
+        self.store.requeue_expired(self.settings.job_max_attempts, job_id=job_id)
+        job = self.store.claim(job_id, self.owner, lease_seconds)
+        if job is None:
+            left = self.store.lease_left(job_id)
+            return None if left is None else left + 1.0
+        workspace_id, workspace = self.store.job_owner(job_id)
+        log.info("job_started", job_id=job_id, workspace=workspace, attempt=job.attempts, owner=self.owner)
+        renew = functools.partial(self.store.renew, job_id, self.owner, lease_seconds)
+        with Lease(job_id, renew, lease_seconds) as lease:
+            progress = _LeasedProgress(_JobProgress(self.store, job_id), lease)
+            try:
+                version = self._generate(workspace_id, workspace, job, progress)
+            except LeaseLost:
+                log.warning("job_taken_over", job_id=job_id, owner=self.owner)
+                return None
+            except JobCancelled:
+                self._finish(job_id, "cancelled", error="cancelled on request")
+                log.info("job_cancelled", job_id=job_id)
+            except EcocanvasError as exc:
+                self._finish(job_id, "failed", error=str(exc))
+                log.warning("job_failed", job_id=job_id, error=str(exc))
+            except Exception as exc:
+                self._finish(job_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
+                log.exception("job_crashed", job_id=job_id)
+            else:
+                log.info("job_succeeded", job_id=job_id, canvas_id=version.canvas_id, version=version.version)
+        return None
+
+    def _finish(self, job_id: str, status: str, error: str) -> None:
+        try:
+            self.store.finish(job_id, status, owner=self.owner, error=error)
+        except LeaseLost:
+            log.warning("job_taken_over", job_id=job_id, owner=self.owner)
+
+    def release_jobs(self) -> list[str]:
+        """On a clean shutdown: the jobs this process runs go back to the queue for another to resume."""
+        released = self.store.release(self.owner)
+        if released:
+            log.info("jobs_released", jobs=len(released))
+        return released
+
+    def _generate(self, workspace_id: str, workspace: str, job: JobOut, progress: _LeasedProgress) -> CanvasVersion:
         request = job.request
         kb = self.kb(workspace)
         docs = [kb.get(i) for i in request.document_ids] if request.document_ids else kb.documents()
@@ -254,19 +302,22 @@ class Service:
             canvas.title = request.title
         progress.check()
         action: dict[str, Any] = {"action": "generate", "job_id": job.id, "documents": [d.id for d in docs]}
+        sections = {
+            name: SectionProgress(status=run.status, message=run.error or run.status)
+            for name, run in canvas.generator.sections.items()
+        }
         if request.canvas_id is None:
-            canvas_id = self.store.create_canvas(workspace_id, canvas.title)
             result = CanvasResult(canvas=canvas, findings=rules.check(canvas))
-            return self.store.add_version(workspace_id, canvas_id, result, action, based_on=0)
+            return self.store.complete(job.id, self.owner, workspace_id, None, result, action, 0, sections)
         # A person may review while the job runs: merge onto whatever version is newest when we write.
         for _ in range(_MERGE_ATTEMPTS):
             previous = self.store.version(workspace_id, request.canvas_id)
             merged = keep_reviewed(canvas, previous.canvas)
             findings = rules.carry_over(rules.check(merged), previous.findings)
             try:
-                return self.store.add_version(
-                    workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings), action,
-                    based_on=previous.version,
+                return self.store.complete(
+                    job.id, self.owner, workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings),
+                    action, previous.version, sections,
                 )  # fmt: skip
             except ConflictError:
                 continue

@@ -124,11 +124,30 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")
     sync_timeout: float = Field(120.0, gt=0, description="Seconds the synchronous endpoint waits for a canvas.")
 
+    # scaling out (docs/deploy.md): several API processes and workers on one database
+    queue_url: str | None = Field(
+        None,
+        description="Redis URL of the job queue (redis://host:6379/0): the API enqueues, `ecocanvas worker` "
+        "processes run the jobs. Unset means jobs run in a thread pool inside the API process.",
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (http://host:8001) holding every workspace's vectors. Unset means an "
+        "embedded store in each workspace's directory, which one process at a time may open.",
+    )
+    job_lease_seconds: float = Field(
+        30.0,
+        ge=1,
+        le=3600,
+        description="A running job's lease, renewed every third of it; once it runs out (the process died), "
+        "another process takes the job over.",
+    )
+
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'ecocanvas.db'}"
 
-    @field_validator("model", "api_base", "api_key", "temperature", mode="before")
+    @field_validator("model", "api_base", "api_key", "temperature", "queue_url", "chroma_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `ECOCANVAS_MODEL=` in a shell or .env means "no model", not a model named "".

@@ -62,7 +62,7 @@ class KnowledgeBase:
         self.root: Path = settings.workspaces_dir / name
         self._store = DocumentStore(self.root)
         self._embedder = get_embedder(settings.embedder)
-        self._vectors = VectorIndex(self.root / "chroma", self._embedder)
+        self._vectors = VectorIndex(self.root / "chroma", self._embedder, server=settings.chroma_url, workspace=name)
         self._reconcile()
 
     # -- writing -------------------------------------------------------------------------------
