@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import bodies, methods, problems
 from api.db import make_engine, migrate
 from api.jobs import ThreadRunner
 from api.routes import canvases, documents, generate, jobs, workspace
@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.service = service
     problems.install(app)
+    app.add_middleware(methods.AnswerOptions)
     problems.document(app)
+    bodies.document(app)
     for module in (workspace, documents, jobs, generate, canvases):
         app.include_router(module.router, prefix="/v1")
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.methods import allowed_methods
 from ecocanvas.errors import (
     AuthenticationError,
     ConflictError,
@@ -27,6 +28,7 @@ from ecocanvas.errors import (
     PreconditionRequiredError,
     RequestTooLargeError,
     UnsupportedDocumentError,
+    UnsupportedMediaTypeError,
 )
 from ecocanvas.logs import get_logger
 
@@ -45,6 +47,7 @@ _STATUS: tuple[tuple[type[EcocanvasError], int], ...] = (
     (RequestTooLargeError, 413),
     (DocumentTooLargeError, 413),
     (UnsupportedDocumentError, 415),
+    (UnsupportedMediaTypeError, 415),
     (MalformedRequestError, 400),
     (InputError, 422),
     (LLMError, 502),
@@ -108,6 +111,8 @@ def install(app: FastAPI) -> None:
         response = problem(exc.status_code, str(exc.detail), instance=request.url.path)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from canvas.model import Canvas, Finding
+from canvas.model import MAX_TITLE_CHARS, Canvas, Finding
+
+# Versions, event numbers and token counts are 32-bit integers in the database: the schema refuses larger
+# numbers (in a path, a query or a body) before they reach SQL, where they would overflow.
+MAX_INT = 2**31 - 1
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
@@ -78,12 +82,18 @@ class JobRequest(BaseModel):
         json_schema_extra={"examples": [{"document_ids": None, "canvas_id": None, "title": "EV charging alliance"}]},
     )
 
-    document_ids: list[str] | None = Field(
-        None, max_length=1000, description="Documents to draft from; null means every document of the workspace."
+    document_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="Documents to draft from; null means every document of the workspace.",
     )
     canvas_id: str | None = Field(None, max_length=32, description="Regenerate this canvas, keeping its review.")
-    title: str | None = Field(None, max_length=300)
-    max_tokens: int | None = Field(None, gt=0, description="Token budget of this job (capped by the server's).")
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS)
+    # Strict: JSON `true` is not the number 1.
+    max_tokens: int | None = Field(
+        None, gt=0, le=MAX_INT, strict=True, description="Token budget of this job (capped by the server's)."
+    )
 
 
 class SectionProgress(BaseModel):
@@ -113,9 +123,13 @@ class JobEvent(BaseModel):
     at: datetime
 
 
+# At least one character that is not white space: a blank text or query has nothing to read or find.
+NOT_BLANK = r"\S"
+
+
 class TextDocument(BaseModel):
     name: str = Field(min_length=1, max_length=255)
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, description="Up to the server's max_file_bytes in UTF-8.")
 
 
 class GenerateRequest(BaseModel):
@@ -133,8 +147,10 @@ class GenerateRequest(BaseModel):
         },
     )
 
-    documents: list[TextDocument] = Field(min_length=1, max_length=100)
-    title: str | None = Field(None, max_length=300)
+    documents: list[TextDocument] = Field(
+        min_length=1, description="As many as a multipart upload may hold (the server's max_files_per_request)."
+    )
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS)
 
 
 class CanvasSummary(BaseModel):

@@ -203,7 +203,8 @@ class Service:
             if not request.document_ids:
                 raise InputError("document_ids is empty: name at least one document, or send null for all")
         elif not kb.documents():
-            raise InputError("the workspace has no documents yet: upload some first")
+            # The request is fine; the workspace is not ready for it (the same request succeeds later).
+            raise ConflictError("the workspace has no documents yet: upload some first")
         if request.canvas_id is not None and not self.store.canvas_exists(who.workspace_id, request.canvas_id):
             raise NotFoundError(f"no canvas {request.canvas_id!r} in this workspace")
         if request.max_tokens is not None and self.settings.max_tokens is not None:

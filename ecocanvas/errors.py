@@ -77,3 +77,7 @@ class RequestTooLargeError(InputError):
 
 class MalformedRequestError(InputError):
     """The request itself cannot be read (broken multipart or JSON), before any field is looked at."""
+
+
+class UnsupportedMediaTypeError(InputError):
+    """The request body is in a media type the route does not take (JSON sent as a form, say)."""

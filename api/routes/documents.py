@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Reader, ServiceDep, Writer
 from api.problems import problem, responses
-from api.schemas import ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
+from api.schemas import NOT_BLANK, ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
 from api.service import Service, document_out
 from api.uploads import UploadedFile, read_files
 
@@ -23,7 +23,7 @@ MULTIPART: dict[str, Any] = {
         "schema": {
             "type": "object",
             "required": ["files"],
-            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}},
         }
     }
 }
@@ -101,7 +101,7 @@ async def delete_document(document_id: str, who: Writer, service: ServiceDep) ->
 async def search(
     who: Reader,
     service: ServiceDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="What to look for.")],
+    q: Annotated[str, Query(min_length=1, max_length=2000, pattern=NOT_BLANK, description="What to look for.")],
     k: Annotated[int, Query(ge=1, le=50)] = 8,
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid",
 ) -> list[SearchHit]:
