@@ -253,7 +253,17 @@ class Service:
         if request.max_tokens is not None:
             settings = settings.model_copy(update={"max_tokens": request.max_tokens})
         progress("ingest", f"{len(docs)} documents")
-        canvas = draft_canvas(kb, docs, settings, progress)
+        try:
+            canvas = draft_canvas(kb, docs, settings, progress)
+        except NotFoundError as exc:
+            gone = _deleted_during_job(kb, docs)
+            if gone is None:
+                raise
+            raise gone from exc
+        # A document deleted after its evidence was read would leave citations into nothing.
+        gone = _deleted_during_job(kb, docs)
+        if gone is not None:
+            raise gone
         if request.title:
             canvas.title = request.title
         progress.check()
@@ -294,6 +304,16 @@ class Service:
         )
         self._remember(who.workspace_id, saved)
         return saved
+
+
+def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputError | None:
+    present = {d.id for d in kb.documents()}
+    gone = [d for d in docs if d.id not in present]
+    if not gone:
+        return None
+    names = ", ".join(repr(d.name) for d in gone)
+    what = f"document {names} was" if len(gone) == 1 else f"documents {names} were"
+    return InputError(f"{what} deleted during the job; run it again without it, or upload it again")
 
 
 def recheck(canvas: Canvas, findings: list[Finding]) -> list[Finding]:
