@@ -44,6 +44,14 @@ class DocumentOut(BaseModel):
     chunks: int
 
 
+class UploadedDocument(DocumentOut):
+    outcome: Literal["added", "replaced", "unchanged"] = Field(
+        description="added; replaced (an earlier file of the same name, now gone); "
+        "unchanged (these bytes are already in the workspace: the same document, the same id)"
+    )
+    message: str = Field(description='What happened, in words: "added", "already in the workspace"...')
+
+
 class DocumentText(BaseModel):
     id: str
     name: str
@@ -55,10 +63,11 @@ class UploadError(BaseModel):
     kind: str = Field(description="unsupported, too_large, empty, corrupt, invalid")
     status: int = Field(description="The HTTP status this file alone would have had.")
     error: str
+    supported: str | None = Field(None, description="For an unsupported file: the types that are.")
 
 
 class UploadResult(BaseModel):
-    documents: list[DocumentOut] = Field(default_factory=list)
+    documents: list[UploadedDocument] = Field(default_factory=list)
     errors: list[UploadError] = Field(default_factory=list)
 
 

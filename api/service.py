@@ -22,6 +22,7 @@ from api.schemas import (
     JobRequest,
     Principal,
     SectionProgress,
+    UploadedDocument,
     UploadError,
     UploadResult,
 )
@@ -34,12 +35,24 @@ from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import draft_canvas
 from generator.sections import CALLS
-from knowledge import Document, KnowledgeBase, error_kind
+from knowledge import (
+    SUPPORTED_TYPES,
+    Document,
+    KnowledgeBase,
+    check_supported_name,
+    error_kind,
+    parse_tenant,
+)
 from knowledge.embedding import get_embedder
 
 log = get_logger(__name__)
 
 _KIND_STATUS = {"unsupported": 415, "too_large": 413}
+_OUTCOMES = {
+    "added": "added",
+    "replaced": "added; it replaces the earlier file of the same name",
+    "unchanged": "already in the workspace",
+}
 _SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
 # A revoked key keeps working for at most this long in a running server; in exchange most requests
@@ -175,20 +188,29 @@ class Service:
         """Each file alone: one that cannot be read is reported and the others are kept."""
         kb = self.kb(who.workspace)
         result = UploadResult()
-        for upload in files:
-            if upload.too_large:
-                error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
-                result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
-                continue
-            try:
-                doc = kb.ingest_bytes(upload.name, bytes(upload.data))
-            except InputError as exc:
-                kind = error_kind(exc)
-                status = _KIND_STATUS.get(kind, 422)
-                result.errors.append(UploadError(name=upload.name, kind=kind, status=status, error=str(exc)))
-                log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
-                continue
-            result.documents.append(document_out(kb, doc))
+        # Parse workers are shared fairly between workspaces (knowledge.sandbox.FairSlots).
+        with parse_tenant(who.workspace_id):
+            for upload in files:
+                if upload.too_large:
+                    error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
+                    result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
+                    continue
+                try:
+                    check_supported_name(upload.name)
+                    added = kb.add_bytes(upload.name, bytes(upload.data))
+                except InputError as exc:
+                    kind = error_kind(exc)
+                    status = _KIND_STATUS.get(kind, 422)
+                    supported = SUPPORTED_TYPES if kind == "unsupported" else None
+                    result.errors.append(
+                        UploadError(name=upload.name, kind=kind, status=status, error=str(exc), supported=supported)
+                    )
+                    log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
+                    continue
+                out = document_out(kb, added.document)
+                result.documents.append(
+                    UploadedDocument(**out.model_dump(), outcome=added.status, message=_OUTCOMES[added.status])
+                )
         return result
 
     # -- jobs ------------------------------------------------------------------------------------

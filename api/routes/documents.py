@@ -43,9 +43,10 @@ async def receive_files(request: Request, service: Service) -> list[UploadedFile
 def none_added(result: UploadResult, request: Request) -> JSONResponse:
     """Every file failed: the problem of the first, with each file's own error listed."""
     first = result.errors[0]
+    extra = {"supported": first.supported} if first.supported else {}
     return problem(
         first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
-        instance=request.url.path, errors=[e.model_dump() for e in result.errors],
+        instance=request.url.path, errors=[e.model_dump(exclude_none=True) for e in result.errors], **extra,
     )  # fmt: skip
 
 
