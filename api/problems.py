@@ -21,8 +21,10 @@ from ecocanvas.errors import (
     EcocanvasError,
     IndexStoreError,
     InputError,
+    InvalidFieldsError,
     LLMError,
     MalformedRequestError,
+    NotAcceptableError,
     NotFoundError,
     PermissionDeniedError,
     PreconditionRequiredError,
@@ -48,6 +50,7 @@ _STATUS: tuple[tuple[type[EcocanvasError], int], ...] = (
     (DocumentTooLargeError, 413),
     (UnsupportedDocumentError, 415),
     (UnsupportedMediaTypeError, 415),
+    (NotAcceptableError, 406),
     (MalformedRequestError, 400),
     (InputError, 422),
     (LLMError, 502),
@@ -96,6 +99,8 @@ def install(app: FastAPI) -> None:
         status = status_of(exc)
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc), kind=type(exc).__name__)
+        if isinstance(exc, InvalidFieldsError):  # the same shape as a request that fails its schema
+            return problem(status, str(exc), kind="invalid-request", instance=request.url.path, errors=exc.fields)
         return problem(status, str(exc), kind=_slug(type(exc).__name__), instance=request.url.path)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:

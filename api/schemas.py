@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, field_validator
 
 from canvas.model import MAX_TITLE_CHARS, Canvas, Finding
+from ecocanvas.errors import ConfigError
+from rules import Policy
 
 # Versions, event numbers and token counts are 32-bit integers in the database: the schema refuses larger
 # numbers (in a path, a query or a body) before they reach SQL, where they would overflow.
@@ -193,3 +195,32 @@ class GenerateResult(BaseModel):
     version: int
     canvas: Canvas
     findings: list[Finding]
+
+
+class CheckRequest(BaseModel):
+    """A canvas to check, with the findings it had (their dismissals carry over) and a policy."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "canvas": {"title": "Acme partner programme", "generator": {"backend": "manual", "model": None}},
+                    "policy": {"disable": ["capability-overlap"], "rules": {"owner-overload": {"share": 0.4}}},
+                }
+            ]
+        },
+    )
+
+    canvas: Canvas
+    findings: list[Finding] = Field(default_factory=list, description="As `generate` wrote them, or none.")
+    policy: Policy | None = Field(None, description="A policy file's content as JSON (docs/rules.md).")
+
+    @field_validator("policy", mode="wrap")
+    @classmethod
+    def _policy(cls, value: object, handler: ValidatorFunctionWrapHandler) -> Policy | None:
+        try:
+            policy: Policy | None = handler(value)
+        except ConfigError as exc:  # unknown rule ids and parameters: a field error like any other
+            raise ValueError(str(exc)) from None
+        return policy

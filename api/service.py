@@ -17,6 +17,7 @@ import rules
 from api.jobs import JobCancelled, JobRunner
 from api.schemas import (
     CanvasVersion,
+    CheckRequest,
     DocumentOut,
     JobOut,
     JobRequest,
@@ -28,9 +29,10 @@ from api.schemas import (
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
+from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
 from canvas.review import ReviewAction, apply_review, keep_reviewed
-from ecocanvas.errors import ConflictError, EcocanvasError, InputError, NotFoundError
+from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import draft_canvas
@@ -307,6 +309,42 @@ class Service:
             except ConflictError:
                 continue
         raise ConflictError("the canvas kept changing while the new draft was being saved; run the job again")
+
+    # -- canvases from elsewhere -----------------------------------------------------------------
+
+    def check(self, request: CheckRequest) -> list[Finding]:
+        """The findings of a canvas nobody stores here: what `ecocanvas check` prints as JSON."""
+        return rules.carry_over(rules.check(request.canvas, request.policy), request.findings)
+
+    def import_canvas(self, who: Principal, result: CanvasResult) -> CanvasVersion:
+        """A canvas made by hand or by another tool, stored as version 1 of a new canvas of the workspace.
+
+        Every citation must be the text at its offsets in a document of this workspace (an entry
+        may have none); the rules run again, keeping the dismissals and resolutions it came with.
+        """
+        texts = {doc.id: doc.text for doc in self.kb(who.workspace).documents()}
+        wrong: list[dict[str, object]] = []
+        for loc, entry_id, citation in citations(result.canvas):
+            why = citation_problem(citation, texts)
+            if why is not None:
+                where = f"entry {entry_id!r}" if entry_id else "the review cadence"
+                message = f"{where} cites {citation.document!r} [{citation.start}:{citation.end}]: {why}"
+                wrong.append({"loc": ["body", "canvas", *loc], "msg": message, "type": "citation"})
+        if wrong:
+            first = wrong[0]["msg"]
+            more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+            raise InvalidFieldsError(
+                f"a citation is not the text of a document in this workspace: {first}{more}", wrong
+            )
+        canvas = result.canvas
+        findings = recheck(canvas, result.findings)
+        canvas_id = self.store.create_canvas(who.workspace_id, canvas.title)
+        saved = self.store.add_version(
+            who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), {"action": "import"},
+            based_on=0,
+        )  # fmt: skip
+        self._remember(who.workspace_id, saved)
+        return saved
 
     # -- review ----------------------------------------------------------------------------------
 

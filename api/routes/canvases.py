@@ -59,6 +59,26 @@ async def list_canvases(who: Reader, service: ServiceDep) -> list[CanvasSummary]
     return await run_in_threadpool(service.store.canvases, who.workspace_id)
 
 
+@router.post(
+    "/canvases",
+    status_code=201,
+    response_model=CanvasVersion,
+    summary="Import a canvas made by hand or by another tool, as version 1 of a new canvas",
+    responses=responses(400, 401, 403, 413, 415, 422),
+    openapi_extra=request_body("CanvasResult"),
+)
+async def import_canvas(
+    result: Annotated[CanvasResult, json_body(CanvasResult, "CanvasResult", writer)],
+    who: Writer,
+    service: ServiceDep,
+    response: Response,
+) -> CanvasVersion:
+    version = await run_in_threadpool(service.import_canvas, who, result)
+    response.headers["ETag"] = etag(version.canvas_id, version.version)
+    response.headers["Location"] = f"/v1/canvases/{version.canvas_id}"
+    return version
+
+
 def _version_response(canvas_id: str, number: int, body: bytes) -> Response:
     # The stored JSON as it is: serialised once per version, not once per request.
     return Response(body, media_type="application/json", headers={"ETag": etag(canvas_id, number)})
