@@ -13,12 +13,15 @@ one rule for every JSON route (docs/api.md, "Errors"):
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 from api.schemas import Principal
 from ecocanvas.errors import MalformedRequestError, RequestTooLargeError, UnsupportedMediaTypeError
@@ -56,15 +59,39 @@ def is_json(content_type: str) -> bool:
 
 
 def parse_json(adapter: TypeAdapter[Any], body: bytes) -> Any:
-    """The body as the model: MalformedRequestError when it is not JSON, RequestValidationError when it does not fit."""
+    """The body as the model: MalformedRequestError when it is not JSON, RequestValidationError when it does not fit.
+
+    Strict, so JSON types mean what they say (`true` is not 1, `"5"` is not 5), except that a number
+    with no fraction (`5.0`) is an integer, as JSON Schema has it.
+    """
     try:
-        return adapter.validate_json(body)
+        return adapter.validate_json(body, strict=True)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False)
         if any(error["type"] == "json_invalid" for error in errors):
             reason = errors[0]["msg"].removeprefix("Invalid JSON: ")
             raise MalformedRequestError(f"the body is not valid JSON: {reason}") from None
+        if any(_integral_float(error) for error in errors):
+            # Rare, so the body is only parsed twice when it happens.
+            with contextlib.suppress(ValueError):  # also a number too long for json.dumps
+                return adapter.validate_json(json.dumps(_floats_as_ints(from_json(body))), strict=True)
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+
+
+def _integral_float(error: Any) -> bool:
+    value = error.get("input")
+    return error["type"] == "int_type" and isinstance(value, float) and value.is_integer()
+
+
+def _floats_as_ints(value: Any) -> Any:
+    """`value` with every float that has no fraction made an int (a float field takes ints too)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_floats_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _floats_as_ints(item) for key, item in value.items()}
+    return value
 
 
 def body_model(model: Any, name: str) -> TypeAdapter[Any]:
@@ -112,9 +139,50 @@ def document(app: FastAPI) -> None:
             if name in schemas:
                 continue
             schema = adapter.json_schema(ref_template=_REF)
-            for sub, definition in schema.pop("$defs", {}).items():
+            definitions = _as_input(schema.pop("$defs", {}), schemas)
+            schema = _renamed(schema, definitions.renames)
+            for sub, definition in definitions.schemas.items():
                 schemas.setdefault(sub, definition)
             schemas[name] = schema
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+class _InputSchemas(NamedTuple):
+    schemas: dict[str, Any]
+    renames: dict[str, str]
+
+
+def _as_input(definitions: dict[str, Any], known: dict[str, Any]) -> _InputSchemas:
+    """A body's definitions, each named `<Model>-Input` where the components already describe
+    `<Model>` differently (as a response reads it), as FastAPI itself names the two.
+
+    A definition that refers to a renamed one differs too, so renaming goes on until nothing changes.
+    """
+    renames: dict[str, str] = {}
+    while True:
+        clashing = {
+            sub
+            for sub, definition in definitions.items()
+            if sub not in renames and sub in known and _renamed(definition, renames) != known[sub]
+        }
+        if not clashing:
+            break
+        renames |= {sub: f"{sub}-Input" for sub in clashing}
+    renamed = {renames.get(sub, sub): _renamed(definition, renames) for sub, definition in definitions.items()}
+    return _InputSchemas(renamed, renames)
+
+
+def _renamed(schema: Any, renames: dict[str, str]) -> Any:
+    """`schema` with every `$ref` to a renamed definition pointing at its new name."""
+    if isinstance(schema, list):
+        return [_renamed(item, renames) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _renamed(value, renames) for key, value in schema.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF.format(model="")):
+        model = ref.removeprefix(_REF.format(model=""))
+        out["$ref"] = _REF.format(model=renames.get(model, model))
+    return out

@@ -135,7 +135,9 @@ class JobEvent(BaseModel):
 
 
 # At least one character that is not white space: a blank text or query has nothing to read or find.
-NOT_BLANK = r"\S"
+# Spelled out, because `\S` differs between regex engines (JSON Schema's, pydantic's and Python's
+# disagree on U+001C-U+001F and U+0085): these are the characters str.strip() removes.
+NOT_BLANK = r"[^\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 class TextDocument(BaseModel):

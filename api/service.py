@@ -210,6 +210,8 @@ class Service:
                     log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
                     continue
                 out = document_out(kb, added.document)
+                # A later file of the same name replaces an earlier one of this request too.
+                result.documents = [d for d in result.documents if d.name != out.name or d.id == out.id]
                 result.documents.append(
                     UploadedDocument(**out.model_dump(), outcome=added.status, message=_OUTCOMES[added.status])
                 )

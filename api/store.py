@@ -201,7 +201,7 @@ class Store:
     @staticmethod
     def _same_request(row: JobRow, digest: str) -> JobOut:
         if row.request_hash != digest:
-            raise InputError("this Idempotency-Key was used for a different request; use a new key")
+            raise ConflictError("this Idempotency-Key was used for a different request; use a new key")
         return _job_out(row)
 
     def _job_by_key(self, workspace_id: str, key: str) -> JobRow | None:

@@ -100,6 +100,6 @@ router.add_api_route(
     openapi_extra=_BODY,
     responses={
         202: {"model": JobOut, "description": "No canvas within the timeout: the job goes on (see Location)."},
-        **responses(400, 401, 403, 409, 413, 415, 422, 502),
+        **responses(400, 401, 403, 404, 409, 413, 415, 422, 502),
     },
 )

@@ -142,3 +142,12 @@ def test_an_import_whose_citation_is_not_the_documents_text_is_422_naming_it(api
         api.client.post("/v1/canvases", json={"canvas": hand_made()}, headers=api.auth(api.key_a_read)).status_code
         == 403
     )
+
+
+def test_the_openapi_describes_a_canvas_sent_in_as_it_is_read(api: Api) -> None:
+    """A request's canvas may say `"model": null`; the response's canvas never does."""
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    check = schemas["CheckRequest"]["properties"]["canvas"]["$ref"].rsplit("/", 1)[-1]
+    generator = schemas[check]["properties"]["generator"]["$ref"].rsplit("/", 1)[-1]
+    assert schemas[generator]["properties"]["model"]["type"] == ["string", "null"]
+    assert schemas["GeneratorInfo"]["properties"]["model"]["type"] == "string"

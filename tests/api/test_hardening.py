@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import httpx
 import pytest
 from support.api_harness import Api, in_process_api, serve_api
 
-from api.schemas import MAX_INT
+from api.schemas import MAX_INT, NOT_BLANK
 
 MEMO = "Acme leads onboarding. Globex supports onboarding. Acme pays Globex a monthly fee."
 TOO_BIG = str(2**63)  # past SQLite's 64-bit integers, let alone the 32-bit columns
@@ -200,7 +201,34 @@ def test_max_tokens_must_be_a_number_not_true(api: Api) -> None:
     assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", "max_tokens"]
 
 
-@pytest.mark.parametrize("query", ["\x0b", " \t\n", "\u2003"])
+@pytest.mark.parametrize("value", ['"500"', "500.5"])
+def test_max_tokens_is_not_a_string_or_a_fraction(api: Api, value: str) -> None:
+    api.upload(("memo.md", MEMO.encode()))
+    body = f'{{"max_tokens": {value}}}'
+    response = api.client.post("/v1/jobs", content=body, headers={**api.auth(), "Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", "max_tokens"]
+
+
+def test_a_whole_number_written_with_a_fraction_is_an_integer(api: Api) -> None:
+    """JSON Schema's `integer` takes 500.0; so does the API, in the job and in an imported canvas."""
+    api.upload(("memo.md", MEMO.encode()))
+    body = '{"max_tokens": 500.0}'
+    job = api.client.post("/v1/jobs", content=body, headers={**api.auth(), "Content-Type": "application/json"})
+    assert job.status_code == 202, job.text
+    canvas = '{"canvas": {"title": "By hand", "generator": {"backend": "manual", "model": null, "calls": 2.0}}}'
+    imported = api.client.post(
+        "/v1/canvases", content=canvas, headers={**api.auth(), "Content-Type": "application/json"}
+    )
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["canvas"]["generator"]["calls"] == 2
+
+
+def test_the_not_blank_pattern_is_what_str_strip_calls_blank() -> None:
+    pattern = re.compile(NOT_BLANK)
+    assert [c for c in map(chr, range(0x110000)) if bool(pattern.fullmatch(c)) == c.isspace()] == []
+
+
+@pytest.mark.parametrize("query", ["\x0b", " \t\n", "\u2003", "\x1c", "\x85"])
 def test_a_blank_query_is_refused_by_the_schema(api: Api, query: str) -> None:
     response = api.client.get("/v1/search", params={"q": query}, headers=api.auth())
     assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["query", "q"]

@@ -209,3 +209,11 @@ def test_the_same_file_again_is_already_in_the_workspace(small: Api) -> None:
     changed = small.upload(("memo.md", b"# Memo\nGlobex leads onboarding now.")).json()["documents"][0]
     assert changed["outcome"] == "replaced" and changed["id"] != first["id"]
     assert len(small.client.get("/v1/documents", headers=small.auth()).json()) == 1
+
+
+def test_two_files_of_one_name_in_one_request_leave_the_later(small: Api) -> None:
+    response = small.upload(("memo.md", b"# One\nAcme leads onboarding."), ("memo.md", b"# Two\nGlobex leads it."))
+    assert response.status_code == 201
+    [doc] = response.json()["documents"]
+    assert doc["outcome"] == "replaced"
+    assert [d["id"] for d in small.client.get("/v1/documents", headers=small.auth()).json()] == [doc["id"]]
