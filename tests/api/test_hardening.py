@@ -273,3 +273,20 @@ def test_the_event_stream_is_described_event_by_event(api: Api) -> None:
     assert {"event", "data", "id", "retry"} <= set(item["properties"])
     kinds = item["properties"]["data"]["contentSchema"]["oneOf"]
     assert kinds[0]["title"] == "JobEvent" and kinds[1] == {"$ref": "#/components/schemas/JobOut"}
+
+
+def test_the_markdown_export_escapes_html_and_keeps_each_cell_in_its_cell(api: Api) -> None:
+    canvas = {
+        "title": "<script>alert(1)</script> & co",
+        "scope": {"summary": "Partners <img src=x onerror=alert(1)>"},
+        "actors": [{"id": "a1", "name": "Acme | Globex\nLtd <b>"}],
+        "generator": {"backend": "manual", "model": None},
+    }
+    imported = api.client.post("/v1/canvases", json={"canvas": canvas}, headers=api.auth())
+    assert imported.status_code == 201, imported.text
+    md = api.client.get(f"/v1/canvases/{imported.json()['canvas_id']}/export/md", headers=api.auth()).text
+    assert "<script" not in md and "<img" not in md and "<b>" not in md
+    assert md.startswith("# &lt;script&gt;alert(1)&lt;/script&gt; &amp; co (draft)")
+    [row] = [line for line in md.splitlines() if line.startswith("| Acme")]
+    assert "Acme \\| Globex Ltd &lt;b&gt;" in row
+    assert len(row.replace("\\|", "").split("|")) == len(md.splitlines()[md.splitlines().index(row) - 1].split("|"))
