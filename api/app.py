@@ -13,10 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import bodies, methods, problems
 from api.db import make_engine, migrate
 from api.jobs import JobRunner, Sweeper, ThreadRunner
-from api.routes import canvases, documents, generate, jobs, workspace
+from api.routes import canvases, check, documents, generate, jobs, workspace
 from api.service import Service
 from api.store import Store
 from ecocanvas.logs import get_logger
@@ -86,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.service = service
     problems.install(app)
+    app.add_middleware(methods.AnswerOptions)
     problems.document(app)
-    for module in (workspace, documents, jobs, generate, canvases):
+    bodies.document(app)
+    for module in (workspace, documents, jobs, generate, canvases, check):
         app.include_router(module.router, prefix="/v1")
 
     @app.get("/healthz", tags=["health"])

@@ -21,29 +21,45 @@ import rules
 from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
 from api.schemas import (
     CanvasVersion,
+    CheckRequest,
     DocumentOut,
     JobOut,
     JobRequest,
     Principal,
     SectionProgress,
+    UploadedDocument,
     UploadError,
     UploadResult,
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
+from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
 from canvas.review import ReviewAction, apply_review, keep_reviewed
-from ecocanvas.errors import ConflictError, EcocanvasError, InputError, NotFoundError
+from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import draft_canvas
 from generator.progress import ProgressEvent
-from knowledge import Document, KnowledgeBase, error_kind
+from knowledge import (
+    SUPPORTED_TYPES,
+    Document,
+    KnowledgeBase,
+    check_supported_name,
+    error_kind,
+    parse_tenant,
+)
 from knowledge.embedding import get_embedder
 
 log = get_logger(__name__)
 
 _KIND_STATUS = {"unsupported": 415, "too_large": 413}
+_OUTCOMES = {
+    "added": "added",
+    "replaced": "added; it replaces the earlier file of the same name",
+    "unchanged": "already in the workspace",
+}
+_SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
 # A revoked key keeps working for at most this long in a running server; in exchange most requests
 # skip the key lookup.
@@ -94,9 +110,9 @@ class _LeasedProgress:
         self.lease.check()
         self.progress.check()
 
-    def __call__(self, stage: str, message: str) -> None:
+    def __call__(self, event: ProgressEvent) -> None:
         self.lease.check()
-        self.progress(stage, message)
+        self.progress(event)
 
 
 def process_name() -> str:
@@ -199,20 +215,31 @@ class Service:
         """Each file alone: one that cannot be read is reported and the others are kept."""
         kb = self.kb(who.workspace)
         result = UploadResult()
-        for upload in files:
-            if upload.too_large:
-                error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
-                result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
-                continue
-            try:
-                doc = kb.ingest_bytes(upload.name, bytes(upload.data))
-            except InputError as exc:
-                kind = error_kind(exc)
-                status = _KIND_STATUS.get(kind, 422)
-                result.errors.append(UploadError(name=upload.name, kind=kind, status=status, error=str(exc)))
-                log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
-                continue
-            result.documents.append(document_out(kb, doc))
+        # Parse workers are shared fairly between workspaces (knowledge.sandbox.FairSlots).
+        with parse_tenant(who.workspace_id):
+            for upload in files:
+                if upload.too_large:
+                    error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
+                    result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
+                    continue
+                try:
+                    check_supported_name(upload.name)
+                    added = kb.add_bytes(upload.name, bytes(upload.data))
+                except InputError as exc:
+                    kind = error_kind(exc)
+                    status = _KIND_STATUS.get(kind, 422)
+                    supported = SUPPORTED_TYPES if kind == "unsupported" else None
+                    result.errors.append(
+                        UploadError(name=upload.name, kind=kind, status=status, error=str(exc), supported=supported)
+                    )
+                    log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
+                    continue
+                out = document_out(kb, added.document)
+                # A later file of the same name replaces an earlier one of this request too.
+                result.documents = [d for d in result.documents if d.name != out.name or d.id == out.id]
+                result.documents.append(
+                    UploadedDocument(**out.model_dump(), outcome=added.status, message=_OUTCOMES[added.status])
+                )
         return result
 
     # -- jobs ------------------------------------------------------------------------------------
@@ -227,7 +254,8 @@ class Service:
             if not request.document_ids:
                 raise InputError("document_ids is empty: name at least one document, or send null for all")
         elif not kb.documents():
-            raise InputError("the workspace has no documents yet: upload some first")
+            # The request is fine; the workspace is not ready for it (the same request succeeds later).
+            raise ConflictError("the workspace has no documents yet: upload some first")
         if request.canvas_id is not None and not self.store.canvas_exists(who.workspace_id, request.canvas_id):
             raise NotFoundError(f"no canvas {request.canvas_id!r} in this workspace")
         if request.max_tokens is not None and self.settings.max_tokens is not None:
@@ -297,7 +325,17 @@ class Service:
         if request.max_tokens is not None:
             settings = settings.model_copy(update={"max_tokens": request.max_tokens})
         progress(ProgressEvent(stage="ingest", message=f"{len(docs)} documents", counts={"documents": len(docs)}))
-        canvas = draft_canvas(kb, docs, settings, progress)
+        try:
+            canvas = draft_canvas(kb, docs, settings, progress)
+        except NotFoundError as exc:
+            gone = _deleted_during_job(kb, docs)
+            if gone is None:
+                raise
+            raise gone from exc
+        # A document deleted after its evidence was read would leave citations into nothing.
+        gone = _deleted_during_job(kb, docs)
+        if gone is not None:
+            raise gone
         if request.title:
             canvas.title = request.title
         progress.check()
@@ -323,6 +361,42 @@ class Service:
                 continue
         raise ConflictError("the canvas kept changing while the new draft was being saved; run the job again")
 
+    # -- canvases from elsewhere -----------------------------------------------------------------
+
+    def check(self, request: CheckRequest) -> list[Finding]:
+        """The findings of a canvas nobody stores here: what `ecocanvas check` prints as JSON."""
+        return rules.carry_over(rules.check(request.canvas, request.policy), request.findings)
+
+    def import_canvas(self, who: Principal, result: CanvasResult) -> CanvasVersion:
+        """A canvas made by hand or by another tool, stored as version 1 of a new canvas of the workspace.
+
+        Every citation must be the text at its offsets in a document of this workspace (an entry
+        may have none); the rules run again, keeping the dismissals and resolutions it came with.
+        """
+        texts = {doc.id: doc.text for doc in self.kb(who.workspace).documents()}
+        wrong: list[dict[str, object]] = []
+        for loc, entry_id, citation in citations(result.canvas):
+            why = citation_problem(citation, texts)
+            if why is not None:
+                where = f"entry {entry_id!r}" if entry_id else "the review cadence"
+                message = f"{where} cites {citation.document!r} [{citation.start}:{citation.end}]: {why}"
+                wrong.append({"loc": ["body", "canvas", *loc], "msg": message, "type": "citation"})
+        if wrong:
+            first = wrong[0]["msg"]
+            more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+            raise InvalidFieldsError(
+                f"a citation is not the text of a document in this workspace: {first}{more}", wrong
+            )
+        canvas = result.canvas
+        findings = recheck(canvas, result.findings)
+        canvas_id = self.store.create_canvas(who.workspace_id, canvas.title)
+        saved = self.store.add_version(
+            who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), {"action": "import"},
+            based_on=0,
+        )  # fmt: skip
+        self._remember(who.workspace_id, saved)
+        return saved
+
     # -- review ----------------------------------------------------------------------------------
 
     def review(self, who: Principal, canvas_id: str, action: ReviewAction, based_on: int) -> CanvasVersion:
@@ -341,6 +415,16 @@ class Service:
         )
         self._remember(who.workspace_id, saved)
         return saved
+
+
+def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputError | None:
+    present = {d.id for d in kb.documents()}
+    gone = [d for d in docs if d.id not in present]
+    if not gone:
+        return None
+    names = ", ".join(repr(d.name) for d in gone)
+    what = f"document {names} was" if len(gone) == 1 else f"documents {names} were"
+    return InputError(f"{what} deleted during the job; run it again without it, or upload it again")
 
 
 def recheck(canvas: Canvas, findings: list[Finding]) -> list[Finding]:

@@ -225,7 +225,7 @@ class Store:
     @staticmethod
     def _same_request(row: JobRow, digest: str) -> JobOut:
         if row.request_hash != digest:
-            raise InputError("this Idempotency-Key was used for a different request; use a new key")
+            raise ConflictError("this Idempotency-Key was used for a different request; use a new key")
         return _job_out(row)
 
     def _job_by_key(self, workspace_id: str, key: str) -> JobRow | None:
@@ -481,6 +481,13 @@ class Store:
             return [JobEvent(seq=r.seq, stage=r.stage, message=r.message, at=r.at) for r in rows]
 
     # -- canvases --------------------------------------------------------------------------------
+
+    def create_canvas(self, workspace_id: str, title: str) -> str:
+        """An empty canvas (version 0) for a canvas imported from another tool."""
+        canvas_id = _new_id()
+        with self._tx() as s:
+            s.add(CanvasRow(id=canvas_id, workspace_id=workspace_id, title=title, version=0))
+        return canvas_id
 
     def add_version(
         self, workspace_id: str, canvas_id: str, result: CanvasResult, action: dict[str, object], based_on: int

@@ -12,7 +12,19 @@ from typing import Annotated, Any, Literal, cast, get_args
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from canvas.ids import stable_id
-from canvas.model import Activity, Actor, Canvas, Entry, Exchange, Finding, Item, Mechanism, Metric
+from canvas.model import (
+    MAX_SUMMARY_CHARS,
+    MAX_TEXT_CHARS,
+    Activity,
+    Actor,
+    Canvas,
+    Entry,
+    Exchange,
+    Finding,
+    Item,
+    Mechanism,
+    Metric,
+)
 from ecocanvas.errors import InputError, NotFoundError
 
 EntrySection = Literal[
@@ -116,21 +128,22 @@ class SetText(BaseModel):
     model_config = _config({"action": "set", "field": "review.cadence", "value": "quarterly"})
     action: Literal["set"] = "set"
     field: Literal["title", "scope.summary", "review.cadence"]
-    value: str | None
+    # The longest field's cap; each field's own (title, cadence) is checked when it is set.
+    value: str | None = Field(max_length=MAX_SUMMARY_CHARS)
 
 
 class Dismiss(BaseModel):
     model_config = _config({"action": "dismiss", "finding_id": "f-unowned-activity-1", "reason": "owned off-canvas"})
     action: Literal["dismiss"] = "dismiss"
     finding_id: NonBlank
-    reason: NonBlank
+    reason: Annotated[NonBlank, Field(max_length=MAX_TEXT_CHARS)]
 
 
 class Resolve(BaseModel):
     model_config = _config({"action": "resolve", "finding_id": "f-unowned-activity-1", "reason": "owner agreed"})
     action: Literal["resolve"] = "resolve"
     finding_id: NonBlank
-    reason: str | None = None
+    reason: str | None = Field(None, max_length=MAX_TEXT_CHARS)
 
 
 class Reopen(BaseModel):
@@ -321,13 +334,16 @@ def _add(canvas: Canvas, section: EntrySection, fields: dict[str, Any]) -> None:
 
 def _set_text(canvas: Canvas, field: str, value: str | None) -> None:
     text = (value or "").strip()
-    if field == "title":
-        canvas.title = text
-    elif field == "scope.summary":
-        canvas.scope.summary = text
-    elif (text or None) != canvas.review.cadence:
-        # The old citations supported the old wording, not what the person wrote.
-        canvas.review.cadence, canvas.review.cadence_sources = text or None, []
+    try:
+        if field == "title":
+            canvas.title = text
+        elif field == "scope.summary":
+            canvas.scope.summary = text
+        elif (text or None) != canvas.review.cadence:
+            # The old citations supported the old wording, not what the person wrote.
+            canvas.review.cadence, canvas.review.cadence_sources = text or None, []
+    except ValidationError as exc:  # the field's own cap (assignments are validated)
+        raise InputError(f"{field}: " + "; ".join(e["msg"] for e in exc.errors())) from None
 
 
 def _messages(exc: ValidationError) -> str:

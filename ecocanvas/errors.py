@@ -15,6 +15,14 @@ class InputError(EcocanvasError):
     """A user's input (file, canvas, query, argument) is unusable; the message says why."""
 
 
+class InvalidFieldsError(InputError):
+    """Input whose named fields are wrong: `fields` holds one {"loc": [...], "msg": ..., "type": ...} each."""
+
+    def __init__(self, message: str, fields: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 class UnsupportedDocumentError(InputError):
     """The file's content is not a type we can parse (decided by magic bytes, not the name)."""
 
@@ -81,3 +89,11 @@ class RequestTooLargeError(InputError):
 
 class MalformedRequestError(InputError):
     """The request itself cannot be read (broken multipart or JSON), before any field is looked at."""
+
+
+class NotAcceptableError(InputError):
+    """The client accepts none of the media types the answer can come in."""
+
+
+class UnsupportedMediaTypeError(InputError):
+    """The request body is in a media type the route does not take (JSON sent as a form, say)."""

@@ -118,7 +118,14 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL (postgresql+psycopg://...); unset means SQLite in the data dir."
     )
-    max_request_bytes: int = Field(100 * 1024 * 1024, gt=0, description="Upper bound on one upload request.")
+    max_request_bytes: int = Field(
+        100 * 1024 * 1024,
+        gt=0,
+        description="Upper bound on one upload request (multipart, or JSON texts to generate from).",
+    )
+    max_json_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, description="Upper bound on any other JSON body: a job, a review action, a canvas."
+    )
     max_files_per_request: int = Field(50, ge=1)
     job_workers: int = Field(2, ge=1, le=16, description="Generation jobs run at once; more wait in the queue.")
     job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+from canvas.citations import citation_problem
 from canvas.ids import normalise_key
 from canvas.model import Actor, CanvasResult, Citation, Mechanism
 from evals.dataset import Gold, GoldActor
@@ -321,7 +322,7 @@ def score_citations(
     canvas = result.canvas
     citations: list[Citation] = [c for e in canvas.entries() for c in e.sources]
     citations += canvas.review.cadence_sources
-    invalid = [f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := _citation_problem(c, texts))]
+    invalid = [f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := citation_problem(c, texts))]
     not_verbatim = [
         f"{c.document} [{c.start}:{c.end}] {c.quote[:80]!r}"
         for c in citations
@@ -337,15 +338,3 @@ def score_citations(
         not_verbatim=not_verbatim,
         uncited_entries=uncited,
     )
-
-
-def _citation_problem(citation: Citation, texts: dict[str, str]) -> str | None:
-    text = texts.get(citation.document_id)
-    if text is None:
-        return f"cites unknown document id {citation.document_id}"
-    if citation.end > len(text):
-        return f"ends past the document's {len(text)} characters"
-    actual = text[citation.start : citation.end]
-    if actual != citation.quote:
-        return f"quote {citation.quote[:60]!r} but the text there is {actual[:60]!r}"
-    return None

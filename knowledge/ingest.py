@@ -1,14 +1,16 @@
 """Ingest files and folders into a KnowledgeBase, one file at a time, reporting each failure by file.
 
 A file that cannot be read is recorded in the report and skipped; the others go on. Inside a
-folder only document files (by extension) are picked up; a file named explicitly is always
-tried, and its bytes, not its name, decide how it is read.
+folder only document files (by extension) are picked up; a file named explicitly is tried unless
+its extension names a type we do not read (`.csv`, `.xlsx`...: a CSV's bytes are text, so only its
+name tells). Its bytes, not its name, decide how it is read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ecocanvas.errors import (
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from knowledge.index import KnowledgeBase
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
+SUPPORTED_TYPES = "PDF (.pdf), Word (.docx), HTML (.html, .htm), Markdown (.md, .markdown) and plain text (.txt)"
+# What reads as a file type: a letter, then letters or digits ("v2.1" or "notes.2024" name none).
+_TYPE_SUFFIX = re.compile(r"^\.[a-z][a-z0-9]{0,9}$")
 
 _ERROR_KINDS: tuple[tuple[type[Exception], str], ...] = (
     (UnsupportedDocumentError, "unsupported"),
@@ -43,6 +48,13 @@ def error_kind(exc: Exception) -> str:
         if isinstance(exc, cls):
             return kind
     return "invalid" if isinstance(exc, EcocanvasError) else "internal"
+
+
+def check_supported_name(name: str) -> None:
+    """UnsupportedDocumentError when the name's extension is a file type we do not read; no extension is fine."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if _TYPE_SUFFIX.match(suffix) and suffix not in DOCUMENT_SUFFIXES:
+        raise UnsupportedDocumentError(f"{suffix} files are not supported; supported types: {SUPPORTED_TYPES}")
 
 
 def collect_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -78,6 +90,7 @@ def ingest_paths(
     for number, (path, name) in enumerate(files, start=1):
         report.files += 1
         try:
+            check_supported_name(name)
             result = kb.add_bytes(name, _read(path, kb.settings.max_file_bytes))
         except (EcocanvasError, OSError) as exc:
             kind = error_kind(exc)

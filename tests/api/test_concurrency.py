@@ -89,7 +89,7 @@ def test_the_same_idempotency_key_gives_the_same_job(api: Api) -> None:
     assert first.status_code == second.status_code == 202
     assert first.json()["id"] == second.json()["id"]
     reused = api.client.post("/v1/jobs", json={"title": "Other"}, headers=headers)
-    assert reused.status_code == 422 and "Idempotency-Key" in reused.json()["detail"]
+    assert reused.status_code == 409 and "Idempotency-Key" in reused.json()["detail"]
     api.upload(("memo.md", MEMO.encode()), key=api.key_b)
     other_ws = api.client.post(
         "/v1/jobs", json={"title": "T"}, headers={**api.auth(api.key_b), "Idempotency-Key": "k-123"}

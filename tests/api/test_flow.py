@@ -193,8 +193,10 @@ def test_sync_endpoint_with_text_and_with_files(api: Api) -> None:
     assert response.status_code == 200, response.text
     used = {d.name for d in CanvasResult.model_validate(response.json()).canvas.generator.documents}
     assert used == {p.name for p in picked}
+    # An invalid field is 422, as on every route, and the problem names it.
     bad = api.client.post("/v1/generate", json={"documents": []}, headers=api.auth())
-    assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert bad.json()["errors"][0]["loc"] == ["body", "documents"]
 
 
 def test_a_slow_sync_call_answers_202_with_the_job_to_follow(api: Api) -> None:
