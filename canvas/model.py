@@ -6,6 +6,7 @@ contract are allowed on output; on input unknown fields are ignored so older too
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -22,6 +23,8 @@ Severity = Literal["error", "warning", "info"]
 FindingStatus = Literal["open", "resolved", "dismissed"]
 SectionStatus = Literal["ok", "failed", "skipped", "cached"]
 SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
+# The canvas-level fields a person can set; once set, a regeneration keeps the person's value.
+CanvasField = Literal["title", "scope.summary", "review.cadence", "review.stakeholders"]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
 EXCHANGE_KINDS: tuple[ExchangeKind, ...] = get_args(ExchangeKind)
@@ -52,10 +55,22 @@ class Citation(_Model):
         return self
 
 
+class Comment(_Model):
+    """A note a person left on an entry or a finding; kept with every later version."""
+
+    text: str
+    at: datetime | None = Field(None, description="When it was written (the server's clock, UTC).")
+
+
 class Entry(_Model):
     id: str = Field(min_length=1)
     sources: list[Citation] = Field(default_factory=list)
     status: Status = "draft"
+    reason: str | None = Field(None, description="Why a person rejected it.")
+    comments: list[Comment] = Field(default_factory=list)
+    merged_from: list[str] = Field(
+        default_factory=list, description="Ids of entries a person merged into this one; a regeneration drops them."
+    )
 
 
 class Item(Entry):
@@ -164,6 +179,9 @@ class Canvas(_Model):
     metrics: list[Metric] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
     generator: GeneratorInfo = Field(default_factory=GeneratorInfo)
+    reviewed_fields: list[CanvasField] = Field(
+        default_factory=list, description="Canvas-level fields a person set; a regeneration keeps their values."
+    )
 
     def entries(self) -> list[Entry]:
         """Every identified entry in the canvas, in section order."""
@@ -189,6 +207,7 @@ class Finding(_Model):
     suggestion: str = ""
     status: FindingStatus = "open"
     reason: str | None = Field(None, description="Why a person dismissed or resolved it.")
+    comments: list[Comment] = Field(default_factory=list)
 
 
 class CanvasResult(_Model):
