@@ -11,7 +11,7 @@ import { fieldForm } from "./forms.js";
 import { bare, describeAction, renderHistory } from "./history.js";
 import { cancelCurrent, follow, generate, stopWatching } from "./jobs.js";
 import { CanvasIndex, PANELS } from "./model.js";
-import { filters, renderToolbar, updateBulk } from "./toolbar.js";
+import { filters, renderJump, renderToolbar, updateBulk } from "./toolbar.js";
 import { renderDiagram, renderRaci } from "./views.js";
 
 const CANVAS_STORAGE = "ecocanvas.canvas";
@@ -54,7 +54,7 @@ function signOut(message) {
   clearError();
   delete document.body.dataset.loaded;
   setupTouched = false;
-  for (const id of ["view-board", "view-diagram", "view-raci", "view-history", "findings-body", "document-list", "upload-status", "board-tools"]) {
+  for (const id of ["view-board", "view-diagram", "view-raci", "view-history", "findings-body", "document-list", "upload-status", "board-tools", "jump"]) {
     document.getElementById(id).replaceChildren();
   }
   $("#canvas-area").hidden = true;
@@ -168,6 +168,7 @@ function renderAll() {
   const ctx = context();
   renderBoard($("#view-board"), ctx);
   renderToolbar($("#board-tools"), ctx, { filtersChanged, decide, selectionChanged, showBoard: () => selectView("board") });
+  renderJump($("#jump"), ctx);
   renderFindings($("#findings-body"), ctx);
   if (state.view !== "board") renderView(state.view);
 }

@@ -153,7 +153,7 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     : null;
   fill();
 
-  const save = h("button", { type: "submit", class: "primary small" }, entry ? "Save changes" : "Add");
+  const save = h("button", { type: "submit", class: "primary small", "aria-keyshortcuts": "Control+Enter" }, entry ? "Save changes" : "Add");
   const form = h(
     "form",
     { class: "entry-form", "aria-labelledby": headingId, "aria-describedby": errorId, novalidate: true },
@@ -167,6 +167,10 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     if (event.key === "Escape") {
       event.stopPropagation();
       onCancel();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
+      event.preventDefault();
+      form.requestSubmit();
     }
   });
   form.addEventListener("submit", async (event) => {
@@ -233,6 +237,10 @@ export function fieldForm({ label, kind, value, index, onSubmit, onCancel }) {
     if (event.key === "Escape") {
       event.stopPropagation();
       onCancel();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
+      event.preventDefault();
+      form.requestSubmit();
     }
   });
   form.addEventListener("submit", async (event) => {

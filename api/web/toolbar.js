@@ -31,17 +31,34 @@ function jumpTo(id) {
   target.focus({ preventScroll: true });
 }
 
-function jumpLinks(openFindings) {
-  const link = (id, text, extra = {}) =>
+function jumpLinks(openFindings, drafts) {
+  const link = (id, text, extra = {}, go = () => jumpTo(id)) =>
     h("a", { href: `#${id}`, ...extra, onclick: (event) => {
       event.preventDefault();
       hooks?.showBoard();
-      jumpTo(id);
+      go();
     } }, text);
+  const firstDraft = () => {
+    const card = visibleCards(document.getElementById("view-board")).find((c) => c.classList.contains("status-draft"));
+    if (!card) {
+      announce("No entry shown is still a draft.");
+      return;
+    }
+    card.scrollIntoView({ block: "center" });
+    card.querySelector(".entry-open").focus({ preventScroll: true });
+  };
   return [
+    link("view-board", `Entries to review (${drafts})`, { class: "jump-drafts", id: "jump-drafts" }, firstDraft),
     link("findings-title", `Findings (${openFindings} open)`, { class: "jump-findings" }),
     ...PANELS.map((p) => link(`panel-${p.key}-title`, `${p.n} ${p.title.split(" ")[0]}`, { title: p.title, "aria-label": `Panel ${p.n}, ${p.title}` })),
   ];
+}
+
+/** The links under the canvas title: the first draft to review, the findings, each panel. */
+export function renderJump(root, ctx) {
+  const open = (ctx.findings || []).filter((f) => f.status === "open").length;
+  const drafts = [...ctx.index.entries.values()].filter((f) => f.entry.status === "draft").length;
+  clear(root, h("span", { class: "muted small-text" }, "Go to"), jumpLinks(open, drafts));
 }
 
 function select(id, label, choices, key) {
@@ -66,7 +83,6 @@ function select(id, label, choices, key) {
 /** Render the toolbar. ctx: {canvas, findings, index, canWrite, documents}; hooks: {filtersChanged, decide, showBoard}. */
 export function renderToolbar(root, ctx, withHooks) {
   hooks = withHooks;
-  const open = (ctx.findings || []).filter((f) => f.status === "open").length;
   const actors = (ctx.canvas.actors || []).filter((a) => a.status !== "rejected").map((a) => [a.id, a.name]);
   const cited = new Map();
   for (const found of ctx.index.entries.values()) for (const s of found.entry.sources || []) cited.set(s.document_id, s.document);
@@ -85,7 +101,6 @@ export function renderToolbar(root, ctx, withHooks) {
     },
   });
   const parts = [
-    h("nav", { class: "jump", "aria-label": "Jump to findings or a panel" }, h("span", { class: "muted small-text" }, "Go to"), jumpLinks(open)),
     h(
       "div",
       { class: "filters", role: "search", "aria-label": "Filter the entries" },
