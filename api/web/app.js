@@ -299,25 +299,26 @@ async function undo() {
 
 function editTitle() {
   const row = $("#title-row");
+  // The row stays in the page (hidden): a save re-renders the title inside it.
+  const close = () => {
+    form.remove();
+    row.hidden = false;
+    $("#edit-title").focus();
+  };
   const form = fieldForm({
     label: "Canvas title",
     kind: "text",
     value: state.current.canvas.title,
     index: state.index,
-    onCancel: () => {
-      form.replaceWith(row);
-      $("#edit-title").focus();
-    },
+    onCancel: close,
     onSubmit: async (value) => {
-      const problem = await review({ action: "set", field: "title", value }, {});
-      if (!problem) {
-        form.replaceWith(row);
-        $("#edit-title").focus();
-      }
+      const problem = await review({ action: "set", field: "title", value }, { field: "title" });
+      if (!problem) close();
       return problem;
     },
   });
-  row.replaceWith(form);
+  row.hidden = true;
+  row.after(form);
   form.querySelector("input").focus();
 }
 
