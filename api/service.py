@@ -15,6 +15,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import rules
@@ -35,7 +36,7 @@ from api.store import Store, hash_key
 from api.uploads import UploadedFile
 from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
-from canvas.review import ReviewAction, apply_review, keep_reviewed
+from canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
 from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
@@ -336,8 +337,6 @@ class Service:
         gone = _deleted_during_job(kb, docs)
         if gone is not None:
             raise gone
-        if request.title:
-            canvas.title = request.title
         progress.check()
         action: dict[str, Any] = {"action": "generate", "job_id": job.id, "documents": [d.id for d in docs]}
         sections = {
@@ -345,17 +344,19 @@ class Service:
             for name, run in canvas.generator.sections.items()
         }
         if request.canvas_id is None:
+            canvas = _titled(canvas, request.title)
             result = CanvasResult(canvas=canvas, findings=rules.check(canvas))
-            return self.store.complete(job.id, self.owner, workspace_id, None, result, action, 0, sections)
+            first = {**action, "based_on": 0}
+            return self.store.complete(job.id, self.owner, workspace_id, None, result, first, 0, sections)
         # A person may review while the job runs: merge onto whatever version is newest when we write.
         for _ in range(_MERGE_ATTEMPTS):
             previous = self.store.version(workspace_id, request.canvas_id)
-            merged = keep_reviewed(canvas, previous.canvas)
-            findings = rules.carry_over(rules.check(merged), previous.findings)
+            merged = _titled(keep_reviewed(canvas, previous.canvas), request.title)
+            findings = recheck(merged, previous.findings)
             try:
                 return self.store.complete(
                     job.id, self.owner, workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings),
-                    action, previous.version, sections,
+                    {**action, "based_on": previous.version}, previous.version, sections,
                 )  # fmt: skip
             except ConflictError:
                 continue
@@ -406,15 +407,41 @@ class Service:
                 f"the canvas is at version {latest}; your change was based on version {based_on}. "
                 "Reload it and apply your change again."
             )
-        current = self.version(who, canvas_id, based_on)
-        canvas, findings = apply_review(current.canvas, current.findings, action)
-        findings = recheck(canvas, findings)
-        record = {**action.model_dump(mode="json"), "based_on": based_on}
+        record: dict[str, Any] = {**action.model_dump(mode="json", exclude_none=True), "based_on": based_on}
+        if isinstance(action, Restore | Undo):
+            target = action.version if isinstance(action, Restore) else self._undo_target(who, canvas_id, based_on)
+            if target == based_on:
+                raise InputError(f"version {target} is the current version: there is nothing to restore")
+            if target > based_on:
+                raise NotFoundError(f"no version {target} of this canvas (the latest is {based_on})")
+            source = self.version(who, canvas_id, target)
+            canvas, findings = source.canvas, source.findings
+            record["version"] = target
+        else:
+            current = self.version(who, canvas_id, based_on)
+            canvas, findings = apply_review(current.canvas, current.findings, action, now=datetime.now(UTC))
+            findings = recheck(canvas, findings)
         saved = self.store.add_version(
             who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), record, based_on=based_on
         )
         self._remember(who.workspace_id, saved)
         return saved
+
+    def _undo_target(self, who: Principal, canvas_id: str, number: int) -> int:
+        """The version whose state undoing `number`'s action brings back.
+
+        An undo restored some version T, so undoing the undo's state means undoing T's own action:
+        repeated undos walk back through the history instead of toggling between two versions.
+        """
+        while True:
+            action = self.version(who, canvas_id, number).action
+            if action.get("action") == "undo" and isinstance(action.get("version"), int):
+                number = action["version"]
+                continue
+            before = action.get("based_on")
+            if not isinstance(before, int) or before < 1:
+                raise InputError(f"nothing to undo: version {number} was the first draft of this canvas")
+            return before
 
 
 def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputError | None:
@@ -428,5 +455,14 @@ def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputErr
 
 
 def recheck(canvas: Canvas, findings: list[Finding]) -> list[Finding]:
-    """Findings of the edited canvas, keeping what a person decided about the ones still there."""
-    return rules.carry_over(rules.check(canvas), findings, keep=("dismissed", "resolved"))
+    """Findings of the edited or regenerated canvas, keeping what a person decided and wrote about the ones
+    still there."""
+    return rules.carry_over(rules.check(canvas), findings)
+
+
+def _titled(canvas: Canvas, title: str | None) -> Canvas:
+    """The canvas with the title a person gave the job, kept as theirs on later regenerations."""
+    if not title:
+        return canvas
+    fields = canvas.reviewed_fields if "title" in canvas.reviewed_fields else [*canvas.reviewed_fields, "title"]
+    return canvas.model_copy(update={"title": title, "reviewed_fields": fields})

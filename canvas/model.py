@@ -6,6 +6,7 @@ contract are allowed on output; on input unknown fields are ignored so older too
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
@@ -22,6 +23,8 @@ Severity = Literal["error", "warning", "info"]
 FindingStatus = Literal["open", "resolved", "dismissed"]
 SectionStatus = Literal["ok", "failed", "skipped", "cached"]
 SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
+# The canvas-level fields a person can set; once set, a regeneration keeps the person's value.
+CanvasField = Literal["title", "scope.summary", "review.cadence", "review.stakeholders"]
 
 # Caps on the text a canvas may hold, so a review action or an imported canvas cannot store megabytes
 # in one field (and copy them into every later version). Generous multiples of what drafting writes.
@@ -61,10 +64,22 @@ class Citation(_Model):
         return self
 
 
+class Comment(_Model):
+    """A note a person left on an entry or a finding; kept with every later version."""
+
+    text: str
+    at: datetime | None = Field(None, description="When it was written (the server's clock, UTC).")
+
+
 class Entry(_Model):
     id: str = Field(min_length=1)
     sources: list[Citation] = Field(default_factory=list)
     status: Status = "draft"
+    reason: str | None = Field(None, description="Why a person rejected it.")
+    comments: list[Comment] = Field(default_factory=list)
+    merged_from: list[str] = Field(
+        default_factory=list, description="Ids of entries a person merged into this one; a regeneration drops them."
+    )
 
 
 class Item(Entry):
@@ -194,6 +209,9 @@ class Canvas(_Model):
     review: Review = Field(default_factory=Review)
     # A canvas without a generator block was made by hand.
     generator: GeneratorInfo = Field(default_factory=lambda: GeneratorInfo(backend="manual", model=""))
+    reviewed_fields: list[CanvasField] = Field(
+        default_factory=list, description="Canvas-level fields a person set; a regeneration keeps their values."
+    )
 
     def entries(self) -> list[Entry]:
         """Every identified entry in the canvas, in section order."""
@@ -219,6 +237,7 @@ class Finding(_Model):
     suggestion: str = ""
     status: FindingStatus = "open"
     reason: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Why a person dismissed or resolved it.")
+    comments: list[Comment] = Field(default_factory=list)
 
 
 class CanvasResult(_Model):

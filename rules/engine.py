@@ -89,22 +89,30 @@ def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
     return [f for _, _, f in sorted(ranked.values(), key=lambda t: (t[0], t[1]))]
 
 
-_DISMISSALS: tuple[FindingStatus, ...] = ("dismissed",)
+_DECISIONS: tuple[FindingStatus, ...] = ("dismissed", "resolved")
 
 
 def carry_over(
-    findings: list[Finding], previous: list[Finding], keep: Collection[FindingStatus] = _DISMISSALS
+    findings: list[Finding], previous: list[Finding], keep: Collection[FindingStatus] = _DECISIONS
 ) -> list[Finding]:
-    """`findings` with the decisions of `previous` (statuses in `keep`) kept where the same id reappears.
+    """`findings` with what a person said about `previous` kept where the same id reappears.
 
-    By default only dismissals carry over, as on regeneration: a finding marked resolved that comes
-    back is open again, because the gap is there again. Review edits pass `("dismissed", "resolved")`.
+    Decisions (statuses in `keep`, with their reason) carry over, on a review edit and on a
+    regeneration alike: a person who resolved a gap outside the documents must not see it reopen
+    because the documents were read again. Comments carry over whatever the status.
     """
-    decided = {f.id: f for f in previous if f.status in keep}
-    return [
-        f.model_copy(update={"status": decided[f.id].status, "reason": decided[f.id].reason}) if f.id in decided else f
-        for f in findings
-    ]
+    before = {f.id: f for f in previous}
+    out = []
+    for f in findings:
+        old = before.get(f.id)
+        if old is None:
+            out.append(f)
+            continue
+        update: dict[str, object] = {"comments": [*old.comments]} if old.comments else {}
+        if old.status in keep:
+            update |= {"status": old.status, "reason": old.reason}
+        out.append(f.model_copy(update=update) if update else f)
+    return out
 
 
 def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, draft: Draft) -> Finding:

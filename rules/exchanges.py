@@ -50,15 +50,15 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         detail = f" ({what})" if what else ""
         if gives:
             others = ix.actor_names(list(dict.fromkeys(e.receiver for e in gives)))
-            message = f"{name} gives value to {others}{detail} but receives nothing in return."
+            message = f"Value flows from {name} to {others}{detail}, but nothing flows back."
             suggestion = (
-                f"Record what {name} gets back (revenue, data, access or another benefit), "
+                f"Record what goes back to {name} (revenue, data, access or another benefit), "
                 "or confirm with them that the imbalance is intended."
             )
         else:
             others = ix.actor_names(list(dict.fromkeys(e.provider for e in receives)))
-            message = f"{name} receives value from {others}{detail} but gives nothing back."
-            suggestion = f"Record what {name} contributes in return, or confirm the imbalance is intended."
+            message = f"Value flows to {name} from {others}{detail}, but nothing flows back."
+            suggestion = f"Record what comes back from {name} in return, or confirm the imbalance is intended."
         yield Draft(subjects=(actor.id,), message=message, suggestion=suggestion)
 
 

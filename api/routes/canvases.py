@@ -14,7 +14,7 @@ from api.deps import Reader, ServiceDep, Writer, writer
 from api.problems import responses
 from api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
 from canvas.diff import CanvasDiff, diff
-from canvas.exports import mermaid, raci_csv, svg
+from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
 from canvas.ids import slug
 from canvas.model import CanvasResult
 from canvas.render import to_html, to_markdown
@@ -24,14 +24,15 @@ from ecocanvas.errors import ConflictError, PreconditionRequiredError
 router = APIRouter(tags=["canvases"])
 
 ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
-# Per format: media type, file suffix, and how the stored version becomes the file.
-_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult], str]]] = {
-    "json": ("application/json", "json", lambda r: r.model_dump_json(indent=2)),
+# Per format: media type, file suffix, and how the stored version becomes the file. JSON is the
+# contract and holds everything; the others follow the export options.
+_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult, ExportOptions], str]]] = {
+    "json": ("application/json", "json", lambda r, o: r.model_dump_json(indent=2)),
     "md": ("text/markdown; charset=utf-8", "md", to_markdown),
     "html": ("text/html; charset=utf-8", "html", to_html),
-    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r: raci_csv(r.canvas)),
-    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r: mermaid(r.canvas)),
-    "svg": ("image/svg+xml", "svg", lambda r: svg(r.canvas)),
+    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r, o: raci_csv(selected(r.canvas, o))),
+    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r, o: mermaid(selected(r.canvas, o))),
+    "svg": ("image/svg+xml", "svg", lambda r, o: svg(selected(r.canvas, o))),
 }
 # At most 10 digits: a longer number is no version of ours, and int() of thousands of digits is refused anyway.
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):([0-9]{1,10})"$')
@@ -164,10 +165,16 @@ async def export(
     who: Reader,
     service: ServiceDep,
     version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
+    rejected: Annotated[
+        bool, Query(description="Include rejected entries (not in json: it holds everything).")
+    ] = False,
+    drafts: Annotated[bool, Query(description="Include draft entries nobody has reviewed.")] = True,
+    final: Annotated[bool, Query(description="A final version: md and html are not marked (draft).")] = False,
 ) -> Response:
     found = await run_in_threadpool(service.version, who, canvas_id, version)
     media_type, suffix, render = _EXPORTS[fmt]
-    body = render(CanvasResult(canvas=found.canvas, findings=found.findings))
+    options = ExportOptions(rejected=rejected, drafts=drafts, final=final)
+    body = render(CanvasResult(canvas=found.canvas, findings=found.findings), options)
     name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{suffix}"
     return Response(
         body,
