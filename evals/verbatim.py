@@ -4,8 +4,9 @@ is caught even where `quote == text[start:end]` holds.
 
 The file as a reader sees it: a text or Markdown file's own characters; an HTML page's text
 without scripts, styles and comments; a Word document's paragraphs and table cells in order; a
-PDF's text by pypdf's plain extraction. Whitespace is compared collapsed (a line break in the
-file may be a space in the quote). A quote of a table row (cells separated by tabs) is found when
+PDF's text by pypdf's plain extraction. Whitespace is left out of the comparison: a line break
+in the file may be a space in the quote, and an independent HTML reader puts spaces around inline
+elements (`<code>`, `<b>`) that the page does not show. A quote of a table row (cells separated by tabs) is found when
 each of its cells is.
 """
 
@@ -20,11 +21,11 @@ _SPACE = re.compile(r"\s+")
 
 
 def _squash(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub("", text)
 
 
 def visible_text(data: bytes) -> str:
-    """The file's text as a reader sees it, whitespace collapsed; '' when it cannot be read."""
+    """The file's text as a reader sees it, without whitespace; '' when it cannot be read."""
     from knowledge.parsing import decode_text, sniff
 
     try:
