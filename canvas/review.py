@@ -166,7 +166,7 @@ class SetText(BaseModel):
         elif isinstance(self.value, list):
             raise ValueError(f"{self.field} takes a string or null")
         elif self.value is not None and len(self.value.strip()) > MAX_TEXT[self.field]:
-            raise ValueError(f"{self.field} is longer than {MAX_TEXT[self.field]} characters")
+            raise ValueError(f"{self.field} takes at most {MAX_TEXT[self.field]} characters")
         return self
 
 

@@ -321,7 +321,9 @@ def find_writers(ctx: Context) -> None:
                 if found:
                     document_writer[doc_id] = found[-1][2] if unit.text.lower().startswith("from") else found[0][2]
                     break
-    fallback = _most_common(list(document_writer.values()))
+    # Where no document names its writer, "we" is most likely the organisation the documents are
+    # about: the one named in the most units (the coordinator's own papers).
+    fallback = _most_common(list(document_writer.values())) or _most_named(ctx)
     for doc_id, units in by_document.items():
         current = document_writer.get(doc_id, fallback)
         for unit in units:
@@ -354,6 +356,20 @@ def _speaker_org(ctx: Context, label: str, people: dict[str, ActorEntry]) -> Act
     if found:
         return found[0][2]
     return people.get(label.split()[0])
+
+
+def _most_named(ctx: Context) -> ActorEntry | None:
+    counts: dict[int, int] = {}
+    by_id: dict[int, ActorEntry] = {}
+    for unit in ctx.units:
+        for entry in {id(e): e for _, _, e in ctx.mentions(unit.text)}.values():
+            if "group" in entry.signals:  # "member farmers" do not write the papers
+                continue
+            counts[id(entry)] = counts.get(id(entry), 0) + 1
+            by_id[id(entry)] = entry
+    if not counts:
+        return None
+    return by_id[max(counts, key=lambda k: counts[k])]
 
 
 def _most_common(entries: list[ActorEntry]) -> ActorEntry | None:

@@ -218,7 +218,7 @@ class ClauseReader:
                 clause.price = value_of(price, self) if price is not None else ""
             return clause
         if any(k in v.give for k in keys) and (
-            verb.lemma_.lower() not in v.needs_recipient or self._recipient_tokens(verb)
+            verb.lemma_.lower() not in v.needs_recipient or self._recipient_tokens(verb) or self._object_recipient(verb)
         ):
             return self._exchange(verb, "give")
         if any(k in v.lead for k in keys):
@@ -345,6 +345,17 @@ class ClauseReader:
                 agent = self._agent(child)
                 out += agent
         return out
+
+    def _object_recipient(self, verb: Token) -> bool:
+        """An actor after "to" inside the object's phrase ("sends 90% of proceeds to Ledgerline")."""
+        obj = _object(verb)
+        if obj is None:
+            return False
+        return any(
+            t.dep_ == "prep" and t.lower_ == "to" and (p := _first_pobj(t)) is not None and self._only_actor(p)
+            for t in obj.subtree
+            if t.i > obj.i
+        )
 
     def _recipient_tokens(self, verb: Token) -> list[Token]:
         out: list[Token] = []
@@ -560,7 +571,8 @@ class ClauseReader:
         for obj in objects:
             # "provides grid connections to NHM", "shares session data with the utility": the parser
             # often hangs the recipient on the object instead of the verb.
-            for prep in obj.children:
+            # Also deeper in the object's phrase: "sends 90% of proceeds to Ledgerline".
+            for prep in (t for t in obj.subtree if t.i > obj.i and t.head.i >= obj.i):
                 target = _first_pobj(prep) if prep.dep_ == "prep" else None
                 if (
                     target is not None
@@ -576,7 +588,7 @@ class ClauseReader:
             owner = next((c for c in obj.children if c.dep_ == "poss"), None)
             if role == "give" and owner is not None and verb.lemma_.lower() in self.vocab.pay:
                 recipients += self.actors_in(owner.subtree)  # "pays Orvane's audit fees"
-            if obj.is_punct:
+            if obj.is_punct and obj.text != "%":  # "90% of proceeds": the parser heads it on "%"
                 continue
             actor = self.actor_of_token(obj)
             if actor is not None and role in ("give", "charge") and self._only_actor(obj):

@@ -626,7 +626,14 @@ class Lexicon:
             if len(longer) > 1:
                 longer = [e for e in longer if e.signals & {"defined", "table"}]
             if len(longer) == 1:
-                self._merge(longer[0], short)
+                from generator.offline.vocabulary import vocabulary
+
+                rest = {w.lower().strip("&") for w in longer[0].name.split()[1:]} - {""}
+                if rest & vocabulary().unit_words:
+                    # "Modspire" and "Modspire Trust & Safety": the organisation keeps its own name.
+                    self._merge(short, longer[0])
+                else:
+                    self._merge(longer[0], short)
         # "Skerry Air Alliance & Loyalty (team)" is a part of Skerry Air: one organisation, one actor.
         for entry in sorted(self.entries, key=lambda e: len(e.name)):
             if entry not in self.entries:

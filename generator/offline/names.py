@@ -125,6 +125,9 @@ _ALIAS_LEAD = re.compile(
 )
 
 
+_PRONOUN_ALIASES = {"we", "us", "our", "ours", "they", "them", "it", "you"}
+
+
 def aliases_in(inner: str) -> list[str]:
     """Aliases a parenthesis defines: '(NHM)', '("VoltHaven", the operator)', '(the "Utility")'.
 
@@ -137,6 +140,8 @@ def aliases_in(inner: str) -> list[str]:
         quoted = re.fullmatch(r"(?P<the>the\s+)?[“\"‘'](?P<q>[^”\"’']{2,40})[”\"’']", part, re.I)
         if quoted:
             q = quoted.group("q").strip()
+            if q.lower() in _PRONOUN_ALIASES:  # ("Hollowpine", "we", "us"): the writer, read from "we" itself
+                continue
             if q.lower().startswith("the ") or (quoted.group("the") and q[:1].islower()) or q.islower():
                 q = q if q.lower().startswith("the ") else f"the {q}"
                 if len(q.split()) <= 4:

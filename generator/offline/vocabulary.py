@@ -73,6 +73,7 @@ class Vocabulary:
     exchange_kinds: tuple[tuple[ExchangeKind, tuple[str, ...]], ...]
     group_heads: frozenset[str]
     org_words: frozenset[str]
+    unit_words: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
     actor_kinds: tuple[tuple[ActorKind, tuple[str, ...]], ...]
     columns: Columns
@@ -140,6 +141,7 @@ def vocabulary() -> Vocabulary:
         exchange_kinds=exchange_kinds,
         group_heads=_set(actors["group_heads"]),
         org_words=_set(actors["org_words"]),
+        unit_words=_set(actors["unit_words"]),
         synonyms={word: tuple(forms) for word, forms in actors["synonyms"].items()},
         actor_kinds=actor_kinds,
         columns=columns,

@@ -6,15 +6,14 @@ import time
 from pathlib import Path
 
 from support.api_harness import in_process_api
-from support.llm_answers import ACTORS, GOVERNANCE, KPIS, MEMO, RESPONSIBILITIES
+from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
 
 def test_a_document_deleted_during_the_job_fails_it_by_name(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
-    # The first model call waits, so the document can be deleted while the job is drafting from it.
-    scripted_llm.reply_json(ACTORS, delay_s=2)
-    scripted_llm.reply_json(RESPONSIBILITIES)
-    scripted_llm.reply_json(GOVERNANCE)
+    # The model call (one, for two small documents) waits, so the document can be deleted while the
+    # job is drafting from it.
+    scripted_llm.reply_json(ANSWER, delay_s=2)
     llm = {"model": scripted_llm.model, "api_base": scripted_llm.api_base, "api_key": scripted_llm.api_key}
     with in_process_api(tmp_path, concurrency=1, cache=False, **llm) as api:
         docs = api.upload(("memo.md", MEMO.encode()), ("kpis.md", KPIS.encode())).json()["documents"]

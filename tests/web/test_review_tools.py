@@ -380,7 +380,8 @@ def test_the_diagram_stays_readable_in_a_narrow_window(narrow_page: Page, live_a
     open_board(page, live_api, canvas_id=canvas_id)
     page.get_by_role("tab", name="Value flows").click()
     expect(page.locator("#view-diagram svg g[data-actor-id]").first).to_be_visible()
-    assert scale(page) >= 0.85, "labels keep a readable size; the box pans instead"
+    # The page keeps the diagram at READABLE (0.85) or more; the rendered width is rounded to pixels.
+    assert scale(page) >= 0.845, "labels keep a readable size; the box pans instead"
     label = page.locator("#view-diagram svg g[data-actor-id] text").first
     assert label.evaluate("t => t.getBoundingClientRect().height") >= 9
     result = page.evaluate(SIDEWAYS)
