@@ -49,7 +49,7 @@ _CACHED_KEYS = 1024
 _CACHED_VERSIONS = 64
 
 
-def document_out(kb: KnowledgeBase, doc: Document) -> DocumentOut:
+def document_out(kb: KnowledgeBase, doc: Document, lexical_only: bool = False) -> DocumentOut:
     return DocumentOut(
         id=doc.id,
         name=doc.name,
@@ -57,6 +57,7 @@ def document_out(kb: KnowledgeBase, doc: Document) -> DocumentOut:
         media_type=doc.media_type,
         chars=len(doc.text),
         chunks=kb.chunk_count(doc.id),
+        lexical_only=lexical_only,
     )
 
 
@@ -181,14 +182,16 @@ class Service:
                 result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
                 continue
             try:
-                doc = kb.ingest_bytes(upload.name, bytes(upload.data))
+                # Stored and searchable by its words on return; the dense vectors follow in the
+                # background (a generation job waits for them).
+                doc = kb.ingest_bytes(upload.name, bytes(upload.data), wait=False)
             except InputError as exc:
                 kind = error_kind(exc)
                 status = _KIND_STATUS.get(kind, 422)
                 result.errors.append(UploadError(name=upload.name, kind=kind, status=status, error=str(exc)))
                 log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
                 continue
-            result.documents.append(document_out(kb, doc))
+            result.documents.append(document_out(kb, doc, lexical_only=bool(kb.lexical_only([doc.id]))))
         return result
 
     # -- jobs ------------------------------------------------------------------------------------

@@ -44,7 +44,11 @@ def generate(paths: Sequence[Path], settings: Settings, on_progress: Progress | 
     """Ingest `paths` into the settings' workspace, draft the canvas from them, and check it."""
     progress = on_progress or (lambda _stage, _msg: None)
     kb = KnowledgeBase(settings)
-    report = kb.ingest(paths, on_progress=lambda name, i, n: progress("ingest", f"{i}/{n} {name}"))
+    report = kb.ingest(
+        paths,
+        on_progress=lambda name, i, n: progress("ingest", f"{i}/{n} {name}"),
+        on_embedded=lambda done, total: progress("embed", f"{done}/{total} chunks"),
+    )
     if report.errors and not report.documents:
         raise InputError("no document could be read: " + "; ".join(f"{e.path}: {e.error}" for e in report.errors))
     if not report.documents:
@@ -60,6 +64,9 @@ def draft_canvas(
     started = time.perf_counter()
     docs = {d.id: d for d in documents}
     doc_ids = list(docs)
+    # Documents uploaded a moment ago may still be searchable by their words only: retrieval for
+    # a draft waits for their dense vectors, so evidence does not depend on how fast embedding was.
+    kb.wait_for_vectors(doc_ids, on_progress=lambda done, total: progress("embed", f"{done}/{total} chunks"))
     offline = settings.model is None
     info = GeneratorInfo(
         backend="offline" if offline else "litellm",

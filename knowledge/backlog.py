@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ecocanvas.errors import IndexStoreError
@@ -42,6 +43,7 @@ class DenseBacklog:
         self._remaining: dict[str, int] = {}  # chunks not yet written (queued or being embedded)
         self._failed: dict[str, str] = {}
         self._worker: threading.Thread | None = None
+        self._pauses = 0
 
     def add(self, document_id: str, chunks: list[Chunk]) -> None:
         """Queue a stored document's chunks (all of them, or those without vectors; at least one).
@@ -69,15 +71,29 @@ class DenseBacklog:
                 self._remaining.pop(document_id, None)
             self._changed.notify_all()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No new batch starts inside (one under way finishes): documents committed meanwhile stay
+        searchable by their words only. For tests and benchmarks that look at that state."""
+        with self._changed:
+            self._pauses += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._pauses -= 1
+                self._changed.notify_all()
+
     def has(self, document_id: str) -> bool:
         with self._changed:
             return document_id in self._remaining
 
-    def wait(self, document_ids: Collection[str], on_progress: Progress | None = None) -> None:
-        """Until these documents' vectors are written; `on_progress(done, total)` in chunks."""
+    def wait(self, document_ids: Collection[str], on_progress: Progress | None = None, total: int = 0) -> None:
+        """Until these documents' vectors are written; `on_progress(done, total)` in chunks, where
+        `total` is the chunks the caller counts (at least those still to write)."""
         targets = set(document_ids)
         with self._changed:
-            total = sum(self._remaining.get(i, 0) for i in targets)
+            total = max(total, sum(self._remaining.get(i, 0) for i in targets))
             reported = -1
             while True:
                 left = sum(self._remaining.get(i, 0) for i in targets)
@@ -106,6 +122,8 @@ class DenseBacklog:
     def _run(self) -> None:
         while True:
             with self._changed:
+                while self._pauses:
+                    self._changed.wait()
                 batch = self._take()
                 if not batch:
                     self._worker = None

@@ -146,14 +146,19 @@ class KnowledgeBase:
     def wait_for_vectors(
         self, document_ids: Collection[str] | None = None, on_progress: Progress | None = None
     ) -> None:
-        """Until every listed document (of `document_ids`, else all) has its dense vectors."""
+        """Until every listed document (of `document_ids`, else all) has its dense vectors.
+
+        `on_progress(done, total)` counts the chunks of `document_ids` (else of the pending documents).
+        """
         pending = self.lexical_only(document_ids)
         if not pending:
             return
         for document_id in pending:  # queued by a process that stopped: this one takes them over
             if not self._backlog.has(document_id):
                 self._queue_missing(document_id)
-        self._backlog.wait(pending, on_progress)
+        listed = self._store.manifest().documents
+        counted = pending if document_ids is None else [i for i in dict.fromkeys(document_ids) if i in listed]
+        self._backlog.wait(pending, on_progress, total=sum(listed[i].chunks for i in counted if i in listed))
 
     def _queue_missing(self, document_id: str, missing: set[str] | None = None) -> None:
         try:

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
 
             def progress(stage: str, message: str) -> None:
                 status.update(f"[bold]{stage}[/bold] {message}")
-                if stage not in ("ingest",):
+                if stage not in ("ingest", "embed"):
                     console.log(f"{stage}: {message}")
 
             result = generate(paths, settings, on_progress=progress)
