@@ -13,10 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import bodies, methods, problems
 from api.db import make_engine, migrate
-from api.jobs import ThreadRunner
-from api.routes import canvases, documents, generate, jobs, workspace
+from api.jobs import JobRunner, Sweeper, ThreadRunner
+from api.routes import canvases, check, documents, generate, jobs, workspace
 from api.service import Service
 from api.store import Store
 from ecocanvas.logs import get_logger
@@ -37,18 +37,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrate(engine)
     store = Store(engine)
     service = Service(settings, store)
-    runner = ThreadRunner(service.execute, settings.job_workers)
+    runner: JobRunner
+    sweeper: Sweeper | None = None
+    if settings.queue_url:
+        # The scaled set-up: this process only enqueues; `ecocanvas worker` processes run the jobs.
+        from api.queue import QueueRunner
+
+        runner = QueueRunner(settings)
+    else:
+        threads = ThreadRunner(service.execute, settings.job_workers)
+        runner = threads
+
+        def sweep() -> None:
+            # Jobs a dead process left (their lease ran out) go back to the queue; whatever is queued is run here.
+            store.requeue_expired(settings.job_max_attempts)
+            for job_id in store.queued():
+                threads.submit(job_id)
+
+        sweeper = Sweeper(sweep, interval=max(1.0, settings.job_lease_seconds / 3))
     service.runner = runner
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         threading.Thread(target=service.warm_up, name="ecocanvas-warm-up", daemon=True).start()
-        resumed = await run_in_threadpool(store.recover, settings.job_max_attempts)
-        for job_id in resumed:
-            runner.submit(job_id)
-        log.info("api_started", database=engine.url.render_as_string(hide_password=True), resumed_jobs=len(resumed))
+        if sweeper is not None:
+            sweeper.start()
+        log.info(
+            "api_started",
+            database=engine.url.render_as_string(hide_password=True),
+            jobs="queue" if settings.queue_url else "in-process",
+            vectors="server" if settings.chroma_url else "embedded",
+        )
         yield
+        if sweeper is not None:
+            sweeper.stop()
         runner.close()
+        await run_in_threadpool(service.release_jobs)
         engine.dispose()
 
     app = FastAPI(
@@ -62,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.service = service
     problems.install(app)
+    app.add_middleware(methods.AnswerOptions)
     problems.document(app)
-    for module in (workspace, documents, jobs, generate, canvases):
+    bodies.document(app)
+    for module in (workspace, documents, jobs, generate, canvases, check):
         app.include_router(module.router, prefix="/v1")
 
     @app.get("/healthz", tags=["health"])

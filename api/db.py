@@ -15,6 +15,8 @@ from ecocanvas.errors import ConfigError
 from ecocanvas.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed 64-bit number, the same in every process: the key of the advisory lock migrations take.
+_MIGRATION_LOCK = 0x0EC0CA1A5
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -50,6 +52,9 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Several API processes and workers start at once: one migrates, the others then find it done.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:

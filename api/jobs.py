@@ -1,8 +1,13 @@
-"""Where generation jobs run: one small interface, and the in-process implementation of it.
+"""Where generation jobs run: one small interface, its in-process implementation, and job leases.
 
 The runner only moves job ids; everything a job needs is in the database and everything it does
-is in `api.service.Service.execute`. A queue engine with separate workers can replace
-`ThreadRunner` by delivering the same ids to the same function.
+is in `api.service.Service.execute`. `ThreadRunner` runs jobs in the API process (the one-machine
+default); `api.queue.QueueRunner` hands them to a queue that `ecocanvas worker` processes read.
+
+Whichever runs a job holds a lease on it in the database, renewed while it runs (`Lease`). A job
+whose lease ran out belongs to a process that died: any process may put it back in the queue
+(`Store.requeue_expired`), and only the lease holder may write its result, so a job delivered
+twice still gives one canvas version.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
 from typing import Protocol
 
 from ecocanvas.logs import get_logger
@@ -21,18 +27,63 @@ class JobCancelled(Exception):  # noqa: N818 - control flow, not an error a user
     """Raised inside a running job when its cancellation was requested."""
 
 
+class LeaseLost(Exception):  # noqa: N818 - control flow, not an error a user sees
+    """The job's lease ran out and another process took the job over: this run stops, writing nothing."""
+
+
 class JobRunner(Protocol):
     def submit(self, job_id: str) -> None:
         """Run the job soon; a job already waiting or running is not run twice."""
 
     def close(self) -> None:
-        """Stop taking jobs; jobs still running are recovered on the next start."""
+        """Stop taking jobs; jobs still running are taken over once their lease runs out."""
+
+
+class Lease:
+    """Renews a running job's lease from a thread, every third of its length, until the job ends.
+
+    `renew` returns False once the job is no longer ours; `check()` then raises LeaseLost, so the
+    job stops at its next step instead of working on for nothing.
+    """
+
+    def __init__(self, job_id: str, renew: Callable[[], bool], seconds: float) -> None:
+        self.job_id = job_id
+        self._renew = renew
+        self._interval = seconds / 3
+        self._stop = threading.Event()
+        self._lost = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"ecocanvas-lease-{job_id[:8]}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                held = self._renew()
+            except Exception:
+                # The database may be back before the lease runs out; if not, the takeover is the answer.
+                log.exception("lease_renewal_failed", job_id=self.job_id)
+                continue
+            if not held:
+                log.warning("lease_lost", job_id=self.job_id)
+                self._lost.set()
+                return
+
+    def check(self) -> None:
+        if self._lost.is_set():
+            raise LeaseLost(self.job_id)
+
+    def __enter__(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 class ThreadRunner:
     """Runs jobs in a bounded pool of threads inside the server process."""
 
-    def __init__(self, execute: Callable[[str], None], workers: int) -> None:
+    def __init__(self, execute: Callable[[str], object], workers: int) -> None:
         self._execute = execute
         self._workers = workers
         self._pool: ThreadPoolExecutor | None = None
@@ -67,3 +118,34 @@ class ThreadRunner:
             self._pending.clear()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Sweeper:
+    """Every `interval` seconds, first at once on start, `sweep`: jobs whose process died go back to the
+    queue (the in-process runner also takes whatever is queued; a queue worker enqueues them again)."""
+
+    def __init__(self, sweep: Callable[[], None], interval: float) -> None:
+        self._sweep = sweep
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="ecocanvas-job-sweeper", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self._sweep()
+            except Exception:
+                log.exception("job_sweep_failed")
+            if self._stop.wait(self._interval):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None

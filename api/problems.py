@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.methods import allowed_methods
 from ecocanvas.errors import (
     AuthenticationError,
     ConflictError,
@@ -20,13 +21,16 @@ from ecocanvas.errors import (
     EcocanvasError,
     IndexStoreError,
     InputError,
+    InvalidFieldsError,
     LLMError,
     MalformedRequestError,
+    NotAcceptableError,
     NotFoundError,
     PermissionDeniedError,
     PreconditionRequiredError,
     RequestTooLargeError,
     UnsupportedDocumentError,
+    UnsupportedMediaTypeError,
 )
 from ecocanvas.logs import get_logger
 
@@ -45,6 +49,8 @@ _STATUS: tuple[tuple[type[EcocanvasError], int], ...] = (
     (RequestTooLargeError, 413),
     (DocumentTooLargeError, 413),
     (UnsupportedDocumentError, 415),
+    (UnsupportedMediaTypeError, 415),
+    (NotAcceptableError, 406),
     (MalformedRequestError, 400),
     (InputError, 422),
     (LLMError, 502),
@@ -93,6 +99,8 @@ def install(app: FastAPI) -> None:
         status = status_of(exc)
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc), kind=type(exc).__name__)
+        if isinstance(exc, InvalidFieldsError):  # the same shape as a request that fails its schema
+            return problem(status, str(exc), kind="invalid-request", instance=request.url.path, errors=exc.fields)
         return problem(status, str(exc), kind=_slug(type(exc).__name__), instance=request.url.path)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -108,6 +116,8 @@ def install(app: FastAPI) -> None:
         response = problem(exc.status_code, str(exc.detail), instance=request.url.path)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

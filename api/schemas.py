@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, field_validator
 
-from canvas.model import Canvas, Finding
+from canvas.model import MAX_TITLE_CHARS, Canvas, Finding
+from ecocanvas.errors import ConfigError
+from rules import Policy
+
+# Versions, event numbers and token counts are 32-bit integers in the database: the schema refuses larger
+# numbers (in a path, a query or a body) before they reach SQL, where they would overflow.
+MAX_INT = 2**31 - 1
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
@@ -43,6 +49,14 @@ class DocumentOut(BaseModel):
     )
 
 
+class UploadedDocument(DocumentOut):
+    outcome: Literal["added", "replaced", "unchanged"] = Field(
+        description="added; replaced (an earlier file of the same name, now gone); "
+        "unchanged (these bytes are already in the workspace: the same document, the same id)"
+    )
+    message: str = Field(description='What happened, in words: "added", "already in the workspace"...')
+
+
 class DocumentText(BaseModel):
     id: str
     name: str
@@ -54,10 +68,11 @@ class UploadError(BaseModel):
     kind: str = Field(description="unsupported, too_large, empty, corrupt, invalid")
     status: int = Field(description="The HTTP status this file alone would have had.")
     error: str
+    supported: str | None = Field(None, description="For an unsupported file: the types that are.")
 
 
 class UploadResult(BaseModel):
-    documents: list[DocumentOut] = Field(default_factory=list)
+    documents: list[UploadedDocument] = Field(default_factory=list)
     errors: list[UploadError] = Field(default_factory=list)
 
 
@@ -81,12 +96,18 @@ class JobRequest(BaseModel):
         json_schema_extra={"examples": [{"document_ids": None, "canvas_id": None, "title": "EV charging alliance"}]},
     )
 
-    document_ids: list[str] | None = Field(
-        None, max_length=1000, description="Documents to draft from; null means every document of the workspace."
+    document_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="Documents to draft from; null means every document of the workspace.",
     )
     canvas_id: str | None = Field(None, max_length=32, description="Regenerate this canvas, keeping its review.")
-    title: str | None = Field(None, max_length=300)
-    max_tokens: int | None = Field(None, gt=0, description="Token budget of this job (capped by the server's).")
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS)
+    # Strict: JSON `true` is not the number 1.
+    max_tokens: int | None = Field(
+        None, gt=0, le=MAX_INT, strict=True, description="Token budget of this job (capped by the server's)."
+    )
 
 
 class SectionProgress(BaseModel):
@@ -116,9 +137,15 @@ class JobEvent(BaseModel):
     at: datetime
 
 
+# At least one character that is not white space: a blank text or query has nothing to read or find.
+# Spelled out, because `\S` differs between regex engines (JSON Schema's, pydantic's and Python's
+# disagree on U+001C-U+001F and U+0085): these are the characters str.strip() removes.
+NOT_BLANK = r"[^\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 class TextDocument(BaseModel):
     name: str = Field(min_length=1, max_length=255)
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, pattern=NOT_BLANK, description="Up to the server's max_file_bytes in UTF-8.")
 
 
 class GenerateRequest(BaseModel):
@@ -136,8 +163,10 @@ class GenerateRequest(BaseModel):
         },
     )
 
-    documents: list[TextDocument] = Field(min_length=1, max_length=100)
-    title: str | None = Field(None, max_length=300)
+    documents: list[TextDocument] = Field(
+        min_length=1, description="As many as a multipart upload may hold (the server's max_files_per_request)."
+    )
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS)
 
 
 class CanvasSummary(BaseModel):
@@ -171,3 +200,32 @@ class GenerateResult(BaseModel):
     version: int
     canvas: Canvas
     findings: list[Finding]
+
+
+class CheckRequest(BaseModel):
+    """A canvas to check, with the findings it had (their dismissals carry over) and a policy."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "canvas": {"title": "Acme partner programme", "generator": {"backend": "manual", "model": None}},
+                    "policy": {"disable": ["capability-overlap"], "rules": {"owner-overload": {"share": 0.4}}},
+                }
+            ]
+        },
+    )
+
+    canvas: Canvas
+    findings: list[Finding] = Field(default_factory=list, description="As `generate` wrote them, or none.")
+    policy: Policy | None = Field(None, description="A policy file's content as JSON (docs/rules.md).")
+
+    @field_validator("policy", mode="wrap")
+    @classmethod
+    def _policy(cls, value: object, handler: ValidatorFunctionWrapHandler) -> Policy | None:
+        try:
+            policy: Policy | None = handler(value)
+        except ConfigError as exc:  # unknown rule ids and parameters: a field error like any other
+            raise ValueError(str(exc)) from None
+        return policy

@@ -6,40 +6,60 @@ is the same `generator.draft_canvas` and `rules.check` the CLI and the evals use
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
+import socket
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import rules
-from api.jobs import JobCancelled, JobRunner
+from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
 from api.schemas import (
     CanvasVersion,
+    CheckRequest,
     DocumentOut,
     JobOut,
     JobRequest,
     Principal,
     SectionProgress,
+    UploadedDocument,
     UploadError,
     UploadResult,
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
+from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
-from canvas.review import ReviewAction, apply_review, keep_reviewed
-from ecocanvas.errors import ConflictError, EcocanvasError, InputError, NotFoundError
+from canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
+from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import draft_canvas
-from generator.sections import CALLS
-from knowledge import Document, KnowledgeBase, error_kind
+from generator.progress import ProgressEvent
+from knowledge import (
+    SUPPORTED_TYPES,
+    Document,
+    KnowledgeBase,
+    check_supported_name,
+    error_kind,
+    parse_tenant,
+)
 from knowledge.embedding import get_embedder
 
 log = get_logger(__name__)
 
 _KIND_STATUS = {"unsupported": 415, "too_large": 413}
+_OUTCOMES = {
+    "added": "added",
+    "replaced": "added; it replaces the earlier file of the same name",
+    "unchanged": "already in the workspace",
+}
 _SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
 # A revoked key keeps working for at most this long in a running server; in exchange most requests
@@ -67,20 +87,39 @@ class _JobProgress:
     def __init__(self, store: Store, job_id: str) -> None:
         self.store = store
         self.job_id = job_id
-        self.calls = {spec.name: spec.sections for spec in CALLS}
 
     def check(self) -> None:
         if self.store.cancel_requested(self.job_id):
             raise JobCancelled(self.job_id)
 
-    def __call__(self, stage: str, message: str) -> None:
+    def __call__(self, event: ProgressEvent) -> None:
         self.check()
-        sections: dict[str, SectionProgress] = {}
-        if stage in self.calls:
-            word = message.split(":", 1)[0].strip()
-            status = word if word in _SECTION_STATUSES else "running"
-            sections = {name: SectionProgress(status=status, message=message) for name in self.calls[stage]}  # type: ignore[arg-type]
-        self.store.record(self.job_id, stage, message, sections)
+        # Only the steps that draft sections say which; their status is the event's own field.
+        sections: dict[str, SectionProgress] = {
+            name: SectionProgress(status=event.status, message=event.message) for name in event.sections
+        }
+        self.store.record(self.job_id, event.stage, event.message, sections)
+
+
+class _LeasedProgress:
+    """The job's progress callback, which also stops the job once another process has taken it over."""
+
+    def __init__(self, progress: _JobProgress, lease: Lease) -> None:
+        self.progress = progress
+        self.lease = lease
+
+    def check(self) -> None:
+        self.lease.check()
+        self.progress.check()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self.lease.check()
+        self.progress(event)
+
+
+def process_name() -> str:
+    """Who holds a lease: host, pid and a random part (a pid is reused, a host name may be shared)."""
+    return f"{socket.gethostname()[:32]}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
 
 
 class Service:
@@ -88,6 +127,8 @@ class Service:
         self.settings = settings
         self.store = store
         self.runner = runner
+        # This process's name on the leases of the jobs it runs.
+        self.owner = process_name()
         self._kbs: dict[str, KnowledgeBase] = {}
         self._kb_lock = threading.Lock()
         self._keys: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
@@ -176,22 +217,33 @@ class Service:
         """Each file alone: one that cannot be read is reported and the others are kept."""
         kb = self.kb(who.workspace)
         result = UploadResult()
-        for upload in files:
-            if upload.too_large:
-                error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
-                result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
-                continue
-            try:
-                # Stored and searchable by its words on return; the dense vectors follow in the
-                # background (a generation job waits for them).
-                doc = kb.ingest_bytes(upload.name, bytes(upload.data), wait=False)
-            except InputError as exc:
-                kind = error_kind(exc)
-                status = _KIND_STATUS.get(kind, 422)
-                result.errors.append(UploadError(name=upload.name, kind=kind, status=status, error=str(exc)))
-                log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
-                continue
-            result.documents.append(document_out(kb, doc, lexical_only=bool(kb.lexical_only([doc.id]))))
+        # Parse workers are shared fairly between workspaces (knowledge.sandbox.FairSlots).
+        with parse_tenant(who.workspace_id):
+            for upload in files:
+                if upload.too_large:
+                    error = f"file is over the limit of {self.settings.max_file_bytes:,} bytes"
+                    result.errors.append(UploadError(name=upload.name, kind="too_large", status=413, error=error))
+                    continue
+                try:
+                    check_supported_name(upload.name)
+                    # Stored and searchable by its words on return; the dense vectors follow in the
+                    # background (a generation job waits for them).
+                    added = kb.add_bytes(upload.name, bytes(upload.data), wait=False)
+                except InputError as exc:
+                    kind = error_kind(exc)
+                    status = _KIND_STATUS.get(kind, 422)
+                    supported = SUPPORTED_TYPES if kind == "unsupported" else None
+                    result.errors.append(
+                        UploadError(name=upload.name, kind=kind, status=status, error=str(exc), supported=supported)
+                    )
+                    log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
+                    continue
+                out = document_out(kb, added.document, lexical_only=bool(kb.lexical_only([added.document.id])))
+                # A later file of the same name replaces an earlier one of this request too.
+                result.documents = [d for d in result.documents if d.name != out.name or d.id == out.id]
+                result.documents.append(
+                    UploadedDocument(**out.model_dump(), outcome=added.status, message=_OUTCOMES[added.status])
+                )
         return result
 
     # -- jobs ------------------------------------------------------------------------------------
@@ -206,7 +258,8 @@ class Service:
             if not request.document_ids:
                 raise InputError("document_ids is empty: name at least one document, or send null for all")
         elif not kb.documents():
-            raise InputError("the workspace has no documents yet: upload some first")
+            # The request is fine; the workspace is not ready for it (the same request succeeds later).
+            raise ConflictError("the workspace has no documents yet: upload some first")
         if request.canvas_id is not None and not self.store.canvas_exists(who.workspace_id, request.canvas_id):
             raise NotFoundError(f"no canvas {request.canvas_id!r} in this workspace")
         if request.max_tokens is not None and self.settings.max_tokens is not None:
@@ -216,36 +269,57 @@ class Service:
             self.runner.submit(job.id)
         return job, created
 
-    def execute(self, job_id: str) -> None:
-        """Run one job to its end; every way it can end is written to the store."""
-        workspace_id, workspace = self.store.job_owner(job_id)
-        if not self.store.claim(job_id):
-            return
-        job = self.store.job(workspace_id, job_id)
-        progress = _JobProgress(self.store, job_id)
-        log.info("job_started", job_id=job_id, workspace=workspace, attempt=job.attempts)
-        try:
-            version = self._generate(workspace_id, workspace, job, progress)
-        except JobCancelled:
-            self.store.finish(job_id, "cancelled", error="cancelled on request")
-            log.info("job_cancelled", job_id=job_id)
-        except EcocanvasError as exc:
-            self.store.finish(job_id, "failed", error=str(exc))
-            log.warning("job_failed", job_id=job_id, error=str(exc))
-        except Exception as exc:
-            self.store.finish(job_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
-            log.exception("job_crashed", job_id=job_id)
-        else:
-            sections = {
-                name: SectionProgress(status=run.status, message=run.error or run.status)
-                for name, run in version.canvas.generator.sections.items()
-            }
-            self.store.finish(
-                job_id, "succeeded", canvas_id=version.canvas_id, version=version.version, sections=sections
-            )
-            log.info("job_succeeded", job_id=job_id, canvas_id=version.canvas_id, version=version.version)
+    def execute(self, job_id: str) -> float | None:
+        """Run one job to its end; every way it can end is written to the store.
 
-    def _generate(self, workspace_id: str, workspace: str, job: JobOut, progress: _JobProgress) -> CanvasVersion:
+        Safe to call for the same job any number of times, from any process: only the holder of the
+        job's lease runs it, and only the holder may write its result. Returns None, or the seconds
+        after which to deliver the job again because another process holds its lease (it may die).
+        """
+        lease_seconds = self.settings.job_lease_seconds
+        # A job whose process died goes back to the queue first (the attempt counted), then is claimed.
+        self.store.requeue_expired(self.settings.job_max_attempts, job_id=job_id)
+        job = self.store.claim(job_id, self.owner, lease_seconds)
+        if job is None:
+            left = self.store.lease_left(job_id)
+            return None if left is None else left + 1.0
+        workspace_id, workspace = self.store.job_owner(job_id)
+        log.info("job_started", job_id=job_id, workspace=workspace, attempt=job.attempts, owner=self.owner)
+        renew = functools.partial(self.store.renew, job_id, self.owner, lease_seconds)
+        with Lease(job_id, renew, lease_seconds) as lease:
+            progress = _LeasedProgress(_JobProgress(self.store, job_id), lease)
+            try:
+                version = self._generate(workspace_id, workspace, job, progress)
+            except LeaseLost:
+                log.warning("job_taken_over", job_id=job_id, owner=self.owner)
+                return None
+            except JobCancelled:
+                self._finish(job_id, "cancelled", error="cancelled on request")
+                log.info("job_cancelled", job_id=job_id)
+            except EcocanvasError as exc:
+                self._finish(job_id, "failed", error=str(exc))
+                log.warning("job_failed", job_id=job_id, error=str(exc))
+            except Exception as exc:
+                self._finish(job_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
+                log.exception("job_crashed", job_id=job_id)
+            else:
+                log.info("job_succeeded", job_id=job_id, canvas_id=version.canvas_id, version=version.version)
+        return None
+
+    def _finish(self, job_id: str, status: str, error: str) -> None:
+        try:
+            self.store.finish(job_id, status, owner=self.owner, error=error)
+        except LeaseLost:
+            log.warning("job_taken_over", job_id=job_id, owner=self.owner)
+
+    def release_jobs(self) -> list[str]:
+        """On a clean shutdown: the jobs this process runs go back to the queue for another to resume."""
+        released = self.store.release(self.owner)
+        if released:
+            log.info("jobs_released", jobs=len(released))
+        return released
+
+    def _generate(self, workspace_id: str, workspace: str, job: JobOut, progress: _LeasedProgress) -> CanvasVersion:
         request = job.request
         kb = self.kb(workspace)
         docs = [kb.get(i) for i in request.document_ids] if request.document_ids else kb.documents()
@@ -254,29 +328,78 @@ class Service:
         settings = self.settings
         if request.max_tokens is not None:
             settings = settings.model_copy(update={"max_tokens": request.max_tokens})
-        progress("ingest", f"{len(docs)} documents")
-        canvas = draft_canvas(kb, docs, settings, progress)
-        if request.title:
-            canvas.title = request.title
+        progress(ProgressEvent(stage="ingest", message=f"{len(docs)} documents", counts={"documents": len(docs)}))
+        try:
+            canvas = draft_canvas(kb, docs, settings, progress)
+        except NotFoundError as exc:
+            gone = _deleted_during_job(kb, docs)
+            if gone is None:
+                raise
+            raise gone from exc
+        # A document deleted after its evidence was read would leave citations into nothing.
+        gone = _deleted_during_job(kb, docs)
+        if gone is not None:
+            raise gone
         progress.check()
         action: dict[str, Any] = {"action": "generate", "job_id": job.id, "documents": [d.id for d in docs]}
+        sections = {
+            name: SectionProgress(status=run.status, message=run.error or run.status)
+            for name, run in canvas.generator.sections.items()
+        }
         if request.canvas_id is None:
-            canvas_id = self.store.create_canvas(workspace_id, canvas.title)
+            canvas = _titled(canvas, request.title)
             result = CanvasResult(canvas=canvas, findings=rules.check(canvas))
-            return self.store.add_version(workspace_id, canvas_id, result, action, based_on=0)
+            first = {**action, "based_on": 0}
+            return self.store.complete(job.id, self.owner, workspace_id, None, result, first, 0, sections)
         # A person may review while the job runs: merge onto whatever version is newest when we write.
         for _ in range(_MERGE_ATTEMPTS):
             previous = self.store.version(workspace_id, request.canvas_id)
-            merged = keep_reviewed(canvas, previous.canvas)
-            findings = rules.carry_over(rules.check(merged), previous.findings)
+            merged = _titled(keep_reviewed(canvas, previous.canvas), request.title)
+            findings = recheck(merged, previous.findings)
             try:
-                return self.store.add_version(
-                    workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings), action,
-                    based_on=previous.version,
+                return self.store.complete(
+                    job.id, self.owner, workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings),
+                    {**action, "based_on": previous.version}, previous.version, sections,
                 )  # fmt: skip
             except ConflictError:
                 continue
         raise ConflictError("the canvas kept changing while the new draft was being saved; run the job again")
+
+    # -- canvases from elsewhere -----------------------------------------------------------------
+
+    def check(self, request: CheckRequest) -> list[Finding]:
+        """The findings of a canvas nobody stores here: what `ecocanvas check` prints as JSON."""
+        return rules.carry_over(rules.check(request.canvas, request.policy), request.findings)
+
+    def import_canvas(self, who: Principal, result: CanvasResult) -> CanvasVersion:
+        """A canvas made by hand or by another tool, stored as version 1 of a new canvas of the workspace.
+
+        Every citation must be the text at its offsets in a document of this workspace (an entry
+        may have none); the rules run again, keeping the dismissals and resolutions it came with.
+        """
+        texts = {doc.id: doc.text for doc in self.kb(who.workspace).documents()}
+        wrong: list[dict[str, object]] = []
+        for loc, entry_id, citation in citations(result.canvas):
+            why = citation_problem(citation, texts)
+            if why is not None:
+                where = f"entry {entry_id!r}" if entry_id else "the review cadence"
+                message = f"{where} cites {citation.document!r} [{citation.start}:{citation.end}]: {why}"
+                wrong.append({"loc": ["body", "canvas", *loc], "msg": message, "type": "citation"})
+        if wrong:
+            first = wrong[0]["msg"]
+            more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+            raise InvalidFieldsError(
+                f"a citation is not the text of a document in this workspace: {first}{more}", wrong
+            )
+        canvas = result.canvas
+        findings = recheck(canvas, result.findings)
+        canvas_id = self.store.create_canvas(who.workspace_id, canvas.title)
+        saved = self.store.add_version(
+            who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), {"action": "import"},
+            based_on=0,
+        )  # fmt: skip
+        self._remember(who.workspace_id, saved)
+        return saved
 
     # -- review ----------------------------------------------------------------------------------
 
@@ -287,17 +410,62 @@ class Service:
                 f"the canvas is at version {latest}; your change was based on version {based_on}. "
                 "Reload it and apply your change again."
             )
-        current = self.version(who, canvas_id, based_on)
-        canvas, findings = apply_review(current.canvas, current.findings, action)
-        findings = recheck(canvas, findings)
-        record = {**action.model_dump(mode="json"), "based_on": based_on}
+        record: dict[str, Any] = {**action.model_dump(mode="json", exclude_none=True), "based_on": based_on}
+        if isinstance(action, Restore | Undo):
+            target = action.version if isinstance(action, Restore) else self._undo_target(who, canvas_id, based_on)
+            if target == based_on:
+                raise InputError(f"version {target} is the current version: there is nothing to restore")
+            if target > based_on:
+                raise NotFoundError(f"no version {target} of this canvas (the latest is {based_on})")
+            source = self.version(who, canvas_id, target)
+            canvas, findings = source.canvas, source.findings
+            record["version"] = target
+        else:
+            current = self.version(who, canvas_id, based_on)
+            canvas, findings = apply_review(current.canvas, current.findings, action, now=datetime.now(UTC))
+            findings = recheck(canvas, findings)
         saved = self.store.add_version(
             who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), record, based_on=based_on
         )
         self._remember(who.workspace_id, saved)
         return saved
 
+    def _undo_target(self, who: Principal, canvas_id: str, number: int) -> int:
+        """The version whose state undoing `number`'s action brings back.
+
+        An undo restored some version T, so undoing the undo's state means undoing T's own action:
+        repeated undos walk back through the history instead of toggling between two versions.
+        """
+        while True:
+            action = self.version(who, canvas_id, number).action
+            if action.get("action") == "undo" and isinstance(action.get("version"), int):
+                number = action["version"]
+                continue
+            before = action.get("based_on")
+            if not isinstance(before, int) or before < 1:
+                raise InputError(f"nothing to undo: version {number} was the first draft of this canvas")
+            return before
+
+
+def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputError | None:
+    present = {d.id for d in kb.documents()}
+    gone = [d for d in docs if d.id not in present]
+    if not gone:
+        return None
+    names = ", ".join(repr(d.name) for d in gone)
+    what = f"document {names} was" if len(gone) == 1 else f"documents {names} were"
+    return InputError(f"{what} deleted during the job; run it again without it, or upload it again")
+
 
 def recheck(canvas: Canvas, findings: list[Finding]) -> list[Finding]:
-    """Findings of the edited canvas, keeping what a person decided about the ones still there."""
-    return rules.carry_over(rules.check(canvas), findings, keep=("dismissed", "resolved"))
+    """Findings of the edited or regenerated canvas, keeping what a person decided and wrote about the ones
+    still there."""
+    return rules.carry_over(rules.check(canvas), findings)
+
+
+def _titled(canvas: Canvas, title: str | None) -> Canvas:
+    """The canvas with the title a person gave the job, kept as theirs on later regenerations."""
+    if not title:
+        return canvas
+    fields = canvas.reviewed_fields if "title" in canvas.reviewed_fields else [*canvas.reviewed_fields, "title"]
+    return canvas.model_copy(update={"title": title, "reviewed_fields": fields})

@@ -12,12 +12,14 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.jobs import LeaseLost
 from api.schemas import (
     TERMINAL,
     CanvasSummary,
@@ -49,10 +51,27 @@ def _request_hash(request: JobRequest) -> str:
     return hashlib.sha256(json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
-def _job_out(row: JobRow) -> JobOut:
+# The columns a JobOut is made of: reads select these instead of loading whole ORM rows.
+_JOB_COLUMNS = (
+    JobRow.id,
+    JobRow.status,
+    JobRow.stage,
+    JobRow.sections,
+    JobRow.error,
+    JobRow.canvas_id,
+    JobRow.version,
+    JobRow.attempts,
+    JobRow.request,
+    JobRow.created_at,
+    JobRow.started_at,
+    JobRow.finished_at,
+)
+
+
+def _job_out(row: JobRow | Row[Any]) -> JobOut:
     return JobOut(
         id=row.id,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         stage=row.stage,
         sections={name: SectionProgress.model_validate(value) for name, value in row.sections.items()},
         error=row.error,
@@ -66,7 +85,7 @@ def _job_out(row: JobRow) -> JobOut:
     )
 
 
-def _version_out(row: CanvasVersionRow) -> CanvasVersion:
+def _version_out(row: CanvasVersionRow | Row[Any]) -> CanvasVersion:
     result = CanvasResult.model_validate_json(row.body)
     return CanvasVersion(
         canvas_id=row.canvas_id,
@@ -76,6 +95,12 @@ def _version_out(row: CanvasVersionRow) -> CanvasVersion:
         canvas=result.canvas,
         findings=result.findings,
     )
+
+
+def _merged(current: dict[str, Any], sections: dict[str, SectionProgress] | None) -> dict[str, Any]:
+    merged = dict(current)
+    merged.update({k: v.model_dump() for k, v in (sections or {}).items()})
+    return merged
 
 
 class Store:
@@ -140,14 +165,13 @@ class Store:
     def authenticate(self, key: str) -> Principal | None:
         with self._tx() as s:
             row = s.execute(
-                select(ApiKeyRow, WorkspaceRow)
+                select(WorkspaceRow.id, WorkspaceRow.name, ApiKeyRow.can_write, ApiKeyRow.id)
                 .join(WorkspaceRow, WorkspaceRow.id == ApiKeyRow.workspace_id)
                 .where(ApiKeyRow.key_hash == hash_key(key), ApiKeyRow.revoked_at.is_(None))
             ).first()
         if row is None:
             return None
-        api_key, ws = row
-        return Principal(workspace_id=ws.id, workspace=ws.name, can_write=api_key.can_write, key_id=api_key.id)
+        return Principal(workspace_id=row[0], workspace=row[1], can_write=row[2], key_id=row[3])
 
     def workspace_created(self, workspace_id: str) -> datetime:
         with self._tx() as s:
@@ -201,7 +225,7 @@ class Store:
     @staticmethod
     def _same_request(row: JobRow, digest: str) -> JobOut:
         if row.request_hash != digest:
-            raise InputError("this Idempotency-Key was used for a different request; use a new key")
+            raise ConflictError("this Idempotency-Key was used for a different request; use a new key")
         return _job_out(row)
 
     def _job_by_key(self, workspace_id: str, key: str) -> JobRow | None:
@@ -210,10 +234,12 @@ class Store:
 
     def job(self, workspace_id: str, job_id: str) -> JobOut:
         with self._tx() as s:
-            row = s.get(JobRow, job_id)
-            if row is None or row.workspace_id != workspace_id:
-                raise NotFoundError(f"no job {job_id!r} in this workspace")
-            return _job_out(row)
+            row = s.execute(
+                select(*_JOB_COLUMNS).where(JobRow.id == job_id, JobRow.workspace_id == workspace_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"no job {job_id!r} in this workspace")
+        return _job_out(row)
 
     def job_owner(self, job_id: str) -> tuple[str, str]:
         """(workspace id, workspace name) of a job: for the runner, which works outside any request."""
@@ -229,23 +255,109 @@ class Store:
 
     def jobs(self, workspace_id: str, limit: int = 100) -> list[JobOut]:
         with self._tx() as s:
-            rows = s.scalars(
-                select(JobRow)
+            rows = s.execute(
+                select(*_JOB_COLUMNS)
                 .where(JobRow.workspace_id == workspace_id)
                 .order_by(JobRow.created_at.desc(), JobRow.id)
                 .limit(limit)
             ).all()
-            return [_job_out(r) for r in rows]
+        return [_job_out(r) for r in rows]
 
-    def claim(self, job_id: str) -> bool:
-        """queued -> running, atomically: False when the job was cancelled or taken meanwhile."""
+    # -- leases: which process runs a job, and until when -------------------------------------------
+
+    def claim(self, job_id: str, owner: str, lease_seconds: float) -> JobOut | None:
+        """queued -> running under `owner`'s lease, atomically: None when the job is not queued (it ended, was
+        cancelled, or another process runs it)."""
+        now = utcnow()
         with self._tx() as s:
             result = s.execute(
                 update(JobRow)
                 .where(JobRow.id == job_id, JobRow.status == "queued")
-                .values(status="running", attempts=JobRow.attempts + 1, started_at=utcnow(), error=None)
+                .values(
+                    status="running",
+                    attempts=JobRow.attempts + 1,
+                    started_at=now,
+                    error=None,
+                    lease_owner=owner,
+                    lease_expires_at=now + timedelta(seconds=lease_seconds),
+                )
+            )
+            if int(result.rowcount) != 1:  # type: ignore[attr-defined]
+                return None
+            row = s.execute(select(*_JOB_COLUMNS).where(JobRow.id == job_id)).one()
+        return _job_out(row)
+
+    def renew(self, job_id: str, owner: str, lease_seconds: float) -> bool:
+        """Extend the lease; False when the job is no longer this owner's (taken over, or it ended)."""
+        with self._tx() as s:
+            result = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
+                .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
             )
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    def lease_left(self, job_id: str) -> float | None:
+        """Seconds until the lease of a running job runs out (0 when it has), None when the job is not running."""
+        with self._tx() as s:
+            row = s.execute(select(JobRow.status, JobRow.lease_expires_at).where(JobRow.id == job_id)).first()
+        if row is None or row[0] != "running" or row[1] is None:
+            return None
+        return max(0.0, (row[1] - utcnow()).total_seconds())
+
+    def release(self, owner: str) -> list[str]:
+        """Hand the jobs `owner` runs back to the queue (a clean shutdown): another process resumes them at once."""
+        with self._tx() as s:
+            ids = list(s.scalars(select(JobRow.id).where(JobRow.status == "running", JobRow.lease_owner == owner)))
+            if ids:
+                s.execute(
+                    update(JobRow)
+                    .where(JobRow.id.in_(ids), JobRow.status == "running", JobRow.lease_owner == owner)
+                    .values(status="queued", lease_owner=None, lease_expires_at=None)
+                )
+        for job_id in ids:
+            self.record(job_id, "queued", "handed back: the process running it was stopped")
+        return ids
+
+    def requeue_expired(self, max_attempts: int, job_id: str | None = None) -> list[str]:
+        """Jobs whose lease ran out (their process died) go back to the queue, or fail once out of attempts.
+
+        Safe from any number of processes at once: each change is conditional on the lease still being
+        expired, so one process wins each job. Returns the jobs queued again.
+        """
+        now = utcnow()
+        expired = (JobRow.status == "running") & (JobRow.lease_expires_at < now)
+        query = select(JobRow.id, JobRow.attempts, JobRow.cancel_requested).where(expired)
+        if job_id is not None:
+            query = query.where(JobRow.id == job_id)
+        with self._tx() as s:
+            interrupted = s.execute(query).all()
+        requeued: list[str] = []
+        for found, attempts, cancelled in interrupted:
+            values: dict[str, Any] = {"lease_owner": None, "lease_expires_at": None}
+            if cancelled:
+                values |= {"status": "cancelled", "error": "cancelled; the process running it stopped first"}
+            elif attempts >= max_attempts:
+                error = f"interrupted during attempt {attempts} of {max_attempts} (the process running it stopped)"
+                values |= {"status": "failed", "error": f"{error}; giving up"}
+            else:
+                values |= {"status": "queued"}
+            if values["status"] != "queued":
+                values["finished_at"] = now
+            with self._tx() as s:
+                result = s.execute(update(JobRow).where(JobRow.id == found, expired).values(**values))
+            if int(result.rowcount) != 1:  # type: ignore[attr-defined]
+                continue  # another process got there first
+            if values["status"] == "queued":
+                self.record(found, "queued", f"resumed: the process running attempt {attempts} stopped")
+                requeued.append(found)
+            else:
+                self.record(found, "end", f"{values['status']}: {values['error']}")
+        return requeued
+
+    def queued(self) -> list[str]:
+        with self._tx() as s:
+            return list(s.scalars(select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at)))
 
     def record(self, job_id: str, stage: str, message: str, sections: dict[str, SectionProgress] | None = None) -> None:
         """Append a progress event and move the job's stage (and sections) along."""
@@ -259,9 +371,7 @@ class Store:
                     s.add(JobEventRow(job_id=job_id, seq=seq, stage=stage[:64], message=message))
                     row.stage = stage[:64]
                     if sections:
-                        merged = dict(row.sections)
-                        merged.update({k: v.model_dump() for k, v in sections.items()})
-                        row.sections = merged
+                        row.sections = _merged(row.sections, sections)
                 return
             except IntegrityError:
                 continue  # another writer took this seq; take the next one
@@ -271,25 +381,72 @@ class Store:
         job_id: str,
         status: str,
         *,
+        owner: str | None = None,
         error: str | None = None,
-        canvas_id: str | None = None,
-        version: int | None = None,
         sections: dict[str, SectionProgress] | None = None,
     ) -> None:
+        """End a job; with `owner`, only while that owner still holds its lease (LeaseLost otherwise)."""
         with self._tx() as s:
+            if owner is not None:
+                held = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
+                    .values(lease_owner=None, lease_expires_at=None)
+                )
+                if int(held.rowcount) != 1:  # type: ignore[attr-defined]
+                    raise LeaseLost(job_id)
             row = s.get(JobRow, job_id)
             if row is None:
                 return
             row.status = status
             row.error = error
-            row.canvas_id = canvas_id or row.canvas_id
-            row.version = version
             row.finished_at = utcnow()
+            row.lease_owner = row.lease_expires_at = None
             if sections:
-                merged = dict(row.sections)
-                merged.update({k: v.model_dump() for k, v in sections.items()})
-                row.sections = merged
+                row.sections = _merged(row.sections, sections)
         self.record(job_id, "end", f"{status}: {error}" if error else status)
+
+    def complete(
+        self,
+        job_id: str,
+        owner: str,
+        workspace_id: str,
+        canvas_id: str | None,
+        result: CanvasResult,
+        action: dict[str, object],
+        based_on: int,
+        sections: dict[str, SectionProgress],
+    ) -> CanvasVersion:
+        """A job's canvas version and the job's success, in one transaction fenced by the job's lease.
+
+        `canvas_id` None makes a new canvas. LeaseLost when another process took the job over (nothing is
+        written: a job delivered twice gives one version); ConflictError when the canvas moved on.
+        """
+        try:
+            with self._tx() as s:
+                # The lease first: this row lock is what a takeover would have to wait for.
+                held = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
+                    .values(lease_owner=None, lease_expires_at=None, status="succeeded", finished_at=utcnow())
+                )
+                if int(held.rowcount) != 1:  # type: ignore[attr-defined]
+                    raise LeaseLost(job_id)
+                if canvas_id is None:
+                    canvas_id = _new_id()
+                    s.add(CanvasRow(id=canvas_id, workspace_id=workspace_id, title=result.canvas.title, version=0))
+                    s.flush()
+                version = self._insert_version(s, workspace_id, canvas_id, result, action, based_on, job_id)
+                job = s.get(JobRow, job_id)
+                assert job is not None
+                job.error = None
+                job.canvas_id = canvas_id
+                job.version = version.version
+                job.sections = _merged(job.sections, sections)
+        except IntegrityError as exc:
+            raise ConflictError(f"another change to the canvas landed first (version {based_on + 1})") from exc
+        self.record(job_id, "end", "succeeded")
+        return version
 
     def request_cancel(self, workspace_id: str, job_id: str) -> JobOut:
         """Cancel a queued job now; flag a running one so it stops at its next step."""
@@ -323,34 +480,10 @@ class Store:
             ).all()
             return [JobEvent(seq=r.seq, stage=r.stage, message=r.message, at=r.at) for r in rows]
 
-    def recover(self, max_attempts: int) -> list[str]:
-        """After a restart: requeue jobs a dead process left running, or fail them; return what to run.
-
-        Assumes one server process owns the queue (true for the embedded runner). A shared queue
-        engine replaces this with its own redelivery.
-        """
-        with self._tx() as s:
-            running = s.scalars(select(JobRow).where(JobRow.status == "running")).all()
-            interrupted = [(r.id, r.attempts, r.cancel_requested) for r in running]
-        for job_id, attempts, cancelled in interrupted:
-            if cancelled:
-                self.finish(job_id, "cancelled", error="cancelled; the server stopped before it finished")
-            elif attempts >= max_attempts:
-                self.finish(
-                    job_id,
-                    "failed",
-                    error=f"interrupted by a server restart during attempt {attempts} of {max_attempts}; giving up",
-                )
-            else:
-                with self._tx() as s:
-                    s.execute(update(JobRow).where(JobRow.id == job_id).values(status="queued"))
-                self.record(job_id, "queued", f"resumed after a server restart (attempt {attempts} was interrupted)")
-        with self._tx() as s:
-            return list(s.scalars(select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at)))
-
     # -- canvases --------------------------------------------------------------------------------
 
     def create_canvas(self, workspace_id: str, title: str) -> str:
+        """An empty canvas (version 0) for a canvas imported from another tool."""
         canvas_id = _new_id()
         with self._tx() as s:
             s.add(CanvasRow(id=canvas_id, workspace_id=workspace_id, title=title, version=0))
@@ -362,35 +495,45 @@ class Store:
         """Store `result` as version `based_on + 1`; ConflictError when someone else wrote first."""
         try:
             with self._tx() as s:
-                canvas = s.scalar(
-                    select(CanvasRow)
-                    .where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id)
-                    .with_for_update()
-                )
-                if canvas is None:
-                    raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
-                if canvas.version != based_on:
-                    raise ConflictError(
-                        f"the canvas is at version {canvas.version}; this change was based on version {based_on}"
-                    )
-                row = CanvasVersionRow(
-                    canvas_id=canvas_id, version=based_on + 1, action=action, body=result.model_dump_json()
-                )
-                s.add(row)
-                canvas.version = based_on + 1
-                canvas.title = result.canvas.title
-                canvas.updated_at = utcnow()
-                s.flush()
-                return CanvasVersion(
-                    canvas_id=canvas_id,
-                    version=row.version,
-                    created_at=row.created_at,
-                    action=action,
-                    canvas=result.canvas,
-                    findings=result.findings,
-                )
+                return self._insert_version(s, workspace_id, canvas_id, result, action, based_on)
         except IntegrityError as exc:
             raise ConflictError(f"another change to the canvas landed first (version {based_on + 1})") from exc
+
+    @staticmethod
+    def _insert_version(
+        s: Session,
+        workspace_id: str,
+        canvas_id: str,
+        result: CanvasResult,
+        action: dict[str, object],
+        based_on: int,
+        job_id: str | None = None,
+    ) -> CanvasVersion:
+        canvas = s.scalar(
+            select(CanvasRow).where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id).with_for_update()
+        )
+        if canvas is None:
+            raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
+        if canvas.version != based_on:
+            raise ConflictError(
+                f"the canvas is at version {canvas.version}; this change was based on version {based_on}"
+            )
+        row = CanvasVersionRow(
+            canvas_id=canvas_id, version=based_on + 1, action=action, body=result.model_dump_json(), job_id=job_id
+        )
+        s.add(row)
+        canvas.version = based_on + 1
+        canvas.title = result.canvas.title
+        canvas.updated_at = utcnow()
+        s.flush()
+        return CanvasVersion(
+            canvas_id=canvas_id,
+            version=row.version,
+            created_at=row.created_at,
+            action=action,
+            canvas=result.canvas,
+            findings=result.findings,
+        )
 
     def latest_version(self, workspace_id: str, canvas_id: str) -> int:
         with self._tx() as s:
@@ -400,27 +543,41 @@ class Store:
         return int(row[1])
 
     def version(self, workspace_id: str, canvas_id: str, version: int | None = None) -> CanvasVersion:
-        with self._tx() as s:
-            canvas = s.get(CanvasRow, canvas_id)
-            if canvas is None or canvas.workspace_id != workspace_id:
-                raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
-            number = canvas.version if version is None else version
-            row = s.scalar(
-                select(CanvasVersionRow).where(
-                    CanvasVersionRow.canvas_id == canvas_id, CanvasVersionRow.version == number
-                )
+        number = CanvasRow.version if version is None else version
+        query = (
+            select(
+                CanvasVersionRow.canvas_id,
+                CanvasVersionRow.version,
+                CanvasVersionRow.created_at,
+                CanvasVersionRow.action,
+                CanvasVersionRow.body,
             )
+            .join(CanvasRow, CanvasRow.id == CanvasVersionRow.canvas_id)
+            .where(
+                CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id, CanvasVersionRow.version == number
+            )
+        )
+        # A number past the 32-bit column names no version (and SQLite refuses numbers past 64 bits).
+        in_range = version is None or 0 < version < 2**31
+        with self._tx() as s:
+            row = s.execute(query).first() if in_range else None
             if row is None:
-                raise NotFoundError(f"canvas {canvas_id!r} has no version {number}")
-            return _version_out(row)
+                if version is None or not self._canvas_in(s, workspace_id, canvas_id):
+                    raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
+                raise NotFoundError(f"canvas {canvas_id!r} has no version {version}")
+        return _version_out(row)
+
+    @staticmethod
+    def _canvas_in(s: Session, workspace_id: str, canvas_id: str) -> bool:
+        found = s.scalar(select(CanvasRow.id).where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id))
+        return found is not None
 
     def versions(
         self, workspace_id: str, canvas_id: str, limit: int = 20, before: int | None = None
     ) -> list[VersionSummary]:
         """Newest first, at most `limit`, only those older than `before` when given (paging)."""
         with self._tx() as s:
-            canvas = s.get(CanvasRow, canvas_id)
-            if canvas is None or canvas.workspace_id != workspace_id:
+            if not self._canvas_in(s, workspace_id, canvas_id):
                 raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
             query = select(CanvasVersionRow.version, CanvasVersionRow.created_at, CanvasVersionRow.action).where(
                 CanvasVersionRow.canvas_id == canvas_id
@@ -446,5 +603,4 @@ class Store:
 
     def canvas_exists(self, workspace_id: str, canvas_id: str) -> bool:
         with self._tx() as s:
-            canvas = s.get(CanvasRow, canvas_id)
-            return canvas is not None and canvas.workspace_id == workspace_id
+            return self._canvas_in(s, workspace_id, canvas_id)

@@ -84,6 +84,9 @@ class JobRow(Base):
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who runs the job and until when: renewed while it runs; once past, another process may take it over.
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -115,11 +118,16 @@ class CanvasRow(Base):
 class CanvasVersionRow(Base):
     __tablename__ = "canvas_versions"
     # The unique pair is the optimistic lock: two writers based on version n both try to add n + 1.
-    __table_args__ = (UniqueConstraint("canvas_id", "version", name="uq_canvas_versions"),)
+    # A job's version carries its id, unique: a job delivered twice still writes one version.
+    __table_args__ = (
+        UniqueConstraint("canvas_id", "version", name="uq_canvas_versions"),
+        UniqueConstraint("job_id", name="uq_canvas_versions_job"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     canvas_id: Mapped[str] = mapped_column(ForeignKey("canvases.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[dict[str, Any]] = mapped_column(JSON)
     body: Mapped[str] = mapped_column(Text)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,9 +16,11 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from ecocanvas.errors import InputError, RequestTooLargeError
+from api.bodies import refuse_declared_over
+from ecocanvas.errors import InputError, MalformedRequestError, RequestTooLargeError, UnsupportedMediaTypeError
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the bidirectional controls that make "gpj.exe" show as "exe.jpg" (U+202E and kin).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_NAME = 200
 
 
@@ -31,7 +33,7 @@ class UploadedFile:
 
 
 def safe_name(raw: str) -> str:
-    """The file name a person would recognise, never a path: no folders, no control characters."""
+    """The file name a person would recognise, never a path: no folders, no control or bidi characters."""
     name = unicodedata.normalize("NFC", raw)
     name = re.split(r"[\\/]", name)[-1]
     name = _UNSAFE.sub("", name).strip().lstrip(".").strip()
@@ -91,11 +93,11 @@ async def read_files(request: Request, *, max_file: int, max_request: int, max_f
     """The files of a multipart/form-data request (field names are not checked: every file counts)."""
     content_type = request.headers.get("content-type", "")
     kind, params = parse_options_header(content_type)
-    if kind != b"multipart/form-data" or b"boundary" not in params:
-        raise InputError("send the files as multipart/form-data (field 'files')")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_request:
-        raise RequestTooLargeError(f"the request is {int(declared):,} bytes, over the limit of {max_request:,}")
+    if kind != b"multipart/form-data":
+        raise UnsupportedMediaTypeError("send the files as multipart/form-data (field 'files')")
+    if b"boundary" not in params:
+        raise MalformedRequestError("the multipart/form-data content type names no boundary")
+    refuse_declared_over(request, max_request)
     state = _State(max_file=max_file, max_request=max_request, max_files=max_files)
     parser = MultipartParser(
         params[b"boundary"],
@@ -117,7 +119,7 @@ async def read_files(request: Request, *, max_file: int, max_request: int, max_f
             parser.write(chunk)
         parser.finalize()
     except MultipartParseError as exc:
-        raise InputError(f"the multipart body is malformed: {exc}") from exc
+        raise MalformedRequestError(f"the multipart body is malformed: {exc}") from exc
     if not state.files:
         raise InputError("the request holds no files: send them in the multipart field 'files'")
     return state.files

@@ -14,7 +14,12 @@ previous ends), so the server also parses prompts, retrieves evidence, grounds a
 With `--think T`, each client pauses a random 0.5T-1.5T seconds after each answer, as a person
 clicking through the page would; the default (0) is the closed loop.
 
+`--uploads N` measures parsing instead: the p95 of N one-page PDF uploads from one workspace, one
+after another, idle and then while another workspace keeps `--hostile` hostile PDFs in flight (each
+holds a parse worker until the parse timeout, `--parse-timeout`). The goal is within 2x of idle.
+
 Usage: .venv/bin/python benchmarks/api_bench.py [--clients 1 8 32] [--seconds 20] [--think 0 0.5]
+       .venv/bin/python benchmarks/api_bench.py --uploads 20 [--hostile 4] [--parse-timeout 10]
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from support import hostile  # noqa: E402
 from support.api_harness import api_settings, free_port, make_workspace  # noqa: E402
 from support.llm_answers import ACTORS, GOVERNANCE, KPIS, MEMO, RESPONSIBILITIES  # noqa: E402
 from support.scripted_llm import Reply, ScriptedLLM  # noqa: E402
@@ -46,9 +52,11 @@ DOCS = sorted((ROOT / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir()
 names = {p.name for p in DOCS}
 
 
-def start_server(data: Path, llm: ScriptedLLM | None, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    data: Path, llm: ScriptedLLM | None, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("ECOCANVAS_DATABASE_URL", "ECOCANVAS_MODEL")}
-    env |= {"ECOCANVAS_DATA_DIR": str(data), "ECOCANVAS_CACHE": "false"}
+    env |= {"ECOCANVAS_DATA_DIR": str(data), "ECOCANVAS_CACHE": "false", **(extra_env or {})}
     if llm is not None:
         # One call at a time, so the scripted answers meet the calls they were written for.
         env |= {"ECOCANVAS_MODEL": llm.model, "ECOCANVAS_API_BASE": llm.api_base, "ECOCANVAS_API_KEY": llm.api_key}
@@ -160,6 +168,70 @@ async def phase(
     }
 
 
+async def quiet_uploads(base: str, key: str, count: int, tag: str) -> list[float]:
+    """Seconds each of `count` one-page PDFs took to upload, one after another (each a new document)."""
+    timings = []
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=300) as http:
+        for n in range(count):
+            page = hostile.ordinary_pdf(f"Harbour Energy supplies depot {tag}-{n}.".encode())
+            started = time.perf_counter()
+            response = await http.post("/v1/documents", files={"files": (f"page-{tag}-{n}.pdf", page)})
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 201, response.text
+    return timings
+
+
+async def hostile_uploads(base: str, key: str, in_flight: int, stop: asyncio.Event, count: list[int]) -> None:
+    """Keep `in_flight` hostile PDFs uploading from this workspace until `stop` is set."""
+    slow = hostile.pdf_xobject_fanout()
+
+    async def one_lane(http: httpx.AsyncClient, lane: int) -> None:
+        while not stop.is_set():
+            await http.post("/v1/documents", files={"files": (f"slow-{lane}.pdf", slow)})
+            count[0] += 1
+
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=300) as http:
+        await asyncio.gather(*(one_lane(http, lane) for lane in range(in_flight)))
+
+
+async def noisy_phase(base: str, quiet: str, noisy: str, count: int, in_flight: int) -> tuple[list[float], int]:
+    stop, done = asyncio.Event(), [0]
+    background = asyncio.create_task(hostile_uploads(base, noisy, in_flight, stop, done))
+    await asyncio.sleep(2)  # the hostile files hold their workers first
+    timings = await quiet_uploads(base, quiet, count, "noisy")
+    stop.set()
+    await background
+    return timings, done[0]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(sorted(values), n=100)[94] if len(values) > 1 else values[0]
+
+
+def upload_benchmark(count: int, in_flight: int, parse_timeout: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="ecocanvas-api-bench-") as tmp:
+        data = Path(tmp)
+        settings = api_settings(data, embedder="minilm")
+        quiet, noisy = make_workspace(settings, "quiet"), make_workspace(settings, "noisy")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(data, None, port, {"ECOCANVAS_PARSE_TIMEOUT": str(parse_timeout)})
+        try:
+            asyncio.run(quiet_uploads(base, quiet, 3, "warm"))
+            idle = asyncio.run(quiet_uploads(base, quiet, count, "idle"))
+            busy, hostile_done = asyncio.run(noisy_phase(base, quiet, noisy, count, in_flight))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(
+        f"one-page upload p95: idle {p95(idle) * 1000:.0f} ms | while another workspace keeps {in_flight} hostile "
+        f"PDFs in flight {p95(busy) * 1000:.0f} ms ({hostile_done} hostile refused) | "
+        f"ratio {p95(busy) / p95(idle):.2f} | median idle {statistics.median(idle) * 1000:.0f} ms, "
+        f"busy {statistics.median(busy) * 1000:.0f} ms",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
@@ -172,7 +244,13 @@ def main() -> None:
         default=[0.0],
         help="Mean seconds a client pauses between requests (0: closed loop, the next request at once).",
     )
+    parser.add_argument("--uploads", type=int, default=0, help="Measure N one-page uploads (see above).")
+    parser.add_argument("--hostile", type=int, default=4, help="Hostile PDFs the other workspace keeps in flight.")
+    parser.add_argument("--parse-timeout", type=float, default=10.0, help="The server's parse timeout (seconds).")
     args = parser.parse_args()
+    if args.uploads:
+        upload_benchmark(args.uploads, args.hostile, args.parse_timeout)
+        return
 
     with tempfile.TemporaryDirectory(prefix="ecocanvas-api-bench-") as tmp, ScriptedLLM() as llm:
         data = Path(tmp)

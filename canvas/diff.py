@@ -1,4 +1,4 @@
-"""What changed between two versions of a canvas: entries field by field, canvas texts, findings.
+"""What changed between two versions of a canvas: entries field by field, canvas texts, findings, comments.
 
 Entries are matched by id within their section, which works because ids are stable across
 regeneration and review. Generator information (costs, timings) is not part of a diff.
@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
+from canvas.model import Canvas, CanvasResult, Citation, Comment, Entry, Finding
 from canvas.review import ENTRY_SECTIONS, EntrySection, entry_label, section_entries
 
 
@@ -30,15 +30,25 @@ class EntryChange(BaseModel):
     )
 
 
+class CommentAdded(BaseModel):
+    on: Literal["entry", "finding"]
+    id: str = Field(description="The entry's or the finding's id.")
+    label: str = Field(description="The entry's label, or the finding's message.")
+    comment: Comment
+
+
 class CanvasDiff(BaseModel):
     entries: list[EntryChange] = Field(default_factory=list)
     canvas_fields: list[FieldChange] = Field(default_factory=list)
     findings_opened: list[Finding] = Field(default_factory=list)
     findings_closed: list[Finding] = Field(default_factory=list)
+    comments: list[CommentAdded] = Field(
+        default_factory=list, description="Comments written on entries and findings between the two versions."
+    )
 
     @property
     def empty(self) -> bool:
-        return not (self.entries or self.canvas_fields or self.findings_opened or self.findings_closed)
+        return not (self.entries or self.canvas_fields or self.findings_opened or self.findings_closed or self.comments)
 
 
 _EMPTY: tuple[Any, ...] = (None, "", [])
@@ -49,8 +59,11 @@ def _cite(c: Citation) -> str:
 
 
 def _fields(entry: Entry) -> dict[str, Any]:
-    """The entry's comparable values; citations as `document [start-end]` so a change reads in one line."""
-    data = entry.model_dump(mode="json", exclude={"id", "sources"})
+    """The entry's comparable values; citations as `document [start-end]` so a change reads in one line.
+
+    Comments are left out: the diff lists new comments on their own, by entry.
+    """
+    data = entry.model_dump(mode="json", exclude={"id", "sources", "comments"})
     data["sources"] = [_cite(c) for c in entry.sources]
     return data
 
@@ -96,6 +109,16 @@ def _canvas_fields(old: Canvas, new: Canvas) -> list[FieldChange]:
     return [FieldChange(field=name, before=a, after=b) for name, a, b in pairs if a != b]
 
 
+def _new_comments(
+    on: Literal["entry", "finding"], old: dict[str, list[Comment]], new: list[tuple[str, str, list[Comment]]]
+) -> list[CommentAdded]:
+    out = []
+    for subject, label, comments in new:
+        seen = {(c.text, c.at) for c in old.get(subject, [])}
+        out += [CommentAdded(on=on, id=subject, label=label, comment=c) for c in comments if (c.text, c.at) not in seen]
+    return out
+
+
 def diff(old: CanvasResult, new: CanvasResult) -> CanvasDiff:
     """What a reader of `old` needs to know to understand `new`."""
     entries: list[EntryChange] = []
@@ -107,10 +130,19 @@ def diff(old: CanvasResult, new: CanvasResult) -> CanvasDiff:
     for f in new.findings:
         latest.setdefault(f.id, f)
     closed = [f for f in old.findings if f.status == "open" and f.id not in now_open]
+    comments = _new_comments(
+        "entry",
+        {e.id: e.comments for e in old.canvas.entries()},
+        [(e.id, entry_label(e), e.comments) for e in new.canvas.entries()],
+    )
+    comments += _new_comments(
+        "finding", {f.id: f.comments for f in old.findings}, [(f.id, f.message, f.comments) for f in new.findings]
+    )
     return CanvasDiff(
         entries=entries,
         canvas_fields=_canvas_fields(old.canvas, new.canvas),
         findings_opened=[f for f in new.findings if f.status == "open" and f.id not in was_open],
         # A closed finding is shown as it is now (with its reason) when it still exists.
         findings_closed=[latest.get(f.id, f) for f in closed],
+        comments=comments,
     )

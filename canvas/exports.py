@@ -1,4 +1,5 @@
-"""Exports for other tools: the RACI matrix as CSV, and the value-flow diagram as Mermaid and as SVG.
+"""Exports for other tools: the RACI matrix as CSV, and the value-flow diagram as Mermaid and as SVG;
+and `ExportOptions`, what every export for people leaves out.
 
 The SVG and its layout live in `canvas.diagram`; `svg` is re-exported here so every export has one home.
 
@@ -12,11 +13,36 @@ import csv
 import io
 import re
 
+from pydantic import BaseModel, Field
+
 from canvas.diagram import svg
 from canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges
-from canvas.model import ACTOR_KINDS, Actor, Canvas
+from canvas.model import ACTOR_KINDS, Actor, Canvas, Entry
+from canvas.review import ENTRY_SECTIONS, containers_copied, section_entries
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportOptions(BaseModel):
+    """What an export for people holds. The JSON export is the contract and always holds everything."""
+
+    rejected: bool = Field(False, description="Include rejected entries (struck out in the page).")
+    drafts: bool = Field(True, description="Include draft entries nobody has reviewed yet.")
+    final: bool = Field(False, description="A final version: the title is not marked (draft).")
+
+    def keeps(self, entry: Entry) -> bool:
+        if entry.status == "rejected":
+            return self.rejected
+        return self.drafts or entry.status != "draft"
+
+
+def selected(canvas: Canvas, options: ExportOptions) -> Canvas:
+    """A copy of `canvas` holding only the entries `options` keeps (the entries themselves are shared)."""
+    out = containers_copied(canvas)
+    for section in ENTRY_SECTIONS:
+        entries = section_entries(out, section)
+        entries[:] = [e for e in entries if options.keeps(e)]
+    return out
 
 
 # -- RACI ----------------------------------------------------------------------------------------
@@ -92,4 +118,4 @@ def mermaid(canvas: Canvas) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["mermaid", "raci_csv", "svg"]
+__all__ = ["ExportOptions", "mermaid", "raci_csv", "selected", "svg"]

@@ -6,9 +6,10 @@ contract are allowed on output; on input unknown fields are ignored so older too
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from datetime import datetime
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -22,6 +23,17 @@ Severity = Literal["error", "warning", "info"]
 FindingStatus = Literal["open", "resolved", "dismissed"]
 SectionStatus = Literal["ok", "failed", "skipped", "cached"]
 SectionName = Literal["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"]
+# The canvas-level fields a person can set; once set, a regeneration keeps the person's value.
+CanvasField = Literal["title", "scope.summary", "review.cadence", "review.stakeholders"]
+
+# Caps on the text a canvas may hold, so a review action or an imported canvas cannot store megabytes
+# in one field (and copy them into every later version). Generous multiples of what drafting writes.
+MAX_TITLE_CHARS = 500
+MAX_LABEL_CHARS = 1_000  # names, values, roles, cadences, targets: a line
+MAX_TEXT_CHARS = 10_000  # an item's text, a description, a reason: a paragraph or a few
+MAX_SUMMARY_CHARS = 20_000
+Label = Annotated[str, Field(max_length=MAX_LABEL_CHARS)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
 EXCHANGE_KINDS: tuple[ExchangeKind, ...] = get_args(ExchangeKind)
@@ -52,32 +64,44 @@ class Citation(_Model):
         return self
 
 
+class Comment(_Model):
+    """A note a person left on an entry or a finding; kept with every later version."""
+
+    text: str
+    at: datetime | None = Field(None, description="When it was written (the server's clock, UTC).")
+
+
 class Entry(_Model):
     id: str = Field(min_length=1)
     sources: list[Citation] = Field(default_factory=list)
     status: Status = "draft"
+    reason: str | None = Field(None, description="Why a person rejected it.")
+    comments: list[Comment] = Field(default_factory=list)
+    merged_from: list[str] = Field(
+        default_factory=list, description="Ids of entries a person merged into this one; a regeneration drops them."
+    )
 
 
 class Item(Entry):
-    text: str
+    text: Text
 
 
 class Actor(Entry):
-    name: str
-    aliases: list[str] = Field(default_factory=list)
+    name: Label
+    aliases: list[Label] = Field(default_factory=list)
     kind: ActorKind = "partner"
-    role: str = ""
+    role: Label = ""
 
 
 class Exchange(Entry):
     provider: str
     receiver: str
-    value: str
+    value: Label
     kind: ExchangeKind = "other"
 
 
 class Activity(Entry):
-    name: str
+    name: Label
     owner: str | None = None
     supporters: list[str] = Field(default_factory=list)
     approvers: list[str] = Field(default_factory=list)
@@ -86,30 +110,30 @@ class Activity(Entry):
 
 class Mechanism(Entry):
     kind: MechanismKind
-    description: str
+    description: Text
     owner: str | None = None
     participants: list[str] = Field(default_factory=list)
-    cadence: str | None = None
+    cadence: Label | None = None
 
 
 class Metric(Entry):
-    name: str
+    name: Label
     owner: str | None = None
-    target: str | None = None
-    cadence: str | None = None
-    data_source: str | None = None
+    target: Label | None = None
+    cadence: Label | None = None
+    data_source: Label | None = None
     actors: list[str] = Field(default_factory=list)
 
 
 class Scope(_Model):
-    summary: str = ""
+    summary: str = Field("", max_length=MAX_SUMMARY_CHARS)
     objectives: list[Item] = Field(default_factory=list)
     in_scope: list[Item] = Field(default_factory=list)
     out_of_scope: list[Item] = Field(default_factory=list)
 
 
 class Review(_Model):
-    cadence: str | None = None
+    cadence: Label | None = None
     cadence_sources: list[Citation] = Field(default_factory=list)
     stakeholders: list[str] = Field(default_factory=list)
     open_questions: list[Item] = Field(default_factory=list)
@@ -126,7 +150,10 @@ class SectionRun(_Model):
     completion_tokens: int = 0
     cost_usd: float = 0.0
     dropped_ungrounded: int = 0
+    dropped_unsupported: int = Field(0, description="Entries or references the cited passage did not support.")
+    seconds: float = 0.0
     error: str | None = None
+    notes: list[str] = Field(default_factory=list, description="What was cut, mapped or dropped while reading it.")
 
 
 class DocumentRef(_Model):
@@ -135,11 +162,28 @@ class DocumentRef(_Model):
     date: str | None = None
 
 
+def _no_model(value: object) -> object:
+    return "" if value is None else value
+
+
+# Hand-made canvases and other tools send `"model": null`; it reads back as "" so every reader can print it.
+ModelName = Annotated[str, BeforeValidator(_no_model), WithJsonSchema({"type": ["string", "null"]}, mode="validation")]
+
+
 class GeneratorInfo(_Model):
+    """What made the canvas. A canvas made by hand or by another tool says so (`backend`) and has no `model`."""
+
     backend: str = "offline"
-    model: str = "offline"
+    model: ModelName = Field("offline", description='The model that drafted it; "" (null on input) when none did.')
     prompt_version: str = ""
-    status: Literal["complete", "partial", "budget_exceeded"] = "complete"
+    status: Literal["complete", "partial", "budget_exceeded", "failed"] = Field(
+        "complete",
+        description="partial: some sections failed; failed: none could be drafted; budget_exceeded: the token "
+        "budget stopped a call before it was sent.",
+    )
+    run: str = Field("", description="The id of this generation in the LLM call log (`ecocanvas logs --run`).")
+    planned_calls: int = 0
+    planned_prompt_tokens: int = Field(0, description="Prompt tokens estimated before sending, re-asks not included.")
     calls: int = 0
     cached_calls: int = 0
     retries: int = 0
@@ -155,7 +199,7 @@ class GeneratorInfo(_Model):
 
 class Canvas(_Model):
     schema_version: str = SCHEMA_VERSION
-    title: str = ""
+    title: str = Field("", max_length=MAX_TITLE_CHARS)
     scope: Scope = Field(default_factory=Scope)
     actors: list[Actor] = Field(default_factory=list)
     value_exchanges: list[Exchange] = Field(default_factory=list)
@@ -163,7 +207,11 @@ class Canvas(_Model):
     governance: list[Mechanism] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
-    generator: GeneratorInfo = Field(default_factory=GeneratorInfo)
+    # A canvas without a generator block was made by hand.
+    generator: GeneratorInfo = Field(default_factory=lambda: GeneratorInfo(backend="manual", model=""))
+    reviewed_fields: list[CanvasField] = Field(
+        default_factory=list, description="Canvas-level fields a person set; a regeneration keeps their values."
+    )
 
     def entries(self) -> list[Entry]:
         """Every identified entry in the canvas, in section order."""
@@ -188,7 +236,8 @@ class Finding(_Model):
     message: str
     suggestion: str = ""
     status: FindingStatus = "open"
-    reason: str | None = Field(None, description="Why a person dismissed or resolved it.")
+    reason: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Why a person dismissed or resolved it.")
+    comments: list[Comment] = Field(default_factory=list)
 
 
 class CanvasResult(_Model):

@@ -1,14 +1,20 @@
 """Render a canvas and its findings for people: Markdown and self-contained HTML.
 
 Citations become numbered footnotes that show the quote and where it stands, so a reader can
-check every entry against its source without opening the file.
+check every entry against its source without opening the file. What an export leaves out
+(rejected entries by default, drafts on request) and whether it is marked as a draft is an
+`ExportOptions`. Everything a person or a document wrote is escaped for the target format:
+names and quotes come from uploaded files.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from canvas.exports import ExportOptions, selected
 from canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
 
 _SECTION_TITLES = {
@@ -20,6 +26,7 @@ _SECTION_TITLES = {
     "metrics": "6. Metrics and feedback loops",
     "review": "7. Review and iteration",
 }
+_SEVERITY_ORDER = ("error", "warning", "info")
 
 
 class _Notes:
@@ -40,127 +47,208 @@ class _Notes:
         return out
 
 
-def _rows(canvas: Canvas) -> dict[str, list[tuple[Entry, list[tuple[str, str]]]]]:
-    """Every section as (entry, [(label, text)]) rows: one table shape for both renderers."""
-    names = {a.id: a.name for a in canvas.actors}
-    acts = {a.id: a.name for a in canvas.activities}
+@dataclass
+class _Cell:
+    text: str
+    gap: bool = False  # a gap worth seeing (nobody leads): bold in both renderers
+
+
+@dataclass
+class _Table:
+    """One table of a section: an optional sub-heading, column labels, and (entry, cells) rows."""
+
+    title: str | None
+    labels: list[str]
+    rows: list[tuple[Entry, list[_Cell]]]
+    found: int  # entries the canvas has for this table, before the export options left some out
+
+
+def _tables(shown: Canvas, full: Canvas) -> dict[str, list[_Table]]:
+    """Every section as tables of the entries in `shown`; names come from `full`, so an actor left out
+    of the export still has its name where an entry that stays mentions it."""
+    names = {a.id: a.name for a in full.actors}
+    acts = {a.id: a.name for a in full.activities}
 
     def who(ids: Iterable[str | None]) -> str:
         return ", ".join(names.get(i, f"{i} (unknown)") for i in ids if i) or "—"
 
-    def opt(value: str | None) -> str:
-        return value if value else "—"
+    def opt(value: str | None) -> _Cell:
+        return _Cell(value if value else "—")
 
+    def table(title: str | None, labels: list[str], rows: Sequence[tuple[Entry, list[_Cell]]], found: int) -> _Table:
+        return _Table(title, labels, list(rows), found)
+
+    scope, whole = shown.scope, full.scope
     return {
         "scope": [
-            *((o, [("Objective", o.text)]) for o in canvas.scope.objectives),
-            *((o, [("In scope", o.text)]) for o in canvas.scope.in_scope),
-            *((o, [("Out of scope", o.text)]) for o in canvas.scope.out_of_scope),
+            table("Objectives", ["Objective"], [(o, [_Cell(o.text)]) for o in scope.objectives], len(whole.objectives)),
+            table("In scope", ["In scope"], [(o, [_Cell(o.text)]) for o in scope.in_scope], len(whole.in_scope)),
+            table(
+                "Out of scope",
+                ["Out of scope"],
+                [(o, [_Cell(o.text)]) for o in scope.out_of_scope],
+                len(whole.out_of_scope),
+            ),
         ],
         "actors": [
-            (
-                a,
+            table(
+                None,
+                ["Actor", "Also called", "Kind", "Role"],
                 [
-                    ("Actor", a.name),
-                    ("Also called", ", ".join(a.aliases) or "—"),
-                    ("Kind", a.kind),
-                    ("Role", opt(a.role)),
+                    (a, [_Cell(a.name), _Cell(", ".join(a.aliases) or "—"), _Cell(a.kind), opt(a.role)])
+                    for a in shown.actors
                 ],
+                len(full.actors),
             )
-            for a in canvas.actors
         ],
         "value_exchanges": [
-            (
-                x,
+            table(
+                None,
+                ["From", "To", "Value", "Kind"],
                 [
-                    ("From", who([x.provider])),
-                    ("To", who([x.receiver])),
-                    ("Value", x.value),
-                    ("Kind", x.kind),
+                    (x, [_Cell(who([x.provider])), _Cell(who([x.receiver])), _Cell(x.value), _Cell(x.kind)])
+                    for x in shown.value_exchanges
                 ],
+                len(full.value_exchanges),
             )
-            for x in canvas.value_exchanges
         ],
         "activities": [
-            (
-                a,
+            table(
+                None,
+                ["Activity", "Leads", "Supports", "Approves", "Depends on"],
                 [
-                    ("Activity", a.name),
-                    ("Leads", who([a.owner]) if a.owner else "**nobody named**"),
-                    ("Supports", who(a.supporters)),
-                    ("Approves", who(a.approvers)),
-                    ("Depends on", ", ".join(acts.get(d, d) for d in a.depends_on) or "—"),
+                    (
+                        a,
+                        [
+                            _Cell(a.name),
+                            _Cell(who([a.owner])) if a.owner else _Cell("nobody named", gap=True),
+                            _Cell(who(a.supporters)),
+                            _Cell(who(a.approvers)),
+                            _Cell(", ".join(acts.get(d, d) for d in a.depends_on) or "—"),
+                        ],
+                    )
+                    for a in shown.activities
                 ],
+                len(full.activities),
             )
-            for a in canvas.activities
         ],
         "governance": [
-            (
-                g,
+            table(
+                None,
+                ["Kind", "Mechanism", "Owner", "Cadence"],
                 [
-                    ("Kind", g.kind.replace("_", " ")),
-                    ("Mechanism", g.description),
-                    ("Owner", who([g.owner])),
-                    ("Cadence", opt(g.cadence)),
+                    (g, [_Cell(g.kind.replace("_", " ")), _Cell(g.description), _Cell(who([g.owner])), opt(g.cadence)])
+                    for g in shown.governance
                 ],
+                len(full.governance),
             )
-            for g in canvas.governance
         ],
         "metrics": [
-            (
-                m,
+            table(
+                None,
+                ["Metric", "Owner", "Target", "Source", "Cadence"],
                 [
-                    ("Metric", m.name),
-                    ("Owner", who([m.owner])),
-                    ("Target", opt(m.target)),
-                    ("Source", opt(m.data_source)),
-                    ("Cadence", opt(m.cadence)),
+                    (m, [_Cell(m.name), _Cell(who([m.owner])), opt(m.target), opt(m.data_source), opt(m.cadence)])
+                    for m in shown.metrics
                 ],
+                len(full.metrics),
             )
-            for m in canvas.metrics
         ],
-        "review": [(q, [("Open question", q.text)]) for q in canvas.review.open_questions],
+        "review": [
+            table(
+                None,
+                ["Open question"],
+                [(q, [_Cell(q.text)]) for q in shown.review.open_questions],
+                len(full.review.open_questions),
+            )
+        ],
     }
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _empty_note(t: _Table) -> str | None:
+    """What to say instead of an empty table, or None when it has rows."""
+    if t.rows:
+        return None
+    if not t.found:
+        return "Nothing found in the documents."
+    return f"No entries in this export ({t.found} left out by the export options)."
 
 
-def to_markdown(result: CanvasResult) -> str:
-    canvas, notes = result.canvas, _Notes()
-    out = [f"# {canvas.title or 'Execution canvas'} (draft)", ""]
+def _title(canvas: Canvas) -> str:
+    return canvas.title or "Execution canvas"
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+
+# Inline characters Markdown or HTML would read as markup; each is written as a literal.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# A line that would start a heading, quote, list, rule or numbered list.
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
+
+
+def _md(text: str) -> str:
+    """`text` as literal Markdown on one line: HTML-significant characters as entities, markup escaped."""
+    flat = " ".join(text.split())
+    return _MD_INLINE.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _md_block(text: str) -> str:
+    """A paragraph of literal text: line breaks kept, no line read as a heading, list or quote."""
+    lines = []
+    for line in text.strip().splitlines():
+        escaped = _MD_INLINE.sub(r"\\\1", html.escape(line.strip(), quote=False))
+        lines.append(_MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped))
+    return "\n".join(lines)
+
+
+def _md_cell(cell: _Cell) -> str:
+    text = _md(cell.text)
+    return f"**{text}**" if cell.gap else text
+
+
+def to_markdown(result: CanvasResult, options: ExportOptions | None = None) -> str:
+    options = options or ExportOptions()
+    full = result.canvas
+    canvas, notes = selected(full, options), _Notes()
+    mark = "" if options.final else " (draft)"
+    out = [f"# {_md(_title(canvas))}{mark}", ""]
     if canvas.scope.summary:
-        out += [canvas.scope.summary, ""]
+        out += [_md_block(canvas.scope.summary), ""]
     gen = canvas.generator
     out += [
-        f"_Generated by {gen.backend} ({gen.model}), status {gen.status}; every entry cites its source._",
+        f"_Generated by {_md(gen.backend)} ({_md(gen.model)}), status {_md(gen.status)}; "
+        "every entry cites its source._",
         "",
     ]
-    names = {a.id: a.name for a in canvas.actors}
-    for section, rows in _rows(canvas).items():
+    names = {a.id: a.name for a in full.actors}
+    for section, tables in _tables(canvas, full).items():
         out += [f"## {_SECTION_TITLES[section]}", ""]
         if section == "review":
+            stakeholders = ", ".join(names.get(s, s) for s in canvas.review.stakeholders) or "—"
             out += [
-                f"Review cadence: {canvas.review.cadence or 'not stated'}"
-                + "".join(f"[^{n}]" for n in notes.refs(canvas.review.cadence_sources)),
-                f"Stakeholders: {', '.join(names.get(s, s) for s in canvas.review.stakeholders) or '—'}",
+                f"Review cadence: {_md(canvas.review.cadence or 'not stated')}"
+                + "".join(f"[^{n}]" for n in notes.refs(canvas.review.cadence_sources))
+                + "  ",
+                f"Stakeholders: {_md(stakeholders)}",
                 "",
             ]
-        if not rows:
-            out += ["_Nothing found in the documents._", ""]
-            continue
-        labels = [label for label, _ in rows[0][1]]
-        out += ["| " + " | ".join([*labels, "Status", "Sources"]) + " |", "|" + "---|" * (len(labels) + 2)]
-        for entry, cells in rows:
-            refs = "".join(f"[^{n}]" for n in notes.refs(entry.sources))
-            out.append("| " + " | ".join([*(_md_cell(v) for _, v in cells), entry.status, refs or "—"]) + " |")
-        out.append("")
+        for t in tables:
+            if t.title and len(tables) > 1:
+                out += [f"### {t.title}", ""]
+            empty = _empty_note(t)
+            if empty:
+                out += [f"_{empty}_", ""]
+                continue
+            out += ["| " + " | ".join([*t.labels, "Status", "Sources"]) + " |", "|" + "---|" * (len(t.labels) + 2)]
+            for entry, cells in t.rows:
+                refs = "".join(f"[^{n}]" for n in notes.refs(entry.sources))
+                out.append("| " + " | ".join([*(_md_cell(c) for c in cells), entry.status, refs or "—"]) + " |")
+            out.append("")
     out += _md_findings(result.findings)
     if notes.items:
         out += ["## Sources", ""]
         for i, c in enumerate(notes.items, 1):
-            out.append(f'[^{i}]: {c.document} (chars {c.start}-{c.end}): "{_md_cell(c.quote)}"')
+            out.append(f'[^{i}]: {_md(c.document)} (chars {c.start}-{c.end}): "{_md(c.quote)}"')
         out.append("")
     return "\n".join(out)
 
@@ -169,10 +257,15 @@ def _md_findings(findings: list[Finding]) -> list[str]:
     out = ["## Findings", ""]
     if not findings:
         return [*out, "_No gaps found._", ""]
-    for f in sorted(findings, key=lambda f: ("error", "warning", "info").index(f.severity)):
-        out.append(f"- **{f.severity}** `{f.rule}` ({f.status}): {f.message} _Suggestion:_ {f.suggestion}")
+    for f in sorted(findings, key=lambda f: _SEVERITY_ORDER.index(f.severity)):
+        line = f"- **{f.severity}** `{f.rule}` ({f.status}): {_md(f.message)} _Suggestion:_ {_md(f.suggestion)}"
+        if f.reason:
+            line += f" _Note:_ {_md(f.reason)}"
+        out.append(line)
     return [*out, ""]
 
+
+# -- HTML ----------------------------------------------------------------------------------------
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1f24;line-height:1.45}
@@ -180,23 +273,30 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f5f7} sup a{text-decoration:none} .sev-error{color:#b42318}.sev-warning{color:#9a6700}
 .sev-info{color:#0550ae} .muted{color:#57606a} blockquote{margin:.2rem 0 .6rem 1rem;color:#3d444d}
+.summary{white-space:pre-line}
 """
 
 
-def to_html(result: CanvasResult) -> str:
-    canvas, notes = result.canvas, _Notes()
+def to_html(result: CanvasResult, options: ExportOptions | None = None) -> str:
+    options = options or ExportOptions()
+    full = result.canvas
+    canvas, notes = selected(full, options), _Notes()
     e = html.escape
-    names = {a.id: a.name for a in canvas.actors}
-    body = [f"<h1>{e(canvas.title or 'Execution canvas')} <small class=muted>(draft)</small></h1>"]
+    names = {a.id: a.name for a in full.actors}
+    mark = "" if options.final else " <small class=muted>(draft)</small>"
+    body = [f"<h1>{e(_title(canvas))}{mark}</h1>"]
     if canvas.scope.summary:
-        body.append(f"<p>{e(canvas.scope.summary)}</p>")
+        body.append(f"<p class=summary>{e(canvas.scope.summary.strip())}</p>")
     gen = canvas.generator
     body.append(f"<p class=muted>Generated by {e(gen.backend)} ({e(gen.model)}), status {e(gen.status)}.</p>")
 
     def sup(sources: Iterable[Citation]) -> str:
         return "".join(f'<sup><a href="#src-{n}">[{n}]</a></sup>' for n in notes.refs(sources))
 
-    for section, rows in _rows(canvas).items():
+    def td(cell: _Cell) -> str:
+        return f"<td><strong>{e(cell.text)}</strong></td>" if cell.gap else f"<td>{e(cell.text)}</td>"
+
+    for section, tables in _tables(canvas, full).items():
         body.append(f"<h2>{e(_SECTION_TITLES[section])}</h2>")
         if section == "review":
             stakeholders = ", ".join(names.get(s, s) for s in canvas.review.stakeholders) or "—"
@@ -204,22 +304,29 @@ def to_html(result: CanvasResult) -> str:
                 f"<p>Review cadence: {e(canvas.review.cadence or 'not stated')}"
                 f"{sup(canvas.review.cadence_sources)}<br>Stakeholders: {e(stakeholders)}</p>"
             )
-        if not rows:
-            body.append("<p class=muted>Nothing found in the documents.</p>")
-            continue
-        labels = [label for label, _ in rows[0][1]]
-        head = "".join(f"<th scope=col>{e(x)}</th>" for x in [*labels, "Status", "Sources"])
-        lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-        for entry, cells in rows:
-            tds = "".join(f"<td>{e(v.replace('**', ''))}</td>" for _, v in cells)
-            lines.append(f"<tr id='{e(entry.id)}'>{tds}<td>{e(entry.status)}</td><td>{sup(entry.sources)}</td></tr>")
-        body.append("".join(lines) + "</tbody></table>")
+        for t in tables:
+            if t.title and len(tables) > 1:
+                body.append(f"<h3>{e(t.title)}</h3>")
+            empty = _empty_note(t)
+            if empty:
+                body.append(f"<p class=muted>{e(empty)}</p>")
+                continue
+            head = "".join(f"<th scope=col>{e(x)}</th>" for x in [*t.labels, "Status", "Sources"])
+            lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
+            for entry, cells in t.rows:
+                tds = "".join(td(c) for c in cells)
+                lines.append(
+                    f"<tr id='{e(entry.id)}'>{tds}<td>{e(entry.status)}</td><td>{sup(entry.sources)}</td></tr>"
+                )
+            body.append("".join(lines) + "</tbody></table>")
     body.append("<h2>Findings</h2>")
     if result.findings:
         items = "".join(
             f"<li><strong class='sev-{e(f.severity)}'>{e(f.severity)}</strong> <code>{e(f.rule)}</code> "
-            f"({e(f.status)}): {e(f.message)} <em>Suggestion:</em> {e(f.suggestion)}</li>"
-            for f in sorted(result.findings, key=lambda f: ("error", "warning", "info").index(f.severity))
+            f"({e(f.status)}): {e(f.message)} <em>Suggestion:</em> {e(f.suggestion)}"
+            + (f" <em>Note:</em> {e(f.reason)}" if f.reason else "")
+            + "</li>"
+            for f in sorted(result.findings, key=lambda f: _SEVERITY_ORDER.index(f.severity))
         )
         body.append(f"<ul>{items}</ul>")
     else:
@@ -232,7 +339,7 @@ def to_html(result: CanvasResult) -> str:
                 f"<blockquote>{e(c.quote)}</blockquote></li>"
             )
         body.append("</ol>")
-    title = e(canvas.title or "Execution canvas")
+    title = e(_title(canvas))
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
         f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"

@@ -15,6 +15,14 @@ class InputError(EcocanvasError):
     """A user's input (file, canvas, query, argument) is unusable; the message says why."""
 
 
+class InvalidFieldsError(InputError):
+    """Input whose named fields are wrong: `fields` holds one {"loc": [...], "msg": ..., "type": ...} each."""
+
+    def __init__(self, message: str, fields: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 class UnsupportedDocumentError(InputError):
     """The file's content is not a type we can parse (decided by magic bytes, not the name)."""
 
@@ -55,6 +63,10 @@ class BudgetExceededError(LLMError):
     """The next call would exceed the token budget; nothing was sent."""
 
 
+class GenerationCancelled(EcocanvasError):  # noqa: N818 - it is what happened, not an error
+    """A generation was asked to stop; it stopped at once without waiting for calls in flight."""
+
+
 class AuthenticationError(EcocanvasError):
     """No API key, or one that is unknown or revoked."""
 
@@ -77,3 +89,11 @@ class RequestTooLargeError(InputError):
 
 class MalformedRequestError(InputError):
     """The request itself cannot be read (broken multipart or JSON), before any field is looked at."""
+
+
+class NotAcceptableError(InputError):
+    """The client accepts none of the media types the answer can come in."""
+
+
+class UnsupportedMediaTypeError(InputError):
+    """The request body is in a media type the route does not take (JSON sent as a form, say)."""

@@ -75,7 +75,13 @@ class Settings(BaseSettings):
     model: str | None = Field(None, description="A litellm model name; unset means the offline extractor.")
     api_base: str | None = None
     api_key: str | None = None
-    temperature: float = 0.0
+    temperature: float | None = Field(
+        0.0, description="Sampling temperature; unset (ECOCANVAS_TEMPERATURE=) sends none, for models that refuse one."
+    )
+    drop_params: bool = Field(
+        False,
+        description="Let litellm drop the parameters a model does not accept (e.g. temperature on o1-style models).",
+    )
     llm_timeout: float = Field(120.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
     max_tokens: int | None = Field(None, gt=0, description="Token budget for one canvas (prompt + completion).")
@@ -83,6 +89,16 @@ class Settings(BaseSettings):
     evidence_k: int = Field(8, ge=1, le=50, description="Chunks retrieved per section query.")
     cache: bool = True
     max_completion_tokens: int = Field(4096, ge=16, description="Cap on the tokens one answer may use.")
+    single_call_tokens: int = Field(
+        16_000,
+        ge=0,
+        description="Evidence (in tokens) up to which one call drafts every section; above it, one call per "
+        "group of sections, so a failure costs one group. 0 always splits.",
+    )
+    call_log: bool = Field(True, description="Keep a log of every LLM request in <data dir>/llm-calls.db.")
+    call_log_messages: bool = Field(
+        False, description="Also store each request's messages (the documents' text) in the call log."
+    )
     llm_mode: Literal["auto", "json_schema", "tools", "json", "md_json"] = Field(
         "auto",
         description="How structured output is requested (instructor mode); 'auto' picks per model.",
@@ -104,17 +120,43 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL (postgresql+psycopg://...); unset means SQLite in the data dir."
     )
-    max_request_bytes: int = Field(100 * 1024 * 1024, gt=0, description="Upper bound on one upload request.")
+    max_request_bytes: int = Field(
+        100 * 1024 * 1024,
+        gt=0,
+        description="Upper bound on one upload request (multipart, or JSON texts to generate from).",
+    )
+    max_json_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, description="Upper bound on any other JSON body: a job, a review action, a canvas."
+    )
     max_files_per_request: int = Field(50, ge=1)
     job_workers: int = Field(2, ge=1, le=16, description="Generation jobs run at once; more wait in the queue.")
     job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")
     sync_timeout: float = Field(120.0, gt=0, description="Seconds the synchronous endpoint waits for a canvas.")
 
+    # scaling out (docs/deploy.md): several API processes and workers on one database
+    queue_url: str | None = Field(
+        None,
+        description="Redis URL of the job queue (redis://host:6379/0): the API enqueues, `ecocanvas worker` "
+        "processes run the jobs. Unset means jobs run in a thread pool inside the API process.",
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (http://host:8001) holding every workspace's vectors. Unset means an "
+        "embedded store in each workspace's directory, which one process at a time may open.",
+    )
+    job_lease_seconds: float = Field(
+        30.0,
+        ge=1,
+        le=3600,
+        description="A running job's lease, renewed every third of it; once it runs out (the process died), "
+        "another process takes the job over.",
+    )
+
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'ecocanvas.db'}"
 
-    @field_validator("model", "api_base", "api_key", mode="before")
+    @field_validator("model", "api_base", "api_key", "temperature", "queue_url", "chroma_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `ECOCANVAS_MODEL=` in a shell or .env means "no model", not a model named "".

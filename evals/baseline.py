@@ -22,6 +22,8 @@ from evals.results import RunResult, load_run
 from evals.scores import HEADLINE_METRICS
 
 BASELINE_PATH = Path(__file__).resolve().parent / "baseline.json"
+# The check set's own gate: only its aggregate scores are committed and compared.
+CHECK_BASELINE_PATH = Path(__file__).resolve().parent / "baseline-check.json"
 DEFAULT_TOLERANCE = 0.02
 
 
@@ -49,7 +51,9 @@ class Regression(BaseModel):
     message: str
 
 
-def baseline_from_run(run: RunResult, note: str = "") -> Baseline:
+def baseline_from_run(run: RunResult, note: str = "", per_ecosystem: bool = True) -> Baseline:
+    """`per_ecosystem=False` for the check set: only its means are committed, so nobody tuning the
+    extractor reads which of its ecosystems did badly."""
     return Baseline(
         created=run.created,
         note=note,
@@ -57,7 +61,9 @@ def baseline_from_run(run: RunResult, note: str = "") -> Baseline:
         ecosystems=[e.name for e in run.ecosystems],
         metrics={m: run.mean.get(m) for m in HEADLINE_METRICS},
         forbidden_actors=int(run.mean.get("forbidden_actors") or 0),
-        per_ecosystem={e.name: {m: e.scores.get(m) for m in HEADLINE_METRICS} for e in run.ecosystems},
+        per_ecosystem={e.name: {m: e.scores.get(m) for m in HEADLINE_METRICS} for e in run.ecosystems}
+        if per_ecosystem
+        else {},
     )
 
 

@@ -116,8 +116,17 @@ class Ecosystem(BaseModel):
 
 
 def default_dataset_dir() -> Path:
-    """The example ecosystems shipped inside the `evals` package."""
+    """The example ecosystems shipped inside the `evals` package: the tuning set."""
     return Path(__file__).resolve().parent / "ecosystems"
+
+
+def check_dataset_dir() -> Path:
+    """The check set: ecosystems written by people who never saw the extractor, never tuned on."""
+    return Path(__file__).resolve().parent / "check"
+
+
+# The bundled sets `ecocanvas eval` runs side by side when no --dataset is given.
+BUNDLED_SETS: dict[str, Path] = {"tuning": default_dataset_dir(), "check": check_dataset_dir()}
 
 
 def load_ecosystem(folder: Path) -> Ecosystem:

@@ -24,9 +24,11 @@ from evals.dataset import Ecosystem
 from evals.results import RunResult
 from evals.score import score
 from evals.scores import EcosystemScore
+from evals.verbatim import visible_text
 from generator.pipeline import generate
+from generator.progress import ProgressEvent
 from knowledge import Document, parse_bytes
-from knowledge.parsing import ParseLimits
+from knowledge.parsing import ParseLimits, document_id
 
 log = get_logger(__name__)
 
@@ -54,9 +56,9 @@ def run_ecosystem(ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | 
     workspace = workspace_name(ecosystem)
     eco_settings = settings.model_copy(update={"workspace": workspace})
 
-    def progress(section: str, status: str) -> None:
+    def progress(event: ProgressEvent) -> None:
         if on_event is not None:
-            on_event(ecosystem.name, section, status)
+            on_event(ecosystem.name, event.stage, event.status)
 
     error: str | None = None
     started = time.perf_counter()
@@ -69,11 +71,14 @@ def run_ecosystem(ecosystem: Ecosystem, settings: Settings, on_event: OnEvent | 
     finally:
         seconds = time.perf_counter() - started
         _drop_workspace(eco_settings)
-    progress("score", "running")
+    if on_event is not None:
+        on_event(ecosystem.name, "score", "running")
     documents = parse_documents(ecosystem.documents, ParseLimits.from_settings(settings))
-    scored = score(ecosystem.gold, result, documents, name=ecosystem.name, seconds=seconds)
+    visible = {document_id(data): visible_text(data) for data in (p.read_bytes() for p in ecosystem.documents)}
+    scored = score(ecosystem.gold, result, documents, name=ecosystem.name, seconds=seconds, visible=visible)
     scored.error = error
-    progress("score", "done")
+    if on_event is not None:
+        on_event(ecosystem.name, "score", "done")
     return scored
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+from canvas.citations import citation_problem
 from canvas.ids import normalise_key
 from canvas.model import Actor, CanvasResult, Citation, Mechanism
 from evals.dataset import Gold, GoldActor
@@ -44,6 +45,7 @@ from evals.findings import score_findings
 from evals.matching import (
     ONE_HALF,
     TWO_THIRDS,
+    has_keywords,
     keyword_hits,
     match_one_to_one,
     name_variants,
@@ -60,6 +62,7 @@ from evals.scores import (
     Scores,
     SectionScore,
 )
+from evals.verbatim import found
 from knowledge.models import Document
 
 
@@ -108,6 +111,16 @@ def _keyword_section(
     return _section(gold_labels, canvas_labels, pairs), pairs
 
 
+def _duplicates(
+    pairs: dict[int, int], canvas_labels: list[str], candidates: Callable[[int], Sequence[int]]
+) -> list[str]:
+    """Unmatched canvas entries that would match a gold entry another canvas entry already matched:
+    one real thing drafted twice."""
+    matched = set(pairs.values())
+    extra = {j for i in pairs for j in candidates(i) if j not in matched}
+    return [canvas_labels[j] for j in sorted(extra)]
+
+
 def _section(gold_labels: list[str], canvas_labels: list[str], pairs: dict[int, int]) -> SectionScore:
     matched_canvas = set(pairs.values())
     p, r, f = precision_recall_f1(len(pairs), len(canvas_labels), len(gold_labels))
@@ -124,7 +137,7 @@ def _section(gold_labels: list[str], canvas_labels: list[str], pairs: dict[int, 
     )
 
 
-def score_actors(gold: Gold, actors: _Actors) -> SectionScore:
+def score_actors(gold: Gold, actors: _Actors) -> tuple[SectionScore, list[str]]:
     gold_variants = [name_variants(*a.names) for a in gold.actors]
 
     def candidates(i: int) -> list[int]:
@@ -135,7 +148,7 @@ def score_actors(gold: Gold, actors: _Actors) -> SectionScore:
 
     pairs = match_one_to_one(len(gold.actors), len(actors.list), candidates)
     canvas_labels = [", ".join([a.name, *a.aliases]) for a in actors.list]
-    return _section([a.name for a in gold.actors], canvas_labels, pairs)
+    return _section([a.name for a in gold.actors], canvas_labels, pairs), _duplicates(pairs, canvas_labels, candidates)
 
 
 def score(
@@ -144,8 +157,10 @@ def score(
     documents: Sequence[Document],
     name: str = "",
     seconds: float | None = None,
+    visible: dict[str, str] | None = None,
 ) -> EcosystemScore:
-    """Score `result` against `gold`; `documents` are the ecosystem's parsed inputs."""
+    """Score `result` against `gold`; `documents` are the ecosystem's parsed inputs and `visible`
+    (document id -> `evals.verbatim.visible_text` of its file) the files as a reader sees them."""
     canvas = result.canvas
     actors = _Actors([a for a in canvas.actors if a.status != "rejected"])
     activities = [a for a in canvas.activities if a.status != "rejected"]
@@ -153,7 +168,7 @@ def score(
     metrics = [m for m in canvas.metrics if m.status != "rejected"]
     mechanisms = [m for m in canvas.governance if m.status != "rejected"]
 
-    actor_score = score_actors(gold, actors)
+    actor_score, actor_duplicates = score_actors(gold, actors)
 
     activity_score, activity_pairs = _keyword_section(
         [a.name for a in gold.activities],
@@ -161,6 +176,13 @@ def score(
         [a.name for a in activities],
         [a.name for a in activities],
         TWO_THIRDS,
+    )
+    activity_duplicates = _duplicates(
+        activity_pairs,
+        [a.name for a in activities],
+        lambda i: [
+            j for j, a in enumerate(activities) if has_keywords(gold.activities[i].keywords, a.name, TWO_THIRDS)
+        ],
     )
     owner_errors: list[OwnerError] = []
     for i, j in sorted(activity_pairs.items()):
@@ -175,9 +197,10 @@ def score(
                     got=actors.label(got),
                 )
             )
-    owner_accuracy = (
-        None if not gold.activities else (ratio(len(activity_pairs) - len(owner_errors), len(activity_pairs)) or 0.0)
-    )
+    right_owners = len(activity_pairs) - len(owner_errors)
+    owner_accuracy_found = None if not gold.activities else (ratio(right_owners, len(activity_pairs)) or 0.0)
+    # The headline counts a missed activity as a wrong owner: the reviewer has to supply both.
+    owner_accuracy = ratio(right_owners, len(gold.activities))
 
     def exchange_allowed(i: int, j: int) -> bool:
         g, c = gold.value_exchanges[i], exchanges[j]
@@ -202,7 +225,7 @@ def score(
     )
     governance = score_governance(gold, mechanisms)
     findings = score_findings(gold, result)
-    citations = score_citations(result, documents)
+    citations = score_citations(result, documents, visible)
     forbidden = [
         f.name for f in gold.must_not_appear if any(actors.matches(a.id, name_variants(f.name)) for a in actors.list)
     ]
@@ -223,6 +246,9 @@ def score(
         "activity_recall": activity_score.recall,
         "activity_precision": activity_score.precision,
         "owner_accuracy": owner_accuracy,
+        "owner_accuracy_found": owner_accuracy_found,
+        "activity_duplicates": float(len(activity_duplicates)),
+        "actor_duplicates": float(len(actor_duplicates)),
         "exchange_precision": exchange_score.precision,
         "exchange_recall": exchange_score.recall,
         "exchange_f1": exchange_score.f1,
@@ -234,6 +260,7 @@ def score(
         "findings_recall": findings.recall,
         "findings_precision": findings.precision,
         "citation_validity": citations.validity,
+        "quotes_not_verbatim": float(len(citations.not_verbatim)),
         "forbidden_actors": float(len(forbidden)),
         "uncited_entries": float(len(citations.uncited_entries)),
         "calls": float(cost.calls),
@@ -251,6 +278,8 @@ def score(
         scores=scores,
         actors=actor_score,
         activities=activity_score,
+        activity_duplicates=activity_duplicates,
+        actor_duplicates=actor_duplicates,
         owner_errors=owner_errors,
         exchanges=exchange_score,
         metrics=metric_score,
@@ -286,12 +315,19 @@ def score_governance(gold: Gold, live: Sequence[Mechanism]) -> GovernanceScore:
     )
 
 
-def score_citations(result: CanvasResult, documents: Sequence[Document]) -> CitationScore:
+def score_citations(
+    result: CanvasResult, documents: Sequence[Document], visible: dict[str, str] | None = None
+) -> CitationScore:
     texts = {d.id: d.text for d in documents}
     canvas = result.canvas
     citations: list[Citation] = [c for e in canvas.entries() for c in e.sources]
     citations += canvas.review.cadence_sources
-    invalid = [f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := _citation_problem(c, texts))]
+    invalid = [f"{c.document} [{c.start}:{c.end}] {why}" for c in citations if (why := citation_problem(c, texts))]
+    not_verbatim = [
+        f"{c.document} [{c.start}:{c.end}] {c.quote[:80]!r}"
+        for c in citations
+        if visible is not None and c.document_id in visible and not found(c, visible[c.document_id])
+    ]
     uncited = [e.id for e in canvas.entries() if not e.sources and e.status != "rejected"]
     valid = len(citations) - len(invalid)
     return CitationScore(
@@ -299,17 +335,6 @@ def score_citations(result: CanvasResult, documents: Sequence[Document]) -> Cita
         valid=valid,
         validity=ratio(valid, len(citations)) or 0.0,
         invalid=invalid,
+        not_verbatim=not_verbatim,
         uncited_entries=uncited,
     )
-
-
-def _citation_problem(citation: Citation, texts: dict[str, str]) -> str | None:
-    text = texts.get(citation.document_id)
-    if text is None:
-        return f"cites unknown document id {citation.document_id}"
-    if citation.end > len(text):
-        return f"ends past the document's {len(text)} characters"
-    actual = text[citation.start : citation.end]
-    if actual != citation.quote:
-        return f"quote {citation.quote[:60]!r} but the text there is {actual[:60]!r}"
-    return None

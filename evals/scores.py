@@ -16,7 +16,10 @@ METRICS: dict[str, str] = {
     "actor_f1": "harmonic mean of actor precision and recall",
     "activity_recall": "gold activities whose keywords a canvas activity name contains / gold activities",
     "activity_precision": "canvas activities matched to a gold activity / canvas activities",
-    "owner_accuracy": "found gold activities whose canvas owner is the gold owner / found gold activities",
+    "owner_accuracy": "gold activities found with the gold owner / all gold activities (a miss counts as wrong)",
+    "owner_accuracy_found": "found gold activities whose canvas owner is the gold owner / found gold activities",
+    "activity_duplicates": "canvas activities matching a gold activity that another canvas activity already matches",
+    "actor_duplicates": "canvas actors naming a gold actor that another canvas actor already names (unmerged aliases)",
     "exchange_precision": "canvas exchanges matched (direction and value) / canvas exchanges",
     "exchange_recall": "gold exchanges matched / gold exchanges",
     "exchange_f1": "harmonic mean of exchange precision and recall",
@@ -28,6 +31,7 @@ METRICS: dict[str, str] = {
     "findings_recall": "expected findings matched by an open canvas finding / expected findings",
     "findings_precision": "canvas findings of listed rules that match an expected finding / those findings",
     "citation_validity": "citations whose quote is the document text at their offsets / citations",
+    "quotes_not_verbatim": "citations whose quote a reader cannot find in the file as a reader sees it",
     "forbidden_actors": "must_not_appear actors present in the canvas (must be 0)",
     "uncited_entries": "generated entries with no citation",
     "calls": "LLM calls made",
@@ -55,6 +59,9 @@ COUNT_METRICS: frozenset[str] = frozenset(
     {
         "forbidden_actors",
         "uncited_entries",
+        "activity_duplicates",
+        "actor_duplicates",
+        "quotes_not_verbatim",
         "calls",
         "prompt_tokens",
         "completion_tokens",
@@ -129,6 +136,7 @@ class CitationScore(BaseModel):
     valid: int = 0
     validity: float | None = None
     invalid: list[str] = Field(default_factory=list)
+    not_verbatim: list[str] = Field(default_factory=list, description="Quotes not in the file as a reader sees it.")
     uncited_entries: list[str] = Field(default_factory=list)
 
 
@@ -154,6 +162,8 @@ class EcosystemScore(BaseModel):
     scores: Scores = Field(default_factory=dict)
     actors: SectionScore = Field(default_factory=SectionScore)
     activities: SectionScore = Field(default_factory=SectionScore)
+    activity_duplicates: list[str] = Field(default_factory=list, description="Second entries for one gold activity.")
+    actor_duplicates: list[str] = Field(default_factory=list, description="Second actors for one gold actor.")
     owner_errors: list[OwnerError] = Field(default_factory=list)
     exchanges: SectionScore = Field(default_factory=SectionScore)
     metrics: SectionScore = Field(default_factory=SectionScore)

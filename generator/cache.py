@@ -1,8 +1,9 @@
 """On-disk cache of validated LLM answers, so a re-run with the same inputs sends nothing.
 
 One JSON file per answer under `<cache_dir>/llm/<2 hex>/<sha256>.json`. The key covers everything
-that decides the answer: model, prompt version, the response model's JSON schema, the messages
-and the temperature. Files are written atomically (temp file + rename), so concurrent sections
+that decides the answer: model, the server it is reached at (the same model name on another
+`api_base` is another model), prompt version, the response model's JSON schema, the messages and
+the temperature. Files are written atomically (temp file + rename), so concurrent sections
 and interrupted runs never leave a half-written entry; an unreadable entry counts as a miss and
 is overwritten by the next successful call.
 """
@@ -23,7 +24,7 @@ from ecocanvas.logs import get_logger
 log = get_logger(__name__)
 
 # Bump when the entry layout or the key recipe changes: old entries then simply stop matching.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class CacheEntry(BaseModel):
@@ -43,14 +44,16 @@ class CacheEntry(BaseModel):
 def cache_key(
     *,
     model: str,
+    api_base: str | None,
     prompt_version: str,
     schema: dict[str, Any],
     messages: list[dict[str, str]],
-    temperature: float,
+    temperature: float | None,
 ) -> str:
     payload = {
         "format": CACHE_FORMAT,
         "model": model,
+        "api_base": (api_base or "").rstrip("/"),
         "prompt_version": prompt_version,
         "schema": schema,
         "messages": messages,

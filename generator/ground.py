@@ -1,8 +1,10 @@
 """Grounding: find each quote in the source text and turn it into a Citation with exact offsets.
 
 Three tries, strictest first: the exact text; the text after normalising whitespace, case, quote
-marks and dashes; a fuzzy alignment above a threshold. Whatever matched, the citation's quote is
-the document's own text at the offsets, so `quote == text[start:end]` holds by construction.
+marks and dashes; a fuzzy alignment above a threshold, widened to whole words and refused when its
+numbers differ from the quote's (a citation never starts mid-word or turns "40" into "400").
+Whatever matched, the citation's quote is the document's own text at the offsets, so
+`quote == text[start:end]` holds by construction.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from canvas.model import Citation
+from generator.support import numbers
 from knowledge import Document
 
 FUZZY_THRESHOLD = 90.0
@@ -73,6 +76,23 @@ def _normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", text).strip(_TRIM).lower()
 
 
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The fuzzy span widened to whole words, or None when it would change a number.
+
+    An alignment can start or end inside a word ("tHaven Charging" for "VoltHaven Charging") or a
+    number ("some 40" inside "some 400"); a citation must not. The caller rescores the widened span.
+    """
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return (start, end) if end > start else None
+
+
+def _same_numbers(quote: str, found: str) -> bool:
+    return numbers(quote) == numbers(found)
+
+
 class Grounder:
     """Locates quotes in a fixed set of documents; caches each document's normalised text."""
 
@@ -129,8 +149,13 @@ class Grounder:
             aligned = fuzz.partial_ratio_alignment(needle, norm.text, score_cutoff=FUZZY_THRESHOLD)
             if aligned is None or aligned.dest_end <= aligned.dest_start:
                 continue
-            if best is None or aligned.score > best[0]:
-                best = (aligned.score, doc, aligned.dest_start, aligned.dest_end)
+            span = _whole_words(norm.text, aligned.dest_start, aligned.dest_end)
+            if span is None:
+                continue
+            found = norm.text[span[0] : span[1]]
+            score = fuzz.ratio(needle, found)
+            if score >= FUZZY_THRESHOLD and _same_numbers(needle, found) and (best is None or score > best[0]):
+                best = (score, doc, span[0], span[1])
         if best is None:
             return None
         _, doc, s, e = best

@@ -25,6 +25,13 @@ class InjectionGuard:
     def tainted(self, citation: Citation) -> bool:
         return any(s < citation.end and citation.start < e for s, e in self.spans.get(citation.document_id, ()))
 
+    def clean_text(self, document: Document) -> str:
+        """The document's text with its injected sentences blanked out (offsets unchanged)."""
+        text = document.text
+        for start, end in self.spans.get(document.id, ()):
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
+
     @property
     def count(self) -> int:
         return sum(len(v) for v in self.spans.values())

@@ -14,10 +14,23 @@ own retries and litellm's `num_retries` are switched off).
   exponential backoff, honouring `Retry-After`, at most `settings.max_retries` times per call.
   A timeout is not retried: `llm_timeout` bounds each request and a model that did not answer in
   time is unlikely to answer on a second try; the caller marks that section failed.
-- Budget: before each request its tokens are estimated (prompt, schema, plus the completion
-  tokens requested) and reserved; a request that cannot fit raises `BudgetExceededError`
-  without sending. Reservations make the check hold across threads.
-- Cache: a validated answer is stored on disk; the same inputs again make zero requests.
+- Budget: before each request its prompt is estimated (messages, schema) and reserved with the
+  completion tokens the request may use: as many as remain, up to `max_completion_tokens`, and
+  never fewer than a realistic share of the prompt (an extraction answer quotes its evidence). The
+  request's `max_tokens` is set to what was granted, so the server cannot overrun the budget. A
+  request that cannot get even the realistic share raises `BudgetExceededError` without sending.
+  When a server reports no usage (or zeros, as litellm fills in), the estimate is booked instead.
+  Reservations make the check hold across threads.
+- Validation: `extract(..., context=...)` makes a validation context visible to the response
+  model's validators (`validation_context()`), so a check that needs the call's evidence can
+  refuse an answer and have it re-asked. It is not given to instructor as its `context`: instructor
+  renders the messages as Jinja templates whenever it has one, and these messages hold untrusted
+  document text.
+  When the re-asks run out, `lenient=` (a second context) validates the last answer once more so
+  the model can drop what it cannot support instead of losing the whole call.
+- Cache: a validated answer is stored on disk; the same inputs again make zero requests. The key
+  includes the server address: the same model name on another server is another model.
+- Call log: every request (and every cache hit) is a row in `generator.calllog`, unless switched off.
 - Every `LLMError` raised here carries `.usage`, what the failed attempts spent.
 """
 
@@ -25,8 +38,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import partial
@@ -42,8 +57,17 @@ from ecocanvas.errors import BudgetExceededError, ConfigError, LLMError, LLMTime
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator.cache import CacheEntry, ResponseCache, cache_key
+from generator.calllog import FILE_NAME, CallLog, CallRecord, CallTag, messages_hash
 
 log = get_logger(__name__)
+
+_VALIDATION_CONTEXT: ContextVar[Any] = ContextVar("ecocanvas_validation_context", default=None)
+
+
+def validation_context() -> Any:
+    """The context of the `extract` call validating an answer in this thread (None outside one)."""
+    return _VALIDATION_CONTEXT.get()
+
 
 # litellm prints a "Give Feedback / Get Help" banner with every exception otherwise.
 litellm.suppress_debug_info = True
@@ -51,6 +75,10 @@ litellm.suppress_debug_info = True
 T = TypeVar("T", bound=BaseModel)
 
 _MAX_BACKOFF_S = 10.0
+# The completion a request needs at least, as a share of its prompt: extraction answers quote their
+# evidence, so they run to a good part of it. A budget that cannot grant this much refuses the call.
+COMPLETION_SHARE = 0.5
+MIN_COMPLETION_TOKENS = 256
 _TRANSIENT_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Local servers (llama.cpp, vLLM, Ollama, LM Studio) constrain output to a JSON schema but are
 # missing from litellm's model map, which would otherwise steer `auto` away from JSON_SCHEMA.
@@ -119,19 +147,28 @@ class TokenBudget:
         with self._cond:
             return max(0, self.limit - self._used - self._reserved)
 
-    def reserve(self, tokens: int) -> None:
+    def reserve(self, prompt: int, completion: int, needed: int | None = None) -> int:
+        """Reserve `prompt` tokens plus up to `completion`; return the completion tokens granted.
+
+        At least `needed` completion tokens must fit (all of `completion` when not given); the grant
+        is what remains up to `completion`. A call that would fit once in-flight calls settle waits.
+        """
+        needed = completion if needed is None else min(needed, completion)
         if self.limit is None:
-            return
+            return completion
         with self._cond:
             while True:
-                if self._used + tokens > self.limit:
+                if self._used + prompt + needed > self.limit:
                     raise BudgetExceededError(
-                        f"token budget: the next call needs up to {tokens} tokens, "
-                        f"{self.limit - self._used} of {self.limit} remain; nothing was sent"
+                        f"token budget: the next call needs about {prompt + needed} tokens "
+                        f"({prompt} prompt, {needed} answer), {self.limit - self._used} of {self.limit} remain; "
+                        "nothing was sent"
                     )
-                if self._used + self._reserved + tokens <= self.limit:
-                    self._reserved += tokens
-                    return
+                free = self.limit - self._used - self._reserved - prompt
+                if free >= needed:
+                    granted = min(completion, free)
+                    self._reserved += prompt + granted
+                    return granted
                 self._cond.wait()
 
     def settle(self, reserved: int, actual: int) -> None:
@@ -181,6 +218,9 @@ class _CallState:
 
     usage: Usage
     transient_retries_left: int
+    prompt_version: str = ""
+    tag: CallTag | None = None
+    rows: list[int | None] | None = None
 
 
 class LLMClient:
@@ -200,6 +240,11 @@ class LLMClient:
         self.mode = select_mode(self.model, settings.llm_mode)
         self.retry_backoff_s = 0.5
         self._cache = ResponseCache(settings.cache_dir / "llm") if settings.cache else None
+        self.call_log = (
+            CallLog(settings.data_dir / FILE_NAME, store_messages=settings.call_log_messages)
+            if settings.call_log
+            else None
+        )
         # Only for litellm: kept out of instructor's kwargs so its errors can never echo the key.
         self._transport: dict[str, Any] = {
             "timeout": settings.llm_timeout,
@@ -210,12 +255,28 @@ class LLMClient:
             self._transport["api_base"] = settings.api_base
         if settings.api_key:
             self._transport["api_key"] = settings.api_key
+        if settings.drop_params:
+            self._transport["drop_params"] = True
 
     def extract(
-        self, response_model: type[T], messages: list[dict[str, str]], *, prompt_version: str
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        *,
+        prompt_version: str,
+        context: Any = None,
+        lenient: Any = None,
+        tag: CallTag | None = None,
     ) -> tuple[T, Usage]:
+        """A validated `response_model` for `messages`, and what it cost.
+
+        `context` is the validation context instructor hands the model's validators on every
+        attempt; `lenient`, when given, validates the last answer once more after the re-asks ran
+        out, so validators that honour it can drop what is unsupported instead of failing the call.
+        """
         key = cache_key(
             model=self.model,
+            api_base=self.settings.api_base,
             prompt_version=prompt_version,
             schema=response_model.model_json_schema(),
             messages=messages,
@@ -223,22 +284,41 @@ class LLMClient:
         )
         cached = self._from_cache(key, response_model)
         if cached is not None:
+            self._log_cache_hit(messages, prompt_version, tag, cached)
             return cached, Usage(cached_calls=1)
 
-        state = _CallState(usage=Usage(), transient_retries_left=self.settings.max_retries)
+        state = _CallState(
+            usage=Usage(), transient_retries_left=self.settings.max_retries, prompt_version=prompt_version, tag=tag
+        )
+        state.rows = []
         client = instructor.from_litellm(partial(self._send, state), mode=self.mode)
         sent: list[Any] = [dict(m) for m in messages]  # copies: instructor appends re-ask turns
+        options: dict[str, Any] = {"max_tokens": self.max_completion_tokens}
+        if self.settings.temperature is not None:
+            options["temperature"] = self.settings.temperature
+        token = _VALIDATION_CONTEXT.set(context)
         try:
             result: T = client.create(
                 response_model=response_model,
                 messages=sent,
                 model=self.model,
-                temperature=self.settings.temperature,
-                max_tokens=self.max_completion_tokens,
                 max_retries=self.settings.max_retries,
+                **options,
             )
+        except InstructorRetryException as exc:
+            salvaged = self._salvage(exc, response_model, lenient)
+            if salvaged is None:
+                self._settle_log(state, "failed", exc)
+                raise self._failure(exc, state.usage) from exc
+            result = salvaged
+            self._settle_log(state, "accepted after re-asks, unsupported entries dropped", exc)
         except Exception as exc:
+            self._settle_log(state, "failed", exc)
             raise self._failure(exc, state.usage) from exc
+        else:
+            self._settle_log(state, "valid", None)
+        finally:
+            _VALIDATION_CONTEXT.reset(token)
 
         usage = state.usage
         value = result.model_dump(mode="json", by_alias=True)
@@ -256,9 +336,12 @@ class LLMClient:
             # `mcp` package; ours are plain function tools. litellm pops this flag (a test checks
             # it never reaches the wire).
             kwargs["_skip_mcp_handler"] = True
-        reserve = prompt_estimate + int(kwargs.get("max_tokens") or self.max_completion_tokens)
+        wanted = int(kwargs.get("max_tokens") or self.max_completion_tokens)
+        needed = min(wanted, max(MIN_COMPLETION_TOKENS, int(prompt_estimate * COMPLETION_SHARE)))
         while True:
-            self.budget.reserve(reserve)
+            granted = self.budget.reserve(prompt_estimate, wanted, needed)
+            kwargs["max_tokens"] = granted
+            reserve = prompt_estimate + granted
             if state.usage.calls:
                 state.usage.retries += 1
             state.usage.calls += 1
@@ -266,8 +349,11 @@ class LLMClient:
             try:
                 response = litellm.completion(**kwargs, **self._transport)
             except BaseException as exc:  # settle even on KeyboardInterrupt: other threads wait on it
-                # A timed-out request probably reached the model: count its prompt against the budget.
-                self.budget.settle(reserve, prompt_estimate if _is_timeout(exc) else 0)
+                # A timed-out request probably reached the model: its prompt counts, in the budget and the usage.
+                spent = prompt_estimate if _is_timeout(exc) else 0
+                self.budget.settle(reserve, spent)
+                state.usage.prompt_tokens += spent
+                self._log_request(state, kwargs, None, started, spent, 0, True, exc)
                 if isinstance(exc, Exception) and _is_transient(exc) and state.transient_retries_left > 0:
                     state.transient_retries_left -= 1
                     delay = self._backoff(exc, self.settings.max_retries - state.transient_retries_left)
@@ -280,8 +366,9 @@ class LLMClient:
                     time.sleep(delay)
                     continue
                 raise
-            prompt_tokens, completion_tokens = _reported_tokens(response, prompt_estimate)
+            prompt_tokens, completion_tokens, estimated = _reported_tokens(response, prompt_estimate)
             self.budget.settle(reserve, prompt_tokens + completion_tokens)
+            self._log_request(state, kwargs, response, started, prompt_tokens, completion_tokens, estimated, None)
             state.usage.prompt_tokens += prompt_tokens
             state.usage.completion_tokens += completion_tokens
             state.usage.cost_usd += self._cost(prompt_tokens, completion_tokens)
@@ -320,6 +407,90 @@ class LLMClient:
         except Exception:  # not in litellm's offline cost map (local and custom models): free
             return 0.0
         return float(prompt_cost) + float(completion_cost)
+
+    # -- the lenient last look, and the call log ---------------------------------------------------
+
+    def _salvage(self, exc: InstructorRetryException, response_model: type[T], lenient: Any) -> T | None:
+        """The last answer, validated with the lenient context, when re-asks ran out over validation."""
+        if lenient is None or not exc.failed_attempts:
+            return None
+        last = exc.failed_attempts[-1]
+        if not isinstance(last.exception, ValidationError):
+            return None
+        text = _answer_text(last.completion)
+        if text is None:
+            return None
+        try:
+            return response_model.model_validate_json(text, context=lenient)
+        except ValidationError:
+            return None
+
+    def _log_request(
+        self,
+        state: _CallState,
+        kwargs: dict[str, Any],
+        response: Any,
+        started: float,
+        prompt_tokens: int,
+        completion_tokens: int,
+        estimated: bool,
+        error: BaseException | None,
+    ) -> None:
+        if self.call_log is None or state.rows is None:
+            return
+        tag = state.tag or CallTag()
+        messages = list(kwargs.get("messages", []))
+        record = CallRecord(
+            run=tag.run,
+            call=tag.call,
+            attempt=state.usage.calls,
+            model=self.model,
+            api_base=self.settings.api_base,
+            prompt_version=state.prompt_version,
+            messages_sha256=messages_hash(messages),
+            chunk_ids=tag.chunk_ids,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            tokens_estimated=estimated,
+            seconds=round(time.monotonic() - started, 3),
+            finish_reason=_finish_reason(response),
+            outcome="answered" if error is None else "error",
+            error=None if error is None else self._scrub(f"{type(error).__name__}: {_short(error)}"),
+            response=_answer_text(response) if response is not None else None,
+            messages=messages,
+        )
+        state.rows.append(self.call_log.add(record))
+
+    def _settle_log(self, state: _CallState, outcome: str, exc: Exception | None) -> None:
+        """The final outcome goes on the last request; answers before it were re-asked."""
+        if self.call_log is None or not state.rows:
+            return
+        *earlier, last = state.rows
+        for row in earlier:
+            self.call_log.set_outcome(row, "re-asked")
+        error = None if exc is None else self._scrub(_short(_root_cause(exc)))
+        self.call_log.set_outcome(last, outcome, error)
+
+    def _log_cache_hit(
+        self, messages: list[dict[str, str]], prompt_version: str, tag: CallTag | None, value: Any
+    ) -> None:
+        if self.call_log is None:
+            return
+        tag = tag or CallTag()
+        self.call_log.add(
+            CallRecord(
+                run=tag.run,
+                call=tag.call,
+                model=self.model,
+                api_base=self.settings.api_base,
+                prompt_version=prompt_version,
+                messages_sha256=messages_hash(messages),
+                chunk_ids=tag.chunk_ids,
+                outcome="cached",
+                response=value.model_dump_json() if isinstance(value, BaseModel) else None,
+                messages=list(messages),
+            )
+        )
 
     # -- cache -----------------------------------------------------------------------------------
 
@@ -373,6 +544,8 @@ class LLMClient:
             )
         else:
             error = LLMError(f"{self.model}: {type(cause).__name__}: {self._scrub(_short(cause))}")
+            if isinstance(cause, litellm.exceptions.UnsupportedParamsError) or "unsupported" in str(cause).lower():
+                error = LLMError(f"{error} (set ECOCANVAS_DROP_PARAMS=true, or ECOCANVAS_TEMPERATURE= to send none)")
         error.usage = usage
         log.warning("llm_failed", model=self.model, error=str(error), calls=usage.calls)
         return error
@@ -423,20 +596,48 @@ def _retry_after_seconds(exc: BaseException) -> float | None:
         return None
 
 
-def _reported_tokens(response: Any, prompt_estimate: int) -> tuple[int, int]:
-    """Token counts as the server reports them; estimated when it reports none."""
+def _reported_tokens(response: Any, prompt_estimate: int) -> tuple[int, int, bool]:
+    """Token counts as the server reports them, and whether they were estimated instead.
+
+    A server that reports no usage gets zeros from litellm; a prompt of zero tokens was never sent,
+    so zero counts as "not reported" and the estimate is booked (an answer's ~3 characters a token).
+    """
     usage = getattr(response, "usage", None)
     prompt = getattr(usage, "prompt_tokens", None)
     completion = getattr(usage, "completion_tokens", None)
-    if not isinstance(prompt, int):
-        prompt = prompt_estimate
-    if not isinstance(completion, int):
-        try:
-            content = response.choices[0].message.content or ""
-        except (AttributeError, IndexError):
-            content = ""
-        completion = len(content) // 3
-    return prompt, completion
+    estimated = False
+    if not isinstance(prompt, int) or prompt <= 0:
+        prompt, estimated = prompt_estimate, True
+    text = _answer_text(response) or ""
+    if not isinstance(completion, int) or (completion <= 0 and text):
+        completion, estimated = len(text) // 3, True
+    return prompt, completion, estimated
+
+
+def _answer_text(response: Any) -> str | None:
+    """What the model wrote: the message content, or the arguments of its tool call (TOOLS mode)."""
+    try:
+        message = response.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        arguments = getattr(getattr(calls[0], "function", None), "arguments", None)
+        if isinstance(arguments, str):
+            return arguments
+    content = getattr(message, "content", None)
+    if not isinstance(content, str):
+        return None
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", content, re.S)
+    return fenced.group(1) if fenced else content
+
+
+def _finish_reason(response: Any) -> str | None:
+    try:
+        reason = response.choices[0].finish_reason
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(reason) if reason else None
 
 
 def _short(exc: BaseException, limit: int = 600) -> str:

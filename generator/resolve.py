@@ -3,7 +3,9 @@
 - Names merge across sections and documents: aliases, abbreviations ("NHM" for "Nordhavn Harbour
   Mobility"), role nouns a document defines ("the utility"), legal suffixes ("Ltd").
 - A reference to a name that is not an actor becomes an actor only when the documents contain
-  that name; otherwise the reference is dropped (no phantom actors).
+  that name; otherwise the reference is dropped (no phantom actors). With
+  `references_create_actors=False` (the LLM path, whose entries refer to its own actor list) a
+  reference never creates one: an actor dropped for an injected or missing quote stays dropped.
 - Organisations the documents exclude (not selected, contract ended) take no part unless a
   relation positively involves them.
 - Where documents disagree (two owners for one activity, two targets for one metric) the most
@@ -70,8 +72,9 @@ def _keys(name: str) -> set[str]:
 
 
 class _Actors:
-    def __init__(self, documents: Sequence[Document]) -> None:
+    def __init__(self, documents: Sequence[Document], create: bool = True) -> None:
         self.documents = documents
+        self.create = create
         self.actors: list[ActorDraft] = []
         self.by_key: dict[str, ActorDraft] = {}
         self.excluded: set[str] = set()
@@ -152,6 +155,8 @@ class _Actors:
             if self.is_excluded(found) and not _names_in(found, evidence):
                 return None
             return found.name
+        if not self.create:
+            return None
         clean = clean_name(name)
         if not clean or normalise_key(clean) in _GENERIC or _keys(clean) & self.excluded:
             return None
@@ -197,12 +202,14 @@ def _name_key(name: str) -> str:
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words)
 
 
-def resolve(draft: CanvasDraft, documents: Sequence[Document], tainted: set[int]) -> Resolution:
+def resolve(
+    draft: CanvasDraft, documents: Sequence[Document], tainted: set[int], *, references_create_actors: bool = True
+) -> Resolution:
     """`tainted` holds id()s of drafts whose evidence is an injected instruction; they are dropped."""
     dates = {d.id: d.date for d in documents}
     out = draft.model_copy(deep=True)
     res = Resolution(draft=out)
-    actors = _Actors(documents)
+    actors = _Actors(documents, create=references_create_actors)
 
     def keep(item: Draft) -> bool:
         if id(item) in tainted:

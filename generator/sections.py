@@ -1,27 +1,17 @@
 """The canvas sections, how evidence is retrieved for each, and how they are grouped into calls.
 
-Seven sections, three calls: sending every section its own copy of the evidence would cost
-several times the source documents in tokens, so sections that read the same passages share
-one call. A call is the unit of failure: when it fails, its sections are marked failed and the
-others are kept.
+Seven sections, one call when all the evidence fits one request (`Settings.single_call_tokens`),
+three calls above that: sending every section its own copy of the evidence would cost several
+times the source documents in tokens, so sections that read the same passages share one call. A
+call is the unit of failure: when it fails, its sections are marked failed and the others are
+kept, which is what splitting buys on large corpora.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
-
 from canvas.model import SectionName
-from generator.drafts import (
-    ActivitiesDraft,
-    ActorsDraft,
-    ExchangesDraft,
-    GovernanceDraft,
-    MetricsDraft,
-    ReviewDraft,
-    ScopeDraft,
-)
 
 QUERIES: dict[SectionName, tuple[str, ...]] = {
     "scope": (
@@ -60,32 +50,19 @@ QUERIES: dict[SectionName, tuple[str, ...]] = {
 }
 
 
-class ScopeActorsReview(BaseModel):
-    scope: ScopeDraft = Field(default_factory=ScopeDraft)
-    actors: ActorsDraft = Field(default_factory=ActorsDraft)
-    review: ReviewDraft = Field(default_factory=ReviewDraft)
-
-
-class Responsibilities(BaseModel):
-    activities: ActivitiesDraft = Field(default_factory=ActivitiesDraft)
-    value_exchanges: ExchangesDraft = Field(default_factory=ExchangesDraft)
-
-
-class GovernanceMetrics(BaseModel):
-    governance: GovernanceDraft = Field(default_factory=GovernanceDraft)
-    metrics: MetricsDraft = Field(default_factory=MetricsDraft)
-
-
 @dataclass(frozen=True)
 class CallSpec:
+    """A group of sections drafted together when the evidence is too large for one call."""
+
     name: str
     prompt: str
     sections: tuple[SectionName, ...]
-    response_model: type[BaseModel]
 
 
 CALLS: tuple[CallSpec, ...] = (
-    CallSpec("actors", "actors", ("scope", "actors", "review"), ScopeActorsReview),
-    CallSpec("responsibilities", "responsibilities", ("activities", "value_exchanges"), Responsibilities),
-    CallSpec("governance", "governance", ("governance", "metrics"), GovernanceMetrics),
+    CallSpec("actors", "actors", ("scope", "actors", "review")),
+    CallSpec("responsibilities", "responsibilities", ("activities", "value_exchanges")),
+    CallSpec("governance", "governance", ("governance", "metrics")),
 )
+# The call that drafts every section at once when all the evidence fits one request.
+SINGLE_CALL = "canvas"

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from knowledge.chunking import chunk_document as chunk_document
     from knowledge.index import KnowledgeBase as KnowledgeBase
+    from knowledge.ingest import SUPPORTED_TYPES as SUPPORTED_TYPES
+    from knowledge.ingest import check_supported_name as check_supported_name
     from knowledge.ingest import error_kind as error_kind
     from knowledge.models import Chunk as Chunk
     from knowledge.models import Document as Document
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from knowledge.models import Hit as Hit
     from knowledge.models import IngestReport as IngestReport
     from knowledge.parsing import parse_bytes as parse_bytes
+    from knowledge.sandbox import parse_tenant as parse_tenant
 
 _HOMES = {
     "Chunk": "knowledge.models",
@@ -27,9 +30,12 @@ _HOMES = {
     "Hit": "knowledge.models",
     "IngestReport": "knowledge.models",
     "KnowledgeBase": "knowledge.index",
+    "SUPPORTED_TYPES": "knowledge.ingest",
+    "check_supported_name": "knowledge.ingest",
     "chunk_document": "knowledge.chunking",
     "error_kind": "knowledge.ingest",
     "parse_bytes": "knowledge.parsing",
+    "parse_tenant": "knowledge.sandbox",
 }
 __all__ = sorted(_HOMES)
 

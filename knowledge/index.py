@@ -75,7 +75,7 @@ class KnowledgeBase:
         self.root: Path = settings.workspaces_dir / name
         self._store = DocumentStore(self.root)
         self._embedder = get_embedder(settings.embedder, settings.cache_dir)
-        self._vectors = VectorIndex(self.root / "chroma", self._embedder)
+        self._vectors = VectorIndex(self.root / "chroma", self._embedder, server=settings.chroma_url, workspace=name)
         self._backlog = backlog_for(self.root, self._store, self._vectors, self._embedder)
         self._reconcile()
 
@@ -256,9 +256,11 @@ class KnowledgeBase:
             raise InputError("the search query is empty")
         if k < 1:
             raise InputError(f"k must be at least 1, not {k}")
+        # One reading of the manifest for the check and the scope: a document deleted in between is
+        # then unknown (NotFoundError), never a KeyError halfway through.
+        manifest = self._store.manifest().documents
         if document_ids is not None:
-            known = set(self._store.ids())
-            unknown = [i for i in document_ids if i not in known]
+            unknown = [i for i in document_ids if i not in manifest]
             if unknown:
                 raise NotFoundError(f"no document {unknown[0]!r} in workspace {self.workspace!r}")
             if not document_ids:
@@ -273,8 +275,8 @@ class KnowledgeBase:
             vector = self._embedder.embed_query(query)
             scope = None
             if document_ids is not None:
-                manifest = self._store.manifest().documents
-                scope = [cid for doc_id in document_ids for cid in manifest[doc_id].chunk_ids()]
+                # A document named twice is one scope: chroma refuses duplicate ids in a get.
+                scope = [cid for doc_id in dict.fromkeys(document_ids) for cid in manifest[doc_id].chunk_ids()]
             for chunk_id, score in self._vectors.query(vector, depth, scope):
                 position = lexical.positions.get(chunk_id)
                 if position is not None:  # a stray vector of an unlisted document never surfaces

@@ -6,17 +6,20 @@ committed. Their dense vectors are written meanwhile by the workspace's backlog 
 span documents, so parsing the next files overlaps embedding the last ones and both cores work.
 
 A file that cannot be read is recorded in the report and skipped; the others go on. Inside a
-folder only document files (by extension) are picked up; a file named explicitly is always
-tried, and its bytes, not its name, decide how it is read.
+folder only document files (by extension) are picked up; a file named explicitly is tried unless
+its extension names a type we do not read (`.csv`, `.xlsx`...: a CSV's bytes are text, so only its
+name tells). Its bytes, not its name, decide how it is read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
+from contextvars import Context, copy_context
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ecocanvas.errors import (
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from knowledge.index import KnowledgeBase, Prepared
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
+SUPPORTED_TYPES = "PDF (.pdf), Word (.docx), HTML (.html, .htm), Markdown (.md, .markdown) and plain text (.txt)"
+# What reads as a file type: a letter, then letters or digits ("v2.1" or "notes.2024" name none).
+_TYPE_SUFFIX = re.compile(r"^\.[a-z][a-z0-9]{0,9}$")
 
 _ERROR_KINDS: tuple[tuple[type[Exception], str], ...] = (
     (UnsupportedDocumentError, "unsupported"),
@@ -57,6 +63,13 @@ def error_kind(exc: Exception) -> str:
         if isinstance(exc, cls):
             return kind
     return "invalid" if isinstance(exc, EcocanvasError) else "internal"
+
+
+def check_supported_name(name: str) -> None:
+    """UnsupportedDocumentError when the name's extension is a file type we do not read; no extension is fine."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if _TYPE_SUFFIX.match(suffix) and suffix not in DOCUMENT_SUFFIXES:
+        raise UnsupportedDocumentError(f"{suffix} files are not supported; supported types: {SUPPORTED_TYPES}")
 
 
 def collect_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -94,15 +107,21 @@ def ingest_paths(
     report = IngestReport()
     max_bytes = kb.settings.max_file_bytes
 
-    def prepare(path: Path, name: str) -> Prepared:
-        return kb.prepare(name, _read(path, max_bytes))
+    def prepare(context: Context, path: Path, name: str) -> Prepared:
+        def read_and_parse() -> Prepared:
+            check_supported_name(name)
+            return kb.prepare(name, _read(path, max_bytes))
+
+        return context.run(read_and_parse)
 
     with ThreadPoolExecutor(max_workers=_PARSE_THREADS, thread_name_prefix="parse") as pool:
         ahead: deque[tuple[Path, Future[Prepared]]] = deque()
         todo = iter(files)
         for number in range(1, len(files) + 1):
             while len(ahead) < _LOOKAHEAD and (item := next(todo, None)) is not None:
-                ahead.append((item[0], pool.submit(prepare, *item)))
+                # In a copy of the caller's context: its parse tenant (knowledge.sandbox.parse_tenant)
+                # holds in the threads too.
+                ahead.append((item[0], pool.submit(prepare, copy_context(), *item)))
             path, future = ahead.popleft()
             report.files += 1
             try:

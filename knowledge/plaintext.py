@@ -20,7 +20,12 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:=[ \t]*){3,}|~{3,})$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BULLET = re.compile(r"^([ \t]*)(?:[-*+\u2022\u25aa\u25cf\u2013]|\d{1,3}[.)]|[a-z][.)])[ \t]+(?=\S)")
-_FIELD = re.compile(r"^(?:[A-Z][\w /&().-]{0,30}:[ \t]|>|\[\d{1,2}:\d{2}|\d{1,2}:\d{2}\s)")
+# A line that opens a block of its own: a field ("From:", "Owner:"), a quoted reply, or a chat or
+# transcript line led by a time stamp ("[18/08/2025 08:52]", "[10:02]", "10:02 ", "2025-08-18 08:52").
+_FIELD = re.compile(
+    r"^(?:[A-Z][\w /&().-]{0,30}:[ \t]|>|\[[\d/.:\- ,APMapm]{4,24}\]|\d{1,2}:\d{2}(?::\d{2})?\s|"
+    r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}|[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,2}(?: \([^)]{1,40}\))?:[ \t])"
+)
 _QUOTED = re.compile(r"^[ \t]*>")
 _PIPE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 _DASH_RULE = re.compile(r"^[ \t]*[-=+| \t]{3,}$")

@@ -7,7 +7,8 @@ are reused between files (starting one costs far more than a small parse). Each 
 interpreter (`python -m knowledge.sandbox`) talking over a socket pair: nothing of the API process
 (uvicorn, chromadb, torch threads) is forked, and unlike multiprocessing's spawn or forkserver the
 caller's main module is never imported again, so any script, REPL or `python -` may parse files.
-A small pool serves concurrent callers; each worker parses one file at a time. The memory cap
+A small pool serves concurrent callers; each worker parses one file at a time, and the workers are
+shared fairly between tenants (`parse_tenant`, see `FairSlots`). The memory cap
 (RLIMIT_AS) is the worker's footprint at rest plus `memory_mb`, since what the interpreter and its
 modules already map is not the file's doing.
 """
@@ -15,6 +16,7 @@ modules already map is not the file's doing.
 from __future__ import annotations
 
 import atexit
+import itertools
 import os
 import re
 import resource
@@ -24,8 +26,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from types import TracebackType
 from typing import Literal
 
 from ecocanvas.errors import CorruptDocumentError, EcocanvasError, EmptyDocumentError
@@ -190,6 +197,94 @@ class _Worker:
         self.conn.close()
 
 
+# Who the parses of this thread are for (the API names the workspace); nobody named means one local user.
+_TENANT: ContextVar[str | None] = ContextVar("ecocanvas_parse_tenant", default=None)
+
+
+@contextmanager
+def parse_tenant(tenant: str) -> Iterator[None]:
+    """Parses inside this block are on behalf of `tenant`, for the pool's fairness between tenants."""
+    token = _TENANT.set(tenant)
+    try:
+        yield
+    finally:
+        _TENANT.reset(token)
+
+
+class FairSlots:
+    """The pool's workers as slots, shared fairly between tenants (used as `with slots:`).
+
+    One tenant holds at most `per_tenant` slots at once (all but one, by default), so a tenant's
+    hostile files, each holding a worker up to the parse timeout, always leave a worker for the
+    others. When a slot frees, it goes to the waiting tenant holding the fewest, and among those to
+    the one served longest ago: tenants take turns, whoever sent more files. A caller that names no
+    tenant (the CLI) is one more tenant, without the cap.
+    """
+
+    def __init__(self, total: int, per_tenant: int | None = None) -> None:
+        self.total = total
+        self.per_tenant = per_tenant if per_tenant is not None else max(1, total - 1)
+        self._cond = threading.Condition()
+        self._busy = 0
+        self._running: Counter[str | None] = Counter()
+        self._waiting: dict[str | None, deque[int]] = {}
+        self._served: dict[str | None, int] = {}  # tenant -> ticket of its latest grant (a clock)
+        self._tickets = itertools.count()
+
+    def __enter__(self) -> None:
+        tenant = _TENANT.get()
+        with self._cond:
+            ticket = next(self._tickets)
+            self._waiting.setdefault(tenant, deque()).append(ticket)
+            try:
+                while self._next() != ticket:
+                    self._cond.wait()
+            except BaseException:
+                self._leave_queue(tenant, ticket)
+                self._cond.notify_all()
+                raise
+            self._leave_queue(tenant, ticket)
+            self._busy += 1
+            self._running[tenant] += 1
+            self._served[tenant] = ticket
+            self._cond.notify_all()  # a slot may still be free for the next in line
+
+    def __exit__(
+        self, _type: type[BaseException] | None, _value: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        tenant = _TENANT.get()
+        with self._cond:
+            self._busy -= 1
+            self._running[tenant] -= 1
+            if self._running[tenant] <= 0:
+                del self._running[tenant]
+                if tenant not in self._waiting:
+                    self._served.pop(tenant, None)
+            self._cond.notify_all()
+
+    def _next(self) -> int | None:
+        """The ticket that gets the next free slot, or None while none is free or every waiter is at its cap."""
+        if self._busy >= self.total:
+            return None
+        ready = [t for t in self._waiting if t is None or self._running[t] < self.per_tenant]
+        if not ready:
+            return None
+        chosen = min(ready, key=lambda t: (self._running[t], self._served.get(t, -1), self._waiting[t][0]))
+        return self._waiting[chosen][0]
+
+    def _leave_queue(self, tenant: str | None, ticket: int) -> None:
+        queue = self._waiting[tenant]
+        queue.remove(ticket)
+        if not queue:
+            del self._waiting[tenant]
+
+    def load(self) -> dict[str | None, tuple[int, int]]:
+        """Per tenant: (slots held, parses waiting)."""
+        with self._cond:
+            tenants = set(self._running) | set(self._waiting)
+            return {t: (self._running[t], len(self._waiting.get(t, ()))) for t in tenants}
+
+
 @dataclass(eq=False)
 class ParseSandbox:
     """A pool of up to `max_workers` parse workers, each capped at `memory_mb`; safe to share between threads."""
@@ -198,10 +293,10 @@ class ParseSandbox:
     max_workers: int = MAX_WORKERS
     _idle: list[_Worker] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _slots: threading.BoundedSemaphore = field(init=False)
+    _slots: FairSlots = field(init=False)
 
     def __post_init__(self) -> None:
-        self._slots = threading.BoundedSemaphore(self.max_workers)
+        self._slots = FairSlots(self.max_workers)
 
     def extract(self, kind: SandboxKind, payload: bytes | str, timeout: float) -> Layout:
         """Text and structure of one file; CorruptDocumentError/EmptyDocumentError when unreadable or over a limit."""
@@ -254,6 +349,10 @@ class ParseSandbox:
                     return worker
                 worker.kill()
         return _Worker(self.memory_mb)
+
+    def load(self) -> dict[str | None, tuple[int, int]]:
+        """Per tenant: (workers held, files waiting), for health checks and tests."""
+        return self._slots.load()
 
     def idle_pids(self) -> list[int]:
         """Process ids of the idle workers (for health checks and tests)."""

@@ -164,6 +164,10 @@ class DocumentStore:
                 return stored
         try:
             stored = StoredDocument.model_validate_json(self._document_path(document_id).read_bytes())
+        except FileNotFoundError as exc:
+            if document_id not in self.manifest().documents:  # deleted since the check above
+                raise NotFoundError(f"no document {document_id!r} in this workspace") from exc
+            raise IndexStoreError(f"stored document {document_id} is missing: {exc}") from exc
         except (ValidationError, OSError) as exc:
             raise IndexStoreError(f"stored document {document_id} is unreadable: {exc}") from exc
         with self._loaded_lock:

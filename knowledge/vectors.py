@@ -2,21 +2,33 @@
 
 chromadb's default embedding function downloads a model on first use, so the collection gets
 our embedder; vectors are computed by us and passed in, for both writes and queries.
+
+Two ways to hold the collections: embedded (the default), a `PersistentClient` in each workspace's
+directory, or a Chroma server (`chroma run`) by URL (`ECOCANVAS_CHROMA_URL`) that every API process
+and worker talks to. The embedded store is not safe for two processes, not even a reader beside a
+writer (a second process sees stale vectors, and two writers corrupt the index), so a process that
+opens a workspace's embedded store holds a lock on it until it exits; another process is refused
+with the holder's pid.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from ecocanvas.errors import IndexStoreError
+from ecocanvas.errors import ConfigError, IndexStoreError
 from knowledge.chunking import document_of
 from knowledge.embedding import Embedder, Vectors, get_embedder
 from knowledge.models import Chunk
@@ -46,25 +58,86 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
         return _ChromaEmbedding(str(config.get("embedder", "minilm")))
 
 
+def _chroma_settings() -> ChromaSettings:
+    # A new object for each client: chromadb's client constructors write the mode, path, host and port into
+    # the settings they are given, so one shared object would turn a later embedded client into an HTTP one.
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+# The open lock files of the embedded stores this process holds, by path: kept open until the process exits.
+_held: dict[str, IO[str]] = {}
+_held_lock = threading.Lock()
+
+
+def _hold(path: Path) -> None:
+    """Take the embedded store at `path` for this process, or refuse: another process has it open."""
+    key = str(path.resolve())
+    with _held_lock:
+        if key in _held:
+            return
+        handle = path.with_name(path.name + ".lock").open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise IndexStoreError(
+                f"the vector index at {path} is open in another process (pid {holder}); the embedded store is "
+                "safe for one process at a time: stop that process, or run a Chroma server for every process to "
+                "share and set ECOCANVAS_CHROMA_URL (docs/deploy.md)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        _held[key] = handle
+
+
 @lru_cache(maxsize=64)
-def _client(path: str) -> Any:
-    return chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+def _embedded(path: str) -> Any:
+    return chromadb.PersistentClient(path=path, settings=_chroma_settings())
+
+
+@lru_cache(maxsize=4)
+def _server(url: str) -> Any:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"ECOCANVAS_CHROMA_URL must be http(s)://host:port, not {url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 8000)
+    return chromadb.HttpClient(host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=_chroma_settings())
+
+
+def collection_name(workspace: str, embedder: str) -> str:
+    """The workspace's collection on a shared server: readable, unique, and within Chroma's 3-63 characters."""
+    digest = hashlib.sha256(workspace.encode("utf-8")).hexdigest()[:8]
+    return f"{workspace[:40]}-{digest}-{embedder}"
 
 
 class VectorIndex:
-    def __init__(self, path: Path, embedder: Embedder) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, embedder: Embedder, *, server: str | None = None, workspace: str = "") -> None:
+        """The workspace's vectors: embedded at `path`, or in the Chroma server at URL `server`."""
         try:
-            self._client = _client(str(path))
-            # One collection per embedder: vectors of different models never mix.
+            if server:
+                self._client = _server(server)
+                name = collection_name(workspace or path.parent.name, embedder.name)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                _hold(path)
+                self._client = _embedded(str(path))
+                # One collection per embedder: vectors of different models never mix.
+                name = f"chunks-{embedder.name}"
             self._collection = self._client.get_or_create_collection(
-                f"chunks-{embedder.name}",
+                name,
                 embedding_function=_ChromaEmbedding(embedder.name),
                 metadata={"hnsw:space": "cosine"},
             )
             self.max_batch = int(self._client.get_max_batch_size())
+        except (IndexStoreError, ConfigError):
+            raise
         except Exception as exc:
-            raise IndexStoreError(f"cannot open the vector index at {path}: {exc}") from exc
+            where = f"{server} ({workspace})" if server else str(path)
+            raise IndexStoreError(f"cannot open the vector index at {where}: {exc}") from exc
 
     def count(self) -> int:
         return int(self._collection.count())

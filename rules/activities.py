@@ -170,10 +170,10 @@ def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         yield Draft(
             subjects=(owner,),
             message=(
-                f"{name} owns {len(acts)} of the {total} activities ({len(acts) / total:.0%}), "
+                f"{len(acts)} of the {total} activities ({len(acts) / total:.0%}) have {name} as their owner, "
                 f"more than the {share:.0%} one owner should carry."
             ),
-            suggestion=f"Hand some of {name}'s activities to other actors, or confirm the capacity.",
+            suggestion=f"Hand some of the activities of {name} to other actors, or confirm the capacity.",
         )
 
 
@@ -199,7 +199,7 @@ def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         label = entry_label(act, ix)
         yield Draft(
             subjects=(act.id, owner),
-            message=f"{ix.actor_name(owner)} both owns and is the only approver of {label}.",
+            message=f"The owner of {label}, {ix.actor_name(owner)}, is also its only approver.",
             suggestion=f"Name an approver for {label} other than its owner.",
         )
 

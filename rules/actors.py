@@ -66,7 +66,7 @@ def actor_without_role(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         name = actor_display(actor)
         yield Draft(
             subjects=(actor.id,),
-            message=f"{name} takes part in no activity, value exchange, governance mechanism or metric.",
+            message=f"No activity, value exchange, governance mechanism or metric involves {name}.",
             suggestion=f"Record what {name} leads, supports, gives or receives, or remove it if it does not take part.",
         )
 

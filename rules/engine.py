@@ -55,14 +55,21 @@ def check(canvas: Canvas, policy: Policy | None = None) -> list[Finding]:
     """The gaps in `canvas`: pure, deterministic, and defined for every valid Canvas.
 
     Order: severity (errors first), then catalogue order of the rules, then canvas order of the
-    entries. Rejected entries are ignored (see `CanvasIndex`).
+    entries. Rejected entries are ignored (see `CanvasIndex`), and so are the sections the generator
+    says it could not draft (`canvas.generator.sections[...].status` failed or skipped).
     """
     with _collector_paused():
         return _check(canvas, policy or _DEFAULT_POLICY)
 
 
+# A section the generator could not draft (its call failed or the budget stopped it) is not a gap in
+# the documents: its findings ("no escalation path") would blame them for a model's failure.
+_UNDRAFTED = frozenset({"failed", "skipped"})
+
+
 def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
     index = CanvasIndex(canvas)
+    undrafted = {name for name, run in canvas.generator.sections.items() if run.status in _UNDRAFTED}
     ranked: dict[str, tuple[int, int, Finding]] = {}
     for position, rule in enumerate(RULES):
         resolved = policy.resolve(rule.spec)
@@ -70,7 +77,7 @@ def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
             continue
         for draft in rule.run(index, resolved.params):
             fid = finding_id(rule.id, draft.subjects, draft.key)
-            if fid in ranked:
+            if fid in ranked or (draft.section or rule.spec.section) in undrafted:
                 continue
             severity = _severity(resolved.severity, draft.severity_cap)
             ranked[fid] = (
@@ -82,22 +89,30 @@ def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
     return [f for _, _, f in sorted(ranked.values(), key=lambda t: (t[0], t[1]))]
 
 
-_DISMISSALS: tuple[FindingStatus, ...] = ("dismissed",)
+_DECISIONS: tuple[FindingStatus, ...] = ("dismissed", "resolved")
 
 
 def carry_over(
-    findings: list[Finding], previous: list[Finding], keep: Collection[FindingStatus] = _DISMISSALS
+    findings: list[Finding], previous: list[Finding], keep: Collection[FindingStatus] = _DECISIONS
 ) -> list[Finding]:
-    """`findings` with the decisions of `previous` (statuses in `keep`) kept where the same id reappears.
+    """`findings` with what a person said about `previous` kept where the same id reappears.
 
-    By default only dismissals carry over, as on regeneration: a finding marked resolved that comes
-    back is open again, because the gap is there again. Review edits pass `("dismissed", "resolved")`.
+    Decisions (statuses in `keep`, with their reason) carry over, on a review edit and on a
+    regeneration alike: a person who resolved a gap outside the documents must not see it reopen
+    because the documents were read again. Comments carry over whatever the status.
     """
-    decided = {f.id: f for f in previous if f.status in keep}
-    return [
-        f.model_copy(update={"status": decided[f.id].status, "reason": decided[f.id].reason}) if f.id in decided else f
-        for f in findings
-    ]
+    before = {f.id: f for f in previous}
+    out = []
+    for f in findings:
+        old = before.get(f.id)
+        if old is None:
+            out.append(f)
+            continue
+        update: dict[str, object] = {"comments": [*old.comments]} if old.comments else {}
+        if old.status in keep:
+            update |= {"status": old.status, "reason": old.reason}
+        out.append(f.model_copy(update=update) if update else f)
+    return out
 
 
 def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, draft: Draft) -> Finding:

@@ -50,15 +50,15 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         detail = f" ({what})" if what else ""
         if gives:
             others = ix.actor_names(list(dict.fromkeys(e.receiver for e in gives)))
-            message = f"{name} gives value to {others}{detail} but receives nothing in return."
+            message = f"Value flows from {name} to {others}{detail}, but nothing flows back."
             suggestion = (
-                f"Record what {name} gets back (revenue, data, access or another benefit), "
+                f"Record what goes back to {name} (revenue, data, access or another benefit), "
                 "or confirm with them that the imbalance is intended."
             )
         else:
             others = ix.actor_names(list(dict.fromkeys(e.provider for e in receives)))
-            message = f"{name} receives value from {others}{detail} but gives nothing back."
-            suggestion = f"Record what {name} contributes in return, or confirm the imbalance is intended."
+            message = f"Value flows to {name} from {others}{detail}, but nothing flows back."
+            suggestion = f"Record what comes back from {name} in return, or confirm the imbalance is intended."
         yield Draft(subjects=(actor.id,), message=message, suggestion=suggestion)
 
 
@@ -67,7 +67,8 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         id="capability-overlap",
         severity="info",
         section="value_exchanges",
-        description="Two or more actors provide the same kind of value to the same receiver.",
+        description="Two or more actors provide the same kind of value to the same receiver (its subjects: the "
+        "providers, the receiver and the overlapping exchanges).",
         principle=Principle(
             seed="001",
             says="Minimize overlap and competition: many partners competing within the ecosystem causes "
@@ -85,18 +86,20 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
 )
 def capability_overlap(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     kinds = params.strings("kinds")
-    groups: dict[tuple[str, str], dict[str, Exchange]] = {}
+    groups: dict[tuple[str, str], dict[str, list[Exchange]]] = {}
     for ex in ix.exchanges:
         if ex.kind in kinds and ex.provider != ex.receiver:
-            groups.setdefault((ex.receiver, ex.kind), {}).setdefault(ex.provider, ex)
+            groups.setdefault((ex.receiver, ex.kind), {}).setdefault(ex.provider, []).append(ex)
     for (receiver, kind), by_provider in groups.items():
         if len(by_provider) < 2:
             continue
         providers = list(by_provider)
-        what = _values(list(by_provider.values()))
+        overlapping = [ex for flows in by_provider.values() for ex in flows]
+        what = _values(overlapping)
         verb = "both provide" if len(providers) == 2 else "all provide"
         yield Draft(
-            subjects=(*providers, receiver),
+            # The exchanges too, so a reader (the review page) can point at the flows that overlap.
+            subjects=(*providers, receiver, *(ex.id for ex in overlapping)),
             message=(
                 f"{ix.actor_names(providers)} {verb} {kind.replace('_', ' ')} to "
                 f"{ix.actor_name(receiver)}{f' ({what})' if what else ''}, which may set them competing."

@@ -147,7 +147,7 @@ def partner_without_forum(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             name = actor_display(actor)
             yield Draft(
                 subjects=(actor.id,),
-                message=f"{name} takes part in none of the coordination forums.",
+                message=f"None of the coordination forums includes {name}.",
                 suggestion=f"Invite {name} to a forum, or record how else they are kept informed.",
             )
 

@@ -109,8 +109,9 @@ def unmeasured_partner(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             name = actor_display(actor)
             yield Draft(
                 subjects=(actor.id,),
-                message=f"No metric measures what {name} contributes.",
-                suggestion=f"Add a KPI for {name}'s contribution, or list {name} among the actors an "
+                # Worded so it reads right for any name: "Project maintainers" is plural and ends in s.
+                message=f"No metric measures the contribution of {name}.",
+                suggestion=f"Add a KPI for the contribution of {name}, or list {name} among the actors an "
                 "existing metric measures.",
             )
 

@@ -13,6 +13,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from support.api_harness import POSTGRES_ENV, Api, LiveApi, database, database_kinds, in_process_api, serve_api
+from support.cluster import Cluster, cluster
 from support.llama_server import LlamaServer, smollm2_gguf
 from support.postgres import postgres_server
 from support.scripted_llm import ScriptedLLM
@@ -72,3 +73,21 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     """A real server on loopback with one workspace (`web`), offline generator, hash embedder."""
     with serve_api(tmp_path_factory.mktemp("live")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory: pytest.TempPathFactory, postgres_url: str) -> Iterator[Cluster]:
+    """The scaled set-up for a module: PostgreSQL, Redis, a Chroma server and two `ecocanvas worker`
+    processes (offline generator, hash embedder); tests start the API processes they need."""
+    with cluster(tmp_path_factory.mktemp("scaled"), postgres_url) as running:
+        running.start_worker(ECOCANVAS_LOG_LEVEL="INFO")
+        running.start_worker(ECOCANVAS_LOG_LEVEL="INFO")
+        yield running
+
+
+@pytest.fixture
+def scaled_api(scaled: Cluster) -> Iterator[Api]:
+    """The app in-process, configured as one API process of the scaled set-up (its jobs run in the workers)."""
+    extra = {"chroma_url": scaled.chroma_url, "queue_url": scaled.queue_url, "job_lease_seconds": scaled.lease_seconds}
+    with in_process_api(scaled.data_dir, scaled.database_url, **extra) as harness:
+        yield harness

@@ -6,14 +6,15 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import Reader, ServiceDep, Writer
+from api.bodies import json_body, request_body
+from api.deps import Reader, ServiceDep, Writer, writer
 from api.problems import responses
-from api.schemas import CanvasSummary, CanvasVersion, VersionSummary
+from api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
 from canvas.diff import CanvasDiff, diff
-from canvas.exports import mermaid, raci_csv, svg
+from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
 from canvas.ids import slug
 from canvas.model import CanvasResult
 from canvas.render import to_html, to_markdown
@@ -23,16 +24,18 @@ from ecocanvas.errors import ConflictError, PreconditionRequiredError
 router = APIRouter(tags=["canvases"])
 
 ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
-# Per format: media type, file suffix, and how the stored version becomes the file.
-_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult], str]]] = {
-    "json": ("application/json", "json", lambda r: r.model_dump_json(indent=2)),
+# Per format: media type, file suffix, and how the stored version becomes the file. JSON is the
+# contract and holds everything; the others follow the export options.
+_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult, ExportOptions], str]]] = {
+    "json": ("application/json", "json", lambda r, o: r.model_dump_json(indent=2)),
     "md": ("text/markdown; charset=utf-8", "md", to_markdown),
     "html": ("text/html; charset=utf-8", "html", to_html),
-    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r: raci_csv(r.canvas)),
-    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r: mermaid(r.canvas)),
-    "svg": ("image/svg+xml", "svg", lambda r: svg(r.canvas)),
+    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r, o: raci_csv(selected(r.canvas, o))),
+    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r, o: mermaid(selected(r.canvas, o))),
+    "svg": ("image/svg+xml", "svg", lambda r, o: svg(selected(r.canvas, o))),
 }
-_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):(\d+)"$')
+# At most 10 digits: a longer number is no version of ours, and int() of thousands of digits is refused anyway.
+_ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):([0-9]{1,10})"$')
 
 
 def etag(canvas_id: str, version: int) -> str:
@@ -46,14 +49,35 @@ def based_on(canvas_id: str, if_match: str | None) -> int:
             "send If-Match with the ETag of the version you are changing, so no one's change is overwritten"
         )
     match = _ETAG.match(if_match.strip())
-    if match is None or match.group(1) != canvas_id:
-        raise ConflictError(f"If-Match {if_match!r} does not name a version of this canvas")
+    if match is None or match.group(1) != canvas_id or int(match.group(2)) > MAX_INT:
+        # The start of the header is enough to recognise it; all of it may be megabytes.
+        raise ConflictError(f"If-Match {if_match[:80]!r} does not name a version of this canvas")
     return int(match.group(2))
 
 
 @router.get("/canvases", response_model=list[CanvasSummary], responses=responses(401))
 async def list_canvases(who: Reader, service: ServiceDep) -> list[CanvasSummary]:
     return await run_in_threadpool(service.store.canvases, who.workspace_id)
+
+
+@router.post(
+    "/canvases",
+    status_code=201,
+    response_model=CanvasVersion,
+    summary="Import a canvas made by hand or by another tool, as version 1 of a new canvas",
+    responses=responses(400, 401, 403, 413, 415, 422),
+    openapi_extra=request_body("CanvasResult"),
+)
+async def import_canvas(
+    result: Annotated[CanvasResult, json_body(CanvasResult, "CanvasResult", writer)],
+    who: Writer,
+    service: ServiceDep,
+    response: Response,
+) -> CanvasVersion:
+    version = await run_in_threadpool(service.import_canvas, who, result)
+    response.headers["ETag"] = etag(version.canvas_id, version.version)
+    response.headers["Location"] = f"/v1/canvases/{version.canvas_id}"
+    return version
 
 
 def _version_response(canvas_id: str, number: int, body: bytes) -> Response:
@@ -73,13 +97,17 @@ async def versions(
     who: Reader,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
-    before: Annotated[int | None, Query(ge=1, description="Only versions older than this one (paging).")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_INT, description="Only versions older than this one (paging).")
+    ] = None,
 ) -> list[VersionSummary]:
     return await run_in_threadpool(service.store.versions, who.workspace_id, canvas_id, limit, before)
 
 
 @router.get("/canvases/{canvas_id}/versions/{version}", response_model=CanvasVersion, responses=responses(401, 404))
-async def one_version(canvas_id: str, version: int, who: Reader, service: ServiceDep) -> Response:
+async def one_version(
+    canvas_id: str, version: Annotated[int, Path(ge=1, le=MAX_INT)], who: Reader, service: ServiceDep
+) -> Response:
     number, body = await run_in_threadpool(service.version_json, who, canvas_id, version)
     return _version_response(canvas_id, number, body)
 
@@ -89,8 +117,8 @@ async def canvas_diff(
     canvas_id: str,
     who: Reader,
     service: ServiceDep,
-    from_version: Annotated[int, Query(ge=1)],
-    to_version: Annotated[int | None, Query(ge=1, description="Default: the latest version.")] = None,
+    from_version: Annotated[int, Query(ge=1, le=MAX_INT)],
+    to_version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
 ) -> CanvasDiff:
     def run() -> CanvasDiff:
         old = service.version(who, canvas_id, from_version)
@@ -104,15 +132,21 @@ async def canvas_diff(
 
 
 @router.post(
-    "/canvases/{canvas_id}/review", response_model=CanvasVersion, responses=responses(401, 403, 404, 409, 422, 428)
+    "/canvases/{canvas_id}/review",
+    response_model=CanvasVersion,
+    responses=responses(400, 401, 403, 404, 409, 413, 415, 422, 428),
+    openapi_extra=request_body("ReviewAction"),
 )
 async def review(
     canvas_id: str,
-    action: Annotated[ReviewAction, Body()],
+    action: Annotated[ReviewAction, json_body(ReviewAction, "ReviewAction", writer)],
     who: Writer,
     service: ServiceDep,
     response: Response,
-    if_match: Annotated[str | None, Header(description="The ETag of the version this change is based on.")] = None,
+    if_match: Annotated[
+        str | None,
+        Header(description="The ETag of the version this change is based on; without it the answer is 428."),
+    ] = None,
 ) -> CanvasVersion:
     base = based_on(canvas_id, if_match)
     version = await run_in_threadpool(service.review, who, canvas_id, action, base)
@@ -130,11 +164,17 @@ async def export(
     fmt: ExportFormat,
     who: Reader,
     service: ServiceDep,
-    version: Annotated[int | None, Query(ge=1, description="Default: the latest version.")] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
+    rejected: Annotated[
+        bool, Query(description="Include rejected entries (not in json: it holds everything).")
+    ] = False,
+    drafts: Annotated[bool, Query(description="Include draft entries nobody has reviewed.")] = True,
+    final: Annotated[bool, Query(description="A final version: md and html are not marked (draft).")] = False,
 ) -> Response:
     found = await run_in_threadpool(service.version, who, canvas_id, version)
     media_type, suffix, render = _EXPORTS[fmt]
-    body = render(CanvasResult(canvas=found.canvas, findings=found.findings))
+    options = ExportOptions(rejected=rejected, drafts=drafts, final=final)
+    body = render(CanvasResult(canvas=found.canvas, findings=found.findings), options)
     name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{suffix}"
     return Response(
         body,

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Reader, ServiceDep, Writer
 from api.problems import problem, responses
-from api.schemas import ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
+from api.schemas import NOT_BLANK, ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
 from api.service import Service, document_out
 from api.uploads import UploadedFile, read_files
 
@@ -23,7 +23,7 @@ MULTIPART: dict[str, Any] = {
         "schema": {
             "type": "object",
             "required": ["files"],
-            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}},
         }
     }
 }
@@ -43,9 +43,10 @@ async def receive_files(request: Request, service: Service) -> list[UploadedFile
 def none_added(result: UploadResult, request: Request) -> JSONResponse:
     """Every file failed: the problem of the first, with each file's own error listed."""
     first = result.errors[0]
+    extra = {"supported": first.supported} if first.supported else {}
     return problem(
         first.status, f"{first.name}: {first.error}", kind=first.kind.replace("_", "-"),
-        instance=request.url.path, errors=[e.model_dump() for e in result.errors],
+        instance=request.url.path, errors=[e.model_dump(exclude_none=True) for e in result.errors], **extra,
     )  # fmt: skip
 
 
@@ -103,7 +104,7 @@ async def search(
     who: Reader,
     service: ServiceDep,
     response: Response,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="What to look for.")],
+    q: Annotated[str, Query(min_length=1, max_length=2000, pattern=NOT_BLANK, description="What to look for.")],
     k: Annotated[int, Query(ge=1, le=50)] = 8,
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid",
 ) -> list[SearchHit]:

@@ -9,19 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
+from api.bodies import body_model, is_json, parse_json, read_body
 from api.deps import ServiceDep, Writer
 from api.problems import responses
 from api.routes.documents import MULTIPART, none_added, receive_files
 from api.schemas import GenerateRequest, GenerateResult, JobOut, JobRequest
+from api.service import Service
 from api.uploads import UploadedFile, safe_name
-from ecocanvas.errors import (
-    ConflictError,
-    LLMError,
-    MalformedRequestError,
-    RequestTooLargeError,
-)
+from ecocanvas.errors import ConflictError, LLMError, RequestTooLargeError
 
 router = APIRouter(tags=["generate"])
 
@@ -36,19 +32,22 @@ _BODY = {
 }
 
 
-async def _json_files(request: Request, limit: int) -> tuple[list[UploadedFile], str | None]:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise RequestTooLargeError(f"the request is over the limit of {limit:,} bytes")
-    try:
-        parsed = GenerateRequest.model_validate_json(bytes(body))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise MalformedRequestError(f"the JSON body is invalid: {where}: {first['msg']}") from exc
-    files = [UploadedFile(name=safe_name(d.name), data=bytearray(d.text.encode("utf-8"))) for d in parsed.documents]
+_GENERATE_REQUEST = body_model(GenerateRequest, "GenerateRequest")
+
+
+async def _json_files(request: Request, service: Service) -> tuple[list[UploadedFile], str | None]:
+    """The texts of a JSON body as files, under the same limits as a multipart upload of them."""
+    settings = service.settings
+    parsed: GenerateRequest = parse_json(_GENERATE_REQUEST, await read_body(request, settings.max_request_bytes))
+    if len(parsed.documents) > settings.max_files_per_request:
+        raise RequestTooLargeError(f"too many documents in one request (the limit is {settings.max_files_per_request})")
+    files = []
+    for document in parsed.documents:
+        data = bytearray(document.text.encode("utf-8"))
+        too_large = len(data) > settings.max_file_bytes
+        files.append(
+            UploadedFile(name=safe_name(document.name), data=bytearray() if too_large else data, too_large=too_large)
+        )
     return files, parsed.title
 
 
@@ -61,10 +60,9 @@ async def _generate(
     ] = None,
 ) -> GenerateResult | JSONResponse:
     settings = service.settings
-    content_type = request.headers.get("content-type", "")
     title = None
-    if content_type.startswith("application/json"):
-        files, title = await _json_files(request, settings.max_request_bytes)
+    if is_json(request.headers.get("content-type", "")):
+        files, title = await _json_files(request, service)
     else:
         files = await receive_files(request, service)
     added = await run_in_threadpool(service.add_files, who, files)
@@ -102,6 +100,6 @@ router.add_api_route(
     openapi_extra=_BODY,
     responses={
         202: {"model": JobOut, "description": "No canvas within the timeout: the job goes on (see Location)."},
-        **responses(400, 401, 403, 409, 413, 415, 422, 502),
+        **responses(400, 401, 403, 404, 409, 413, 415, 422, 502),
     },
 )

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from api.deps import Reader, ServiceDep, Writer
+from api.bodies import json_body, request_body
+from api.deps import Reader, ServiceDep, Writer, writer
 from api.problems import responses
-from api.schemas import TERMINAL, JobOut, JobRequest
+from api.schemas import MAX_INT, TERMINAL, JobEvent, JobOut, JobRequest
 
 router = APIRouter(tags=["jobs"])
 
 POLL_SECONDS = 0.25
-HEARTBEAT_SECONDS = 10.0
+RETRY_MS = 2000
+_EVENT_ID = re.compile(r"[0-9]{1,10}")
 
 
-@router.post("/jobs", status_code=202, response_model=JobOut, responses=responses(401, 403, 404, 422))
+@router.post(
+    "/jobs",
+    status_code=202,
+    response_model=JobOut,
+    responses=responses(400, 401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=request_body("JobRequest"),
+)
 async def start_job(
-    request: JobRequest,
+    request: Annotated[JobRequest, json_body(JobRequest, "JobRequest", writer)],
     who: Writer,
     service: ServiceDep,
     response: Response,
@@ -50,54 +59,62 @@ async def cancel_job(job_id: str, who: Writer, service: ServiceDep) -> JobOut:
     return await run_in_threadpool(service.store.request_cancel, who.workspace_id, job_id)
 
 
-def _sse(event: str, data: str, event_id: int | None = None) -> str:
-    head = f"id: {event_id}\n" if event_id is not None else ""
-    return f"{head}event: {event}\ndata: {data}\n\n"
+def resume_after(last_event_id: str | None) -> int:
+    """The event number to resume after. An id this server never sent (not a number, or out of range)
+    means nothing to resume from, so the stream starts from the first event."""
+    value = (last_event_id or "").strip()
+    if _EVENT_ID.fullmatch(value) and int(value) <= MAX_INT:
+        return int(value)
+    return 0
+
+
+async def visible_job(job_id: str, who: Reader, service: ServiceDep) -> JobOut:
+    """The job, or 404 before a stream starts."""
+    return await run_in_threadpool(service.store.job, who.workspace_id, job_id)
+
+
+# The data of each event, for the description: what FastAPI writes for a stream of ServerSentEvent is
+# the envelope (event, data, id, retry) alone.
+_EVENT_DATA = {
+    "contentMediaType": "application/json",
+    "contentSchema": {
+        "oneOf": [JobEvent.model_json_schema(), {"$ref": "#/components/schemas/JobOut"}],
+        "description": "`progress`: {seq, stage, message, at}; `end`: the job",
+    },
+}
 
 
 @router.get(
     "/jobs/{job_id}/events",
-    response_class=StreamingResponse,
+    response_class=EventSourceResponse,
     responses={
         200: {
-            "description": "`progress` events (data: {seq, stage, message, at}), then one `end` event (data: the job)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "`progress` events (data: {seq, stage, message, at}), then one `end` event (data: the job)"
         },
         **responses(401, 404),
     },
+    openapi_extra={
+        "responses": {"200": {"content": {"text/event-stream": {"itemSchema": {"properties": {"data": _EVENT_DATA}}}}}}
+    },
 )
 async def job_events(
-    job_id: str,
-    request: Request,
+    job: Annotated[JobOut, Depends(visible_job)],
     who: Reader,
     service: ServiceDep,
-    last_event_id: Annotated[str | None, Header(description="Resume after this event id.")] = None,
-) -> StreamingResponse:
+    last_event_id: Annotated[
+        str | None, Header(description="Resume after this event id; an id the server did not send starts over.")
+    ] = None,
+) -> AsyncIterator[ServerSentEvent]:
     store = service.store
-    await run_in_threadpool(store.job, who.workspace_id, job_id)  # 404 before the stream starts
-    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
-
-    async def stream() -> AsyncIterator[str]:
-        nonlocal after
-        quiet = 0.0
-        yield "retry: 2000\n\n"
-        while True:
-            events = await run_in_threadpool(store.events, job_id, after)
-            for event in events:
-                after = event.seq
-                yield _sse("progress", event.model_dump_json(), event.seq)
-            job = await run_in_threadpool(store.job, who.workspace_id, job_id)
-            if job.status in TERMINAL and not events:
-                yield _sse("end", job.model_dump_json())
-                return
-            if await request.is_disconnected():
-                return
-            quiet = 0.0 if events else quiet + POLL_SECONDS
-            if quiet >= HEARTBEAT_SECONDS:
-                quiet = 0.0
-                yield ": still working\n\n"
-            await asyncio.sleep(POLL_SECONDS)
-
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    )
+    after = resume_after(last_event_id)
+    yield ServerSentEvent(retry=RETRY_MS)
+    while True:
+        events = await run_in_threadpool(store.events, job.id, after)
+        for event in events:
+            after = event.seq
+            yield ServerSentEvent(event="progress", raw_data=event.model_dump_json(), id=str(event.seq))
+        current = await run_in_threadpool(store.job, who.workspace_id, job.id)
+        if current.status in TERMINAL and not events:
+            yield ServerSentEvent(event="end", raw_data=current.model_dump_json())
+            return
+        await asyncio.sleep(POLL_SECONDS)

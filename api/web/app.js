@@ -1,14 +1,17 @@
 // The review page: sign-in, the open canvas and its views, and every review write (with If-Match).
 
 import { ApiError, clearKey, download, getJSON, getKey, getVersioned, onUnauthorized, request, setKey } from "./api.js";
-import { renderBoard, revealEntry } from "./board.js";
+import { applyFilters, clearSelection, renderBoard, revealEntry } from "./board.js";
 import { installDocuments, loadDocuments, setWritable } from "./documents.js";
 import { $, announce, clear, clearError, formatDate, h, showError } from "./dom.js";
-import { closeDrawer, forgetTexts, installDrawer, showSources } from "./drawer.js";
+import { closeDrawer, drawerOpen, forgetTexts, installDrawer, showSources } from "./drawer.js";
+import { entryReview } from "./entrypanel.js";
 import { renderFindings } from "./findings.js";
-import { describeAction, renderHistory } from "./history.js";
+import { fieldForm } from "./forms.js";
+import { bare, describeAction, renderHistory } from "./history.js";
 import { cancelCurrent, follow, generate, stopWatching } from "./jobs.js";
 import { CanvasIndex, PANELS } from "./model.js";
+import { filters, renderJump, renderToolbar, updateBulk } from "./toolbar.js";
 import { renderDiagram, renderRaci } from "./views.js";
 
 const CANVAS_STORAGE = "ecocanvas.canvas";
@@ -51,7 +54,7 @@ function signOut(message) {
   clearError();
   delete document.body.dataset.loaded;
   setupTouched = false;
-  for (const id of ["view-board", "view-diagram", "view-raci", "view-history", "findings-body", "document-list", "upload-status"]) {
+  for (const id of ["view-board", "view-diagram", "view-raci", "view-history", "findings-body", "document-list", "upload-status", "board-tools", "jump"]) {
     document.getElementById(id).replaceChildren();
   }
   $("#canvas-area").hidden = true;
@@ -95,6 +98,14 @@ async function enter() {
       if (!setupTouched) $("#setup").open = false;
     }
     document.body.dataset.loaded = "true";
+    // Focus goes where the work is: the canvas, or the documents when there is none yet.
+    if (state.current) $("#canvas-title").focus();
+    else {
+      if (!setupTouched) $("#setup").open = true;
+      const heading = $("#documents-title");
+      heading.tabIndex = -1;
+      heading.focus();
+    }
     await resumeJob();
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 401)) showError(err.message);
@@ -139,11 +150,13 @@ function findingLabel(id) {
 }
 
 const context = () => ({
+  canvasId: state.current.canvas_id,
   canvas: state.current.canvas,
   findings: state.current.findings,
   index: state.index,
   canWrite: state.canWrite,
-  actions: { open: openEntry, review, showEntry, showPanel, openCadence },
+  filters,
+  actions: { open: openEntry, review, showEntry, showPanel, openCadence, decide, selectionChanged },
 });
 
 function renderAll() {
@@ -151,35 +164,87 @@ function renderAll() {
   $("#canvas-title").textContent = canvas.title || "Untitled canvas";
   const gen = canvas.generator || {};
   $("#canvas-meta").textContent = `Version ${version} · ${formatDate(created)} · drafted by ${gen.backend || "?"} (${gen.model || "?"}), ${gen.status || "complete"}`;
-  renderBoard($("#view-board"), context());
-  renderFindings($("#findings-body"), context());
+  updateUndo();
+  const ctx = context();
+  renderBoard($("#view-board"), ctx);
+  renderToolbar($("#board-tools"), ctx, { filtersChanged, decide, selectionChanged, showBoard: () => selectView("board") });
+  renderJump($("#jump"), ctx);
+  renderFindings($("#findings-body"), ctx);
   if (state.view !== "board") renderView(state.view);
 }
 
+function filtersChanged() {
+  const ctx = context();
+  const shown = applyFilters($("#view-board"), ctx);
+  updateBulk($("#board-tools"), ctx);
+  announce(`${shown} ${shown === 1 ? "entry" : "entries"} shown.`);
+}
+
+function selectionChanged(rerender = false) {
+  if (rerender) renderBoard($("#view-board"), context());
+  updateBulk($("#board-tools"), context());
+}
+
 function renderView(view) {
-  const ctx = { canvasId: state.current.canvas_id, version: state.current.version, index: state.index, open: openEntry, findingLabel };
+  const ctx = {
+    canvasId: state.current.canvas_id,
+    version: state.current.version,
+    index: state.index,
+    open: openEntry,
+    findingLabel,
+    canWrite: state.canWrite,
+    restore: (n) => review({ action: "restore", version: n }, { restored: n }),
+  };
   if (view === "diagram") renderDiagram($("#view-diagram"), ctx);
   else if (view === "raci") renderRaci($("#view-raci"), ctx);
   else if (view === "history") renderHistory($("#view-history"), ctx);
 }
 
+function updateUndo() {
+  const button = $("#undo");
+  const action = state.current.action || {};
+  const can = state.canWrite && (action.action === "undo" || (Number.isInteger(action.based_on) && action.based_on >= 1));
+  button.hidden = !can;
+  if (!can) return;
+  const what = action.action === "undo" ? "the change before that" : describeAction(action, state.index, findingLabel);
+  clear(button, "Undo", h("span", { class: "undo-what" }, `: ${bare(what)}`));
+}
+
 // -- review ----------------------------------------------------------------------------------------
 
-function restoreFocus(entryId, findingId, before) {
-  if (findingId) {
-    const item = document.querySelector(`[data-finding-id="${CSS.escape(findingId)}"]`);
+function restoreFocus(opts, before) {
+  if (opts.findingId) {
+    const item = document.querySelector(`[data-finding-id="${CSS.escape(opts.findingId)}"]`);
     (item?.querySelector(".finding-actions button") || item?.querySelector("button"))?.focus();
     return;
   }
-  let id = entryId;
-  if (!id && before) id = [...state.index.entries.keys()].find((k) => !before.has(k));
-  if (id) revealEntry($("#view-board"), id);
+  if (opts.field) {
+    document.querySelector(opts.field === "title" ? "#edit-title" : `[data-edit-field="${CSS.escape(opts.field)}"]`)?.focus();
+    return;
+  }
+  if (opts.restored || opts.undo) {
+    (opts.undo ? $("#undo:not([hidden])") || $("#canvas-title") : $("#canvas-title")).focus();
+    return;
+  }
+  const board = $("#view-board");
+  if (opts.added) {
+    const id = [...state.index.entries.keys()].find((k) => !before.has(k));
+    if (id) revealEntry(board, id);
+    return;
+  }
+  const id = opts.focus || opts.entryId;
+  if (id && !revealEntry(board, id, { flash: false }) && opts.entryId) revealEntry(board, opts.entryId, { flash: false });
 }
 
-/** Send one review action based on the version on screen. Resolves to an error message, or null when it worked. */
-async function review(action, entryId = null, findingId = null) {
+/**
+ * Send one review action based on the version on screen. opts says where focus goes afterwards:
+ * {entryId, focus (the next entry), findingId, field, added, drawer, restored, undo}.
+ * Resolves to an error message, or null when it worked.
+ */
+async function review(action, opts = {}) {
   const id = state.current.canvas_id;
   const before = new Set(state.index.entries.keys());
+  const was = state.index;
   try {
     const res = await request(`/canvases/${encodeURIComponent(id)}/review`, {
       method: "POST",
@@ -187,12 +252,16 @@ async function review(action, entryId = null, findingId = null) {
       headers: { "If-Match": state.etag },
     });
     const data = await res.json();
-    const what = describeAction(action, state.index, findingLabel);
+    const what = describeAction(data.action || action, was, findingLabel);
     setCurrent(data, res.headers.get("ETag"));
     clearError();
     renderAll();
-    restoreFocus(entryId, findingId, action.action === "add" ? before : null);
-    announce(`${what}. Saved as version ${data.version}.`);
+    if (opts.drawer && drawerOpen() && state.index.entries.has(opts.entryId)) openEntry(opts.entryId);
+    else {
+      if (opts.drawer) closeDrawer();
+      restoreFocus(opts, before);
+    }
+    announce(`${bare(what)}. Saved as version ${data.version}.`);
     loadCanvases().catch(() => {});
     return null;
   } catch (err) {
@@ -202,16 +271,62 @@ async function review(action, entryId = null, findingId = null) {
       return null;
     }
     if (err instanceof ApiError && err.status === 401) return null;
-    const message = err instanceof ApiError && err.status === 403 ? "This key may only read: it cannot change the canvas." : err.message;
-    if (["accept", "reject", "reopen"].includes(action.action)) showError(`Not saved: ${message}`);
-    return `Not saved: ${message}`;
+    const message = err instanceof ApiError && err.status === 403 ? "This key may only read: it cannot change the canvas." : bare(err.message);
+    if (["accept", "reject", "reopen", "batch", "undo", "restore", "merge"].includes(action.action) && !opts.drawer) showError(`Not saved: ${message}.`);
+    return `Not saved: ${message}.`;
   }
+}
+
+/** Accept or reject many entries as one version (one undo brings them all back). */
+async function decide(verb, ids, where) {
+  if (!ids.length) {
+    announce(`Nothing to ${verb} ${where === "selected" ? "in the selection" : "here"}.`);
+    return null;
+  }
+  const action = ids.length === 1 ? { action: verb, entry_id: ids[0] } : { action: "batch", actions: ids.map((entry_id) => ({ action: verb, entry_id })) };
+  const problem = await review(action, ids.length === 1 ? { entryId: ids[0] } : {});
+  if (!problem && where === "selected") {
+    clearSelection();
+    selectionChanged(true);
+  }
+  return problem;
+}
+
+async function undo() {
+  if (!state.current || $("#undo").hidden) return;
+  await review({ action: "undo" }, { undo: true });
+}
+
+function editTitle() {
+  const row = $("#title-row");
+  // The row stays in the page (hidden): a save re-renders the title inside it.
+  const close = () => {
+    form.remove();
+    row.hidden = false;
+    $("#edit-title").focus();
+  };
+  const form = fieldForm({
+    label: "Canvas title",
+    kind: "text",
+    value: state.current.canvas.title,
+    index: state.index,
+    onCancel: close,
+    onSubmit: async (value) => {
+      const problem = await review({ action: "set", field: "title", value }, { field: "title" });
+      if (!problem) close();
+      return problem;
+    },
+  });
+  row.hidden = true;
+  row.after(form);
+  form.querySelector("input").focus();
 }
 
 // -- navigation ------------------------------------------------------------------------------------
 
 function selectView(view, focusTab = false) {
   state.view = view;
+  $("#board-tools").hidden = view !== "board";
   for (const name of VIEWS) {
     const tab = document.getElementById(`tab-${name}`);
     const on = name === view;
@@ -253,6 +368,7 @@ function openEntry(id) {
     sources: entry.sources || [],
     findings: open,
     actions: state.view === "board" ? null : actions,
+    review: state.canWrite ? entryReview({ found, index: state.index, review }) : null,
   });
 }
 
@@ -319,7 +435,11 @@ function installExports() {
       const { canvas_id: id, version } = state.current;
       button.disabled = true;
       try {
-        const name = await download(`/canvases/${encodeURIComponent(id)}/export/${fmt}?version=${version}`, `canvas-v${version}.${fmt}`);
+        const query = new URLSearchParams({ version: String(version) });
+        if ($("#export-rejected").checked) query.set("rejected", "true");
+        if (!$("#export-drafts").checked) query.set("drafts", "false");
+        if ($("#export-final").checked) query.set("final", "true");
+        const name = await download(`/canvases/${encodeURIComponent(id)}/export/${fmt}?${query}`, `canvas-v${version}.${fmt}`);
         announce(`Downloaded ${name}.`);
       } catch (err) {
         if (!(err instanceof ApiError && err.status === 401)) showError(`Could not export: ${err.message}`);
@@ -370,6 +490,15 @@ function install() {
     generate({ title: $("#new-title").value.trim() }).then(afterJob).catch((err) => showError(err.message));
   });
   $("#cancel-job").addEventListener("click", cancelCurrent);
+  $("#undo").addEventListener("click", undo);
+  $("#edit-title").addEventListener("click", editTitle);
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+    if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "z" && !typing && state.canWrite) {
+      event.preventDefault();
+      undo();
+    }
+  });
 }
 
 install();

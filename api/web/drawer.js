@@ -5,6 +5,8 @@ import { chip, clear, h, hidden } from "./dom.js";
 
 const texts = new Map();
 let returnFocus = null;
+// The card the panel was opened from: a review write re-renders the board, so the element itself may be gone.
+let returnEntry = null;
 
 /** A document's extracted text, fetched once per page session. */
 export function documentText(documentId) {
@@ -28,13 +30,20 @@ export function closeDrawer() {
   el.hidden = true;
   document.body.classList.remove("drawer-open");
   if (returnFocus?.isConnected) returnFocus.focus();
+  else if (returnEntry) document.querySelector(`#view-board [data-entry-id="${CSS.escape(returnEntry)}"] .entry-open`)?.focus();
   returnFocus = null;
+  returnEntry = null;
 }
+
+export const drawerOpen = () => !drawer().hidden;
 
 /** Open the panel with `title`; `fill(body)` adds the content. Focus goes to the heading. */
 export function openDrawer(title, fill) {
   const el = drawer();
-  returnFocus = el.hidden ? document.activeElement : returnFocus;
+  if (el.hidden) {
+    returnFocus = document.activeElement;
+    returnEntry = returnFocus?.closest?.("[data-entry-id]")?.dataset.entryId || null;
+  }
   document.getElementById("drawer-title").textContent = title;
   const body = document.getElementById("drawer-body");
   body.replaceChildren();
@@ -94,10 +103,10 @@ function citationView(citation, n) {
   return figure;
 }
 
-/** The side panel for one entry: what it says, its open findings and each citation in context. */
-export async function showSources({ title, status, rows, sources, findings, actions }) {
+/** The side panel for one entry: what it says, how to review it, its open findings and each citation in context. */
+export async function showSources({ title, status, rows, sources, findings, actions, review }) {
   await openDrawer(title, async (body) => {
-    if (status) body.append(h("p", {}, chip(status, status)));
+    if (status && !review) body.append(h("p", {}, chip(status, status)));
     if (rows?.length) {
       body.append(h("dl", { class: "entry-rows" }, rows.map(([label, value, flag]) => [h("dt", {}, label), h("dd", { class: flag ? "gap" : null }, value)])));
     }
@@ -108,6 +117,7 @@ export async function showSources({ title, status, rows, sources, findings, acti
       );
     }
     if (actions) body.append(actions);
+    if (review) body.append(review);
     body.append(h("h3", {}, sources.length ? `Sources (${sources.length})` : "Sources"));
     if (!sources.length) {
       body.append(h("p", { class: "muted" }, "None: a person added this by hand."));

@@ -1,6 +1,7 @@
 // The findings panel: the rule engine's gaps grouped by severity, linked to their entries, with review actions.
 
 import { chip, h, hidden, uid } from "./dom.js";
+import { commentList, noteForm } from "./entrypanel.js";
 import { PANELS } from "./model.js";
 
 const GROUPS = [
@@ -50,7 +51,7 @@ function reasonForm(finding, { verb, required, action }, ctx, item) {
     }
     const body = { action, finding_id: finding.id };
     if (reason || required) body.reason = reason;
-    const problem = await ctx.actions.review(body, null, finding.id);
+    const problem = await ctx.actions.review(body, { findingId: finding.id });
     if (problem) {
       error.textContent = problem;
       error.hidden = false;
@@ -89,7 +90,28 @@ function subjects(finding, ctx) {
 function findingItem(finding, ctx) {
   const item = h("li", { class: `finding finding-${finding.status}`, dataset: { findingId: finding.id } });
   const buttons = h("div", { class: "finding-actions" });
+  const comments = finding.comments || [];
   if (ctx.canWrite) {
+    const comment = h("button", { type: "button", class: "small ghost", dataset: { findingAct: "comment" } }, "Comment…", hidden(` on ${finding.message}`));
+    comment.addEventListener("click", () => {
+      const form = noteForm({
+        label: "Comment on this finding",
+        button: "Add comment",
+        required: true,
+        onSubmit: (text) => ctx.actions.review({ action: "comment", finding_id: finding.id, text }, { findingId: finding.id }),
+      });
+      form.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") {
+          event.stopPropagation();
+          form.remove();
+          buttons.hidden = false;
+          comment.focus();
+        }
+      });
+      buttons.hidden = true;
+      buttons.after(form);
+      form.querySelector("textarea").focus();
+    });
     if (finding.status === "open") {
       buttons.append(
         h("button", { type: "button", class: "small", onclick: () => reasonForm(finding, { verb: "Dismiss finding", required: true, action: "dismiss" }, ctx, item) },
@@ -99,10 +121,11 @@ function findingItem(finding, ctx) {
       );
     } else {
       buttons.append(
-        h("button", { type: "button", class: "small", onclick: () => ctx.actions.review({ action: "reopen", finding_id: finding.id }, null, finding.id) },
+        h("button", { type: "button", class: "small", onclick: () => ctx.actions.review({ action: "reopen", finding_id: finding.id }, { findingId: finding.id }) },
           "Reopen", hidden(` ${finding.message}`)),
       );
     }
+    buttons.append(comment);
   }
   item.append(
     h("div", { class: "finding-head" }, chip(finding.status, `f-${finding.status}`), h("code", { class: "rule" }, finding.rule)),
@@ -110,6 +133,7 @@ function findingItem(finding, ctx) {
     finding.suggestion ? h("p", { class: "suggestion" }, h("span", { class: "muted" }, "Suggestion: "), finding.suggestion) : "",
     subjects(finding, ctx) || "",
     finding.reason ? h("p", { class: "reason" }, h("span", { class: "muted" }, finding.status === "dismissed" ? "Dismissed: " : "Note: "), finding.reason) : "",
+    comments.length ? h("div", { class: "finding-comments" }, h("h4", {}, `Comments (${comments.length})`), commentList(comments)) : "",
     buttons,
   );
   return item;

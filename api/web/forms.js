@@ -1,7 +1,10 @@
-// The small forms a reviewer uses to edit an entry or add one: one control per editable field.
+// The small forms a reviewer uses: edit or add an entry (one control per editable field, and a new actor
+// straight from an actor drop-down), and edit one canvas-level field (title, summary, cadence, stakeholders).
 
-import { h, uid } from "./dom.js";
-import { FIELDS, LISTS, words } from "./model.js";
+import { h, hidden, uid } from "./dom.js";
+import { ACTOR_KINDS, FIELDS, LISTS, words } from "./model.js";
+
+const NEW_ACTOR = "__new__";
 
 function options(values, selected, labels = (v) => words(v)) {
   return values.map((v) => h("option", { value: v, selected: v === selected }, labels(v)));
@@ -27,6 +30,18 @@ function checkboxes(name, legend, choices, chosen) {
   );
 }
 
+/** The name and kind of an actor created from a drop-down; shown when "+ New actor…" is picked. */
+function newActorFields(spec) {
+  const nameId = uid("new-actor");
+  const kindId = uid("new-kind");
+  return h(
+    "div",
+    { class: "new-actor", dataset: { newFor: spec.name }, hidden: true },
+    h("div", { class: "field" }, h("label", { for: nameId }, "Name of the new actor"), h("input", { id: nameId, type: "text", maxlength: 300, dataset: { newName: spec.name } })),
+    h("div", { class: "field" }, h("label", { for: kindId }, "Kind of the new actor"), h("select", { id: kindId, dataset: { newKind: spec.name } }, options(ACTOR_KINDS, "partner"))),
+  );
+}
+
 /** One control for one field, already holding the entry's current value. */
 function control(spec, value, index, entry) {
   const id = uid(`f-${spec.name}`);
@@ -43,12 +58,21 @@ function control(spec, value, index, entry) {
       const choices = index.actorChoices(value ? [value] : []);
       const none = spec.required ? h("option", { value: "", disabled: true, selected: !value }, "Choose an actor")
         : h("option", { value: "", selected: !value }, "— nobody named —");
-      return h(
-        "div",
-        { class: "field" },
-        label,
-        h("select", common, none, choices.map((a) => h("option", { value: a.id, selected: a.id === value }, a.name))),
+      const extra = newActorFields(spec);
+      const select = h(
+        "select",
+        {
+          ...common,
+          onchange: (event) => {
+            extra.hidden = event.target.value !== NEW_ACTOR;
+            if (!extra.hidden) extra.querySelector("input").focus();
+          },
+        },
+        none,
+        choices.map((a) => h("option", { value: a.id, selected: a.id === value }, a.name)),
+        h("option", { value: NEW_ACTOR }, "+ New actor…"),
       );
+      return h("div", { class: "field" }, label, select, extra);
     }
     case "actors": {
       const choices = index.actorChoices(value || []).map((a) => [a.id, a.name]);
@@ -75,7 +99,7 @@ function read(form, spec) {
   const el = form.querySelector(`[data-field="${spec.name}"]:not(fieldset)`);
   const raw = el ? el.value : "";
   if (spec.kind === "list") return raw.split(",").map((s) => s.trim()).filter(Boolean);
-  if (spec.kind === "actor") return raw || null;
+  if (spec.kind === "actor") return raw === NEW_ACTOR ? `new:${spec.name}` : raw || null;
   if (spec.kind === "select") return raw;
   const text = raw.trim();
   return spec.optional && !text ? null : text;
@@ -89,9 +113,15 @@ function normalised(spec, value) {
   return value ?? "";
 }
 
+function showProblem(error, text) {
+  error.textContent = text;
+  error.hidden = false;
+}
+
 /**
  * A form to edit `entry` (changed fields only are submitted) or, when entry is null, to add one.
- * onSubmit(values, list) resolves to an error message to show, or nothing when it worked.
+ * onSubmit(values, list, newActors) resolves to an error message to show, or nothing when it worked;
+ * newActors are [{ref, name, kind}] the values name by `ref` (an actor created from a drop-down).
  */
 export function entryForm({ type, list, lists, entry, index, heading, onSubmit, onCancel }) {
   const headingId = uid("form-title");
@@ -123,7 +153,7 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     : null;
   fill();
 
-  const save = h("button", { type: "submit", class: "primary small" }, entry ? "Save changes" : "Add");
+  const save = h("button", { type: "submit", class: "primary small", "aria-keyshortcuts": "Control+Enter" }, entry ? "Save changes" : "Add");
   const form = h(
     "form",
     { class: "entry-form", "aria-labelledby": headingId, "aria-describedby": errorId, novalidate: true },
@@ -137,19 +167,32 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     if (event.key === "Escape") {
       event.stopPropagation();
       onCancel();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
+      event.preventDefault();
+      form.requestSubmit();
     }
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const specs = FIELDS[current.type];
     const values = {};
+    const newActors = [];
     for (const spec of specs) {
       const value = read(form, spec);
       if (spec.required && (value === null || value === "")) {
-        error.textContent = `${spec.label} is required.`;
-        error.hidden = false;
+        showProblem(error, `${spec.label} is required.`);
         form.querySelector(`[data-field="${spec.name}"]`)?.focus();
         return;
+      }
+      if (typeof value === "string" && value.startsWith("new:")) {
+        const name = form.querySelector(`[data-new-name="${spec.name}"]`).value.trim();
+        if (!name) {
+          showProblem(error, "Give the new actor a name.");
+          form.querySelector(`[data-new-name="${spec.name}"]`).focus();
+          return;
+        }
+        newActors.push({ ref: value, name, kind: form.querySelector(`[data-new-kind="${spec.name}"]`).value });
       }
       if (!entry) {
         if (value !== null && !(Array.isArray(value) && !value.length) && value !== "") values[spec.name] = value;
@@ -159,12 +202,56 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     }
     save.disabled = true;
     error.hidden = true;
-    const problem = await onSubmit(values, current.list);
+    const problem = await onSubmit(values, current.list, newActors);
     save.disabled = false;
-    if (problem) {
-      error.textContent = problem;
-      error.hidden = false;
+    if (problem) showProblem(error, problem);
+  });
+  return form;
+}
+
+/**
+ * A form for one canvas-level field. kind: "text", "textarea" or "actors" (a checkbox per actor).
+ * onSubmit(value) resolves to an error message, or nothing when it worked.
+ */
+export function fieldForm({ label, kind, value, index, onSubmit, onCancel }) {
+  const id = uid("canvas-field");
+  const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  let control;
+  if (kind === "actors") {
+    const choices = index.actorChoices(value || []).map((a) => [a.id, a.name]);
+    control = checkboxes("value", label, choices, value);
+  } else if (kind === "textarea") {
+    control = h("div", { class: "field" }, h("label", { for: id }, label), h("textarea", { id, rows: 4, maxlength: 5000 }, value || ""));
+  } else {
+    control = h("div", { class: "field" }, h("label", { for: id }, label), h("input", { id, type: "text", maxlength: 300, value: value || "" }));
+  }
+  const save = h("button", { type: "submit", class: "primary small" }, "Save", hidden(` ${label.toLowerCase()}`));
+  const form = h(
+    "form",
+    { class: "field-form", "aria-label": `Edit ${label.toLowerCase()}`, novalidate: true },
+    control,
+    error,
+    h("div", { class: "form-buttons" }, save, h("button", { type: "button", class: "small", onclick: onCancel }, "Cancel")),
+  );
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      onCancel();
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
+      event.preventDefault();
+      form.requestSubmit();
     }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const next = kind === "actors"
+      ? [...form.querySelectorAll("input:checked")].map((i) => i.value)
+      : form.querySelector("input, textarea").value.trim() || null;
+    save.disabled = true;
+    const problem = await onSubmit(next);
+    save.disabled = false;
+    if (problem) showProblem(error, problem);
   });
   return form;
 }

@@ -1,7 +1,7 @@
 // Version history: every version of the canvas, what made it, and a readable diff between any two.
 
 import { getJSON } from "./api.js";
-import { chip, clear, formatDate, h } from "./dom.js";
+import { chip, clear, formatDate, h, hidden } from "./dom.js";
 import { LISTS, words } from "./model.js";
 
 const ACTOR_FIELDS = new Set(["owner", "supporters", "approvers", "provider", "receiver", "participants", "actors", "review.stakeholders"]);
@@ -22,29 +22,63 @@ function value(index, field, v) {
   return String(v);
 }
 
-/** One line saying what made a version. */
+/** Quote a label once: curly double quotes, or single ones when the label itself holds double quotes. */
+export function quoted(text) {
+  const s = String(text ?? "").trim();
+  return /["“”]/.test(s) ? `‘${s}’` : `“${s}”`;
+}
+
+/** A sentence part without its own closing full stop, so "…" + ". Saved" never reads "..". */
+export const bare = (text) => String(text ?? "").trim().replace(/[.!?…]+$/u, "");
+
+const VERBS = { accept: "Accepted", reject: "Rejected" };
+
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One line (no final full stop) saying what made a version. */
 export function describeAction(action, index, findingLabel) {
   const a = action || {};
-  const entry = (id) => `“${index.label(id)}”`;
+  const entry = (id) => quoted(index.label(id));
+  const finding = (id) => `a finding (${bare(findingLabel(id))})`;
   switch (a.action) {
     case "generate":
-      return `Generated from ${(a.documents || []).length || "the"} documents`;
+      return a.based_on ? "Regenerated from the documents, keeping the review" : `Generated from ${plural((a.documents || []).length, "document")}`;
     case "accept":
       return `Accepted ${entry(a.entry_id)}`;
     case "reject":
-      return `Rejected ${entry(a.entry_id)}`;
+      return `Rejected ${entry(a.entry_id)}${a.reason ? ` (${bare(a.reason)})` : ""}`;
     case "edit":
       return `Edited ${entry(a.entry_id)}: ${Object.keys(a.changes || {}).map(fieldLabel).join(", ").toLowerCase()}`;
     case "add":
-      return `Added to ${(LISTS[a.section]?.label || words(a.section)).toLowerCase()}: “${a.entry?.name || a.entry?.text || a.entry?.description || a.entry?.value || ""}”`;
+      return `Added to ${(LISTS[a.section]?.label || words(a.section)).toLowerCase()}: ${quoted(a.entry?.name || a.entry?.text || a.entry?.description || a.entry?.value || "")}`;
     case "set":
-      return `Set ${fieldLabel(a.field).toLowerCase()} to “${a.value ?? ""}”`;
+      if (a.field === "review.stakeholders") return `Set the review stakeholders to ${index.actors(a.value || []).join(", ") || "none"}`;
+      return a.value ? `Set the ${fieldLabel(a.field).toLowerCase()} to ${quoted(a.value)}` : `Cleared the ${fieldLabel(a.field).toLowerCase()}`;
+    case "merge":
+      return `Merged ${entry(a.other_id)} into ${entry(a.entry_id)}`;
+    case "comment":
+      return a.entry_id ? `Commented on ${entry(a.entry_id)}` : `Commented on ${finding(a.finding_id)}`;
     case "dismiss":
-      return `Dismissed the finding “${findingLabel(a.finding_id)}”: ${a.reason}`;
+      return `Dismissed ${finding(a.finding_id)}: ${bare(a.reason)}`;
     case "resolve":
-      return `Resolved the finding “${findingLabel(a.finding_id)}”${a.reason ? `: ${a.reason}` : ""}`;
+      return `Resolved ${finding(a.finding_id)}${a.reason ? `: ${bare(a.reason)}` : ""}`;
     case "reopen":
-      return `Reopened the finding “${findingLabel(a.finding_id)}”`;
+      return `Reopened ${finding(a.finding_id)}`;
+    case "batch": {
+      const steps = a.actions || [];
+      const kinds = [...new Set(steps.map((s) => s.action))];
+      if (kinds.length === 1 && VERBS[kinds[0]]) return `${VERBS[kinds[0]]} ${plural(steps.length, "entry", "entries")}`;
+      const added = steps.filter((s) => s.action === "add" && s.section === "actors").map((s) => quoted(s.entry?.name));
+      const rest = steps.filter((s) => !(s.action === "add" && s.ref));
+      const main = rest.length === 1 ? describeAction(rest[0], index, findingLabel) : `${plural(rest.length, "change")}`;
+      return added.length ? `${main}, with the new actor ${added.join(", ")}` : main;
+    }
+    case "restore":
+      return `Restored version ${a.version}`;
+    case "undo":
+      return `Undid the last change (back to version ${a.version})`;
     default:
       return a.action ? words(a.action) : "Saved";
   }
@@ -113,11 +147,24 @@ export function renderDiff(root, diff, index, from, to) {
       ),
     );
   }
+  const comments = diff.comments || [];
+  if (comments.length) {
+    parts.push(
+      h("h4", {}, `Comments (${comments.length})`),
+      h(
+        "ul",
+        { class: "diff-list diff-comments" },
+        comments.map((c) =>
+          h("li", { dataset: { commentOn: c.id } }, chip(c.on === "entry" ? "entry" : "finding", "kind"), " ", h("strong", {}, c.label), h("blockquote", {}, c.comment.text), c.comment.at ? h("span", { class: "muted small-text" }, formatDate(c.comment.at)) : ""),
+        ),
+      ),
+    );
+  }
   if (parts.length === 1) parts.push(h("p", { class: "muted" }, "No differences."));
   clear(root, parts);
 }
 
-/** The version list and the compare form; ctx: {canvasId, index, findingLabel}. */
+/** The version list and the compare form; ctx: {canvasId, version, index, findingLabel, canWrite, restore}. */
 export async function renderHistory(root, ctx) {
   clear(root, h("p", { class: "muted" }, "Loading versions…"));
   let versions;
@@ -162,8 +209,24 @@ export async function renderHistory(root, ctx) {
       "table",
       { class: "versions" },
       h("caption", {}, `${versions.length} version${versions.length === 1 ? "" : "s"}, newest first`),
-      h("thead", {}, h("tr", {}, ["Version", "When", "What changed"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, versions.map((v) => h("tr", { dataset: { version: v.version } }, h("td", {}, String(v.version)), h("td", { class: "nowrap" }, formatDate(v.created_at)), h("td", {}, describeAction(v.action, ctx.index, ctx.findingLabel))))),
+      h("thead", {}, h("tr", {}, [...["Version", "When", "What changed"], ...(ctx.canWrite ? ["Restore"] : [])].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "tbody",
+        {},
+        versions.map((v) =>
+          h(
+            "tr",
+            { dataset: { version: v.version } },
+            h("td", {}, String(v.version)),
+            h("td", { class: "nowrap" }, formatDate(v.created_at)),
+            h("td", {}, describeAction(v.action, ctx.index, ctx.findingLabel)),
+            ctx.canWrite
+              ? h("td", {}, v.version === latest ? h("span", { class: "muted small-text" }, "current")
+                : h("button", { type: "button", class: "small", dataset: { restore: v.version }, onclick: () => ctx.restore(v.version) }, "Restore this version", hidden(` (${v.version})`)))
+              : "",
+          ),
+        ),
+      ),
     ),
   );
   clear(root, form, out, table);

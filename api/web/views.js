@@ -5,6 +5,12 @@ import { chip, clear, h } from "./dom.js";
 import { words } from "./model.js";
 
 const svgCache = new Map();
+// Below this scale the diagram's 10 px labels stop being readable: a narrow window pans instead of shrinking.
+const READABLE = 0.85;
+const STEP = 1.25;
+const MIN_ZOOM = 0.2;
+const MAX_ZOOM = 3;
+let zoomWanted = null; // the person's zoom, kept across versions of one page session
 
 /** The server's SVG, fetched once per canvas version. */
 function fetchSvg(canvasId, version) {
@@ -91,12 +97,99 @@ export async function renderDiagram(root, { canvasId, version, index, open }) {
     const title = found ? index.title("exchange", found.entry) : g.querySelector("title")?.textContent || id;
     interactive(g, `${title}: open sources`, () => open(id));
   }
+  const scroller = h("div", { class: "diagram-scroll", tabindex: "0", role: "region", "aria-label": "Value-flow diagram: drag or use the arrow keys to pan" }, node);
+  const readout = h("span", { class: "zoom-level muted small-text", "aria-live": "polite" });
+  const tools = h("div", { class: "zoom-tools", role: "group", "aria-label": "Zoom" });
   clear(
     root,
-    h("figure", { class: "diagram" }, h("div", { class: "diagram-scroll" }, node), h("figcaption", { class: "muted small-text" }, "Actors are boxes, coloured by kind; an arrow runs from the actor who provides value to the one who receives it. Rejected entries are left out.")),
+    h("figure", { class: "diagram" }, tools, scroller, h("figcaption", { class: "muted small-text" }, "Actors are boxes, coloured by kind; an arrow runs from the actor who provides value to the one who receives it. Rejected entries are left out. Drag to pan; Ctrl + wheel zooms.")),
     h("h3", {}, "Value flows as a list"),
     flowList(index),
   );
+  zoomable(node, scroller, tools, readout);
+}
+
+/** Zoom buttons, Ctrl+wheel and drag-to-pan for the inlined diagram. */
+function zoomable(svg, scroller, tools, readout) {
+  const box = (svg.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+  const natural = box.length === 4 && box[2] > 0 ? box[2] : Number(svg.getAttribute("width")) || 800;
+  svg.removeAttribute("height");
+  const fit = () => Math.max(MIN_ZOOM, Math.min(1, (scroller.clientWidth - 2) / natural));
+  let zoom = 1;
+  const apply = (next, keep = null) => {
+    const before = zoom;
+    zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, next));
+    svg.style.width = `${Math.round(natural * zoom)}px`;
+    readout.textContent = `${Math.round(zoom * 100)}%`;
+    svg.dataset.zoom = String(zoom);
+    if (keep) {
+      // Keep the point under the pointer (or the centre) where it was.
+      const ratio = zoom / before;
+      scroller.scrollLeft = (scroller.scrollLeft + keep.x) * ratio - keep.x;
+      scroller.scrollTop = (scroller.scrollTop + keep.y) * ratio - keep.y;
+    }
+  };
+  const centre = () => ({ x: scroller.clientWidth / 2, y: scroller.clientHeight / 2 });
+  const button = (label, text, onclick) => h("button", { type: "button", class: "small", "aria-label": label, onclick }, text);
+  tools.append(
+    button("Zoom out", "−", () => {
+      zoomWanted = zoom / STEP;
+      apply(zoomWanted, centre());
+    }),
+    button("Zoom in", "+", () => {
+      zoomWanted = zoom * STEP;
+      apply(zoomWanted, centre());
+    }),
+    button("Fit the width of the window", "Fit", () => {
+      zoomWanted = fit();
+      apply(zoomWanted);
+    }),
+    button("Actual size", "100%", () => {
+      zoomWanted = 1;
+      apply(1, centre());
+    }),
+    readout,
+  );
+  apply(zoomWanted ?? Math.max(fit(), Math.min(1, READABLE)));
+  scroller.addEventListener("wheel", (event) => {
+    if (!event.ctrlKey) return;
+    event.preventDefault();
+    const rect = scroller.getBoundingClientRect();
+    zoomWanted = zoom * (event.deltaY < 0 ? STEP : 1 / STEP);
+    apply(zoomWanted, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+  }, { passive: false });
+  let drag = null;
+  let dragged = false;
+  // A drag that ends on an actor is a pan, not a press.
+  scroller.addEventListener("click", (event) => {
+    if (dragged) event.stopPropagation();
+    dragged = false;
+  }, { capture: true });
+  scroller.addEventListener("pointerdown", (event) => {
+    dragged = false;
+    if (event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, left: scroller.scrollLeft, top: scroller.scrollTop, moved: false };
+  });
+  scroller.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (!drag.moved) {
+      if (Math.hypot(dx, dy) < 4) return;
+      drag.moved = true;
+      scroller.setPointerCapture(event.pointerId);
+      scroller.classList.add("panning");
+    }
+    scroller.scrollLeft = drag.left - dx;
+    scroller.scrollTop = drag.top - dy;
+  });
+  const end = () => {
+    scroller.classList.remove("panning");
+    dragged = Boolean(drag?.moved);
+    drag = null;
+  };
+  scroller.addEventListener("pointerup", end);
+  scroller.addEventListener("pointercancel", end);
 }
 
 /** The RACI matrix built from the canvas: activities by actors, cells lead / support / approve. */

@@ -1,4 +1,9 @@
-"""`ecocanvas eval`: run the pipeline over example ecosystems, score the drafts, report, compare."""
+"""`ecocanvas eval`: run the pipeline over example ecosystems, score the drafts, report, compare.
+
+With no --dataset it runs the two bundled sets side by side: the tuning set (`evals/ecosystems`)
+and the check set (`evals/check`, written by people who never saw the extractor and never used for
+tuning), so an improvement that only shows on the tuning set is visible as overfitting.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,32 @@ import datetime as dt
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
-from ecocanvas.settings import load_settings
+from ecocanvas.errors import InputError
+from ecocanvas.settings import Settings, load_settings
 from evals.baseline import baseline_from_run, save_baseline
-from evals.dataset import default_dataset_dir, load_dataset
+from evals.dataset import BUNDLED_SETS, Ecosystem, load_dataset
 from evals.report import COST_COLUMNS, QUALITY_COLUMNS, compare_table, fmt, summary_table, write_report
-from evals.results import RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
+from evals.results import RESULTS_FILE, RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
 from evals.run import run_eval
-from evals.scores import EcosystemScore
+from evals.scores import HEADLINE_METRICS, EcosystemScore
+
+# Shown in the side-by-side table besides the headline metrics.
+_SIDE_BY_SIDE = (
+    *HEADLINE_METRICS,
+    "activity_precision",
+    "exchange_recall",
+    "owner_accuracy_found",
+    "activity_duplicates",
+    "actor_duplicates",
+    "quotes_not_verbatim",
+    "forbidden_actors",
+    "seconds",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +45,10 @@ def register(app: typer.Typer) -> None:
 
 def eval_command(
     dataset: Path | None = typer.Option(
-        None, "--dataset", help="A folder of ecosystems (docs/ + gold.json each); default: the bundled ones."
+        None, "--dataset", help="A folder of ecosystems (docs/ + gold.json each); default: the bundled sets."
+    ),
+    which: str = typer.Option(
+        "all", "--set", help="With no --dataset: 'tuning', 'check' or 'all' (both, side by side)."
     ),
     model: str | None = typer.Option(
         None, "--model", help="A litellm model name; unset means the offline backend (or ECOCANVAS_MODEL)."
@@ -37,7 +61,10 @@ def eval_command(
         None, "--ecosystem", "-e", help="Run only this ecosystem (repeatable)."
     ),
     write_baseline: Path | None = typer.Option(
-        None, "--write-baseline", help="Also write this run as a gate baseline to this file."
+        None, "--write-baseline", help="Also write this run (the tuning set's) as a gate baseline to this file."
+    ),
+    write_check_baseline: Path | None = typer.Option(
+        None, "--write-check-baseline", help="Also write the check set's run as its gate baseline to this file."
     ),
 ) -> None:
     """Draft a canvas for each example ecosystem and score it against the gold answers."""
@@ -47,36 +74,97 @@ def eval_command(
         stdout = Console(width=160)
     console = Console(stderr=True)
     settings = load_settings(model=model)
-    dataset_dir = dataset or default_dataset_dir()
-    selected = load_dataset(dataset_dir, ecosystems or None)
+    sets = _selected_sets(dataset, which, ecosystems or None)
+    if write_check_baseline is not None and "check" not in sets:
+        raise typer.BadParameter("--write-check-baseline needs the check set in the run (--set check or all)")
     # Read the earlier run before spending minutes on this one: a bad path fails at once.
-    previous = load_run(compare_to) if compare_to is not None else None
+    previous = _load_previous(compare_to, list(sets)) if compare_to is not None else {}
     out_dir = out or Path("runs") / f"eval-{dt.datetime.now():%Y%m%d-%H%M%S}"
 
+    runs: dict[str, RunResult] = {}
+    for label, (folder, selected) in sets.items():
+        run = _run_set(console, label, folder, selected, settings)
+        runs[label] = run
+        json_path, html_path = write_report(run, out_dir / label if len(sets) > 1 else out_dir)
+        stdout.print(summary_table(run, QUALITY_COLUMNS, title=f"{label}: {run.model or 'offline'} on {run.dataset}"))
+        stdout.print(summary_table(run, COST_COLUMNS, title=f"{label}: cost"))
+        stdout.print(f"results: {json_path}\nreport:  {html_path}")
+        if label in previous:
+            _print_comparison(stdout, run, previous[label], compare_to)
+    if len(runs) > 1:
+        stdout.print(_side_by_side(runs))
+    if write_baseline is not None:
+        tuning = runs.get("tuning") or next(iter(runs.values()))
+        stdout.print(f"baseline: {save_baseline(baseline_from_run(tuning), write_baseline)}")
+    if write_check_baseline is not None:
+        check = baseline_from_run(runs["check"], per_ecosystem=False)
+        stdout.print(f"check baseline: {save_baseline(check, write_check_baseline)}")
+
+
+def _selected_sets(
+    dataset: Path | None, which: str, names: list[str] | None
+) -> dict[str, tuple[Path, list[Ecosystem]]]:
+    if dataset is not None:
+        return {"dataset": (dataset, load_dataset(dataset, names))}
+    if which not in ("all", *BUNDLED_SETS):
+        raise InputError(f"--set must be 'tuning', 'check' or 'all', not {which!r}")
+    folders = BUNDLED_SETS if which == "all" else {which: BUNDLED_SETS[which]}
+    out: dict[str, tuple[Path, list[Ecosystem]]] = {}
+    known: set[str] = set()
+    for label, folder in folders.items():
+        every = load_dataset(folder)
+        known |= {e.name for e in every}
+        chosen = [e for e in every if names is None or e.name in names]
+        if chosen:
+            out[label] = (folder, chosen)
+    unknown = sorted(set(names or ()) - known)
+    if unknown:
+        raise InputError(f"no ecosystem named {', '.join(unknown)} in the bundled sets")
+    return out
+
+
+def _run_set(console: Console, label: str, folder: Path, selected: list[Ecosystem], settings: Settings) -> RunResult:
     total = len(selected)
     done: list[EcosystemScore] = []
-    with console.status(f"evaluating {total} ecosystems") as status:
+    with console.status(f"{label}: evaluating {total} ecosystems") as status:
 
         def on_event(name: str, stage: str, state: str) -> None:
-            status.update(escape(f"[{len(done) + 1}/{total}] {name}: {stage} {state}"))
+            status.update(escape(f"{label} [{len(done) + 1}/{total}] {name}: {stage} {state}"))
 
         def on_done(eco: EcosystemScore) -> None:
             done.append(eco)
             shown = ("actor_f1", "owner_accuracy", "seconds")
             line = ", ".join(f"{m} {fmt(m, eco.scores.get(m))}" for m in shown)
             failed = f" [red]failed: {escape(eco.error)}[/red]" if eco.error else ""
-            console.print(f"\\[{len(done)}/{total}] {escape(eco.name)}: {line}{failed}")
+            console.print(f"{label} \\[{len(done)}/{total}] {escape(eco.name)}: {line}{failed}")
 
-        run = run_eval(selected, settings, dataset_dir, on_event=on_event, on_done=on_done)
+        return run_eval(selected, settings, folder, on_event=on_event, on_done=on_done)
 
-    json_path, html_path = write_report(run, out_dir)
-    stdout.print(summary_table(run, QUALITY_COLUMNS))
-    stdout.print(summary_table(run, COST_COLUMNS, title="cost"))
-    stdout.print(f"results: {json_path}\nreport:  {html_path}")
-    if previous is not None:
-        _print_comparison(stdout, run, previous, compare_to)
-    if write_baseline is not None:
-        stdout.print(f"baseline: {save_baseline(baseline_from_run(run), write_baseline)}")
+
+def _load_previous(path: Path, labels: list[str]) -> dict[str, RunResult]:
+    """An earlier run: one results.json, or a folder of one per set (as a two-set run writes them)."""
+    if path.is_dir() and not (path / RESULTS_FILE).is_file():
+        found = {label: load_run(path / label) for label in labels if (path / label / RESULTS_FILE).is_file()}
+        if not found:
+            raise InputError(f"{path} holds no {RESULTS_FILE} (nor one per set: {', '.join(labels)})")
+        return found
+    run = load_run(path)
+    return {label: run for label in labels[:1]}
+
+
+def _side_by_side(runs: dict[str, RunResult]) -> Table:
+    table = Table(
+        title="means side by side (rates averaged over ecosystems, counts summed)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("metric")
+    for label, run in runs.items():
+        table.add_column(f"{label} ({len(run.ecosystems)})", justify="right")
+    for metric in _SIDE_BY_SIDE:
+        name = f"[bold]{metric}[/bold]" if metric in HEADLINE_METRICS else metric
+        table.add_row(name, *(fmt(metric, run.mean.get(metric)) for run in runs.values()))
+    return table
 
 
 def _print_comparison(console: Console, run: RunResult, previous: RunResult, source: Path | None) -> None:

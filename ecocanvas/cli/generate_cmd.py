@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,6 +12,9 @@ from rich.console import Console
 from canvas.render import to_html, to_markdown
 from ecocanvas.settings import load_settings
 from generator import generate
+
+if TYPE_CHECKING:
+    from generator.progress import ProgressEvent
 
 
 class Format(StrEnum):
@@ -39,10 +43,10 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         with console.status("starting") as status:
 
-            def progress(stage: str, message: str) -> None:
-                status.update(f"[bold]{stage}[/bold] {message}")
-                if stage not in ("ingest", "embed"):
-                    console.log(f"{stage}: {message}")
+            def progress(event: ProgressEvent) -> None:
+                status.update(f"[bold]{event.stage}[/bold] {event.message}")
+                if event.stage != "ingest" and event.status != "running":
+                    console.log(f"{event.stage}: {event.status}: {event.message}")
 
             result = generate(paths, settings, on_progress=progress)
         if fmt is Format.json:

@@ -1,4 +1,5 @@
-"""`ecocanvas serve` (the API and the review page) and `ecocanvas workspace` (workspaces and keys)."""
+"""`ecocanvas serve` (the API and the review page), `ecocanvas worker` (jobs from the queue) and
+`ecocanvas workspace` (workspaces and keys)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ecocanvas.errors import InputError
-from ecocanvas.settings import get_settings
+from ecocanvas.errors import ConfigError, InputError
+from ecocanvas.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from api.store import Store
@@ -26,20 +27,63 @@ def _store() -> Store:
     return Store(engine)
 
 
+def _need_shared_vectors(settings: Settings, what: str) -> None:
+    # The embedded vector store is safe for one process only; several need the Chroma server.
+    if not settings.chroma_url:
+        raise ConfigError(
+            f"{what} means several processes reading the vectors: run a Chroma server (`chroma run`) and set "
+            "ECOCANVAS_CHROMA_URL (docs/deploy.md)"
+        )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        workers: int = typer.Option(
+            1, "--workers", min=1, help="API processes sharing the port (more than one needs ECOCANVAS_CHROMA_URL)."
+        ),
     ) -> None:
         """Run the HTTP API and the review page (open http://HOST:PORT/)."""
         import uvicorn
 
-        from api import create_app
-
         settings = get_settings()
+        if workers > 1:
+            _need_shared_vectors(settings, f"--workers {workers}")
         typer.echo(f"ecocanvas API on http://{host}:{port}/ (data in {settings.data_dir})", err=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        if workers == 1:
+            from api import create_app
+
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+            return
+        # Each process builds its own app from the environment (uvicorn starts them afresh). Migrating here
+        # first means they all start on a current schema.
+        from api.db import make_engine, migrate
+
+        engine = make_engine(settings)
+        migrate(engine)
+        engine.dispose()
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+
+    @app.command("worker")
+    def worker(
+        threads: int = typer.Option(
+            None, "--threads", min=1, max=64, help="Jobs run at once in this process (default: ECOCANVAS_JOB_WORKERS)."
+        ),
+        grace: float = typer.Option(
+            30.0, "--grace", min=0, help="Seconds running jobs may take to finish after SIGTERM."
+        ),
+    ) -> None:
+        """Run generation jobs from the queue (ECOCANVAS_QUEUE_URL) until stopped; start as many as you need."""
+        settings = get_settings()
+        if not settings.queue_url:
+            raise ConfigError("a worker reads jobs from the queue: set ECOCANVAS_QUEUE_URL (redis://host:6379/0)")
+        _need_shared_vectors(settings, "a worker")
+        from api.queue import run_worker
+
+        typer.echo(f"ecocanvas worker on {settings.queue_url} (data in {settings.data_dir})", err=True)
+        run_worker(settings, threads or settings.job_workers, grace)
 
     workspace = typer.Typer(help="Workspaces and their API keys.", no_args_is_help=True)
     app.add_typer(workspace, name="workspace")

@@ -112,36 +112,6 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
             act = ctx.topic(unit)
         if act and not ctx.mentions(act):
             return [ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=None)]
-    if p.NEGATION.search(text):
-        return []
-    support_names = _role_names(text, found, p.WITH_SUPPORT)
-    approve_names = _role_names(text, found, p.WITH_APPROVAL)
-    groups = _subject_groups(text, found)
-    for _s, e, entry, partners in groups:
-        rest = text[e:]
-        for regex, role in ((p.LEAD_VERB, "lead"), (p.SUPPORT_VERB, "support"), (p.APPROVE_VERB, "approve")):
-            m = regex.match(rest)
-            if not m:
-                continue
-            act = phrase(m.group("rest"))
-            if act and not ctx.is_actor_phrase(act):
-                out.append(_role_draft(unit, act, role, entry.name, partners, support_names, approve_names))
-            break
-    for s, _e, entry in found:
-        prefix = text[:s]
-        for regex, role in (
-            (p.PASSIVE_LEAD, "lead"),
-            (p.SITS_WITH, "lead"),
-            (p.PASSIVE_SUPPORT, "support"),
-            (p.PASSIVE_APPROVE, "approve"),
-        ):
-            m = regex.search(prefix)
-            if not m:
-                continue
-            act = tail_phrase(m.group("act"))
-            if act and not ctx.is_actor_phrase(act):
-                out.append(_role_draft(unit, act, role, entry.name, [], support_names, approve_names))
-            break
     return out
 
 

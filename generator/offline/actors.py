@@ -12,7 +12,16 @@ import re
 from generator.drafts import ActorDraft, ExclusionDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import NAME, ORG_WORDS, classify, clean_name, is_name_like, org_signal
+from generator.offline.lexicon import (
+    NAME,
+    ORG_WORDS,
+    ActorEntry,
+    classify,
+    clean_name,
+    initials,
+    is_name_like,
+    org_signal,
+)
 from generator.offline.names import (
     FORUM_WORDS,
     NOT_ORG_FIRST,
@@ -24,11 +33,16 @@ from generator.offline.names import (
 )
 from generator.offline.phrases import plain, split_names
 from generator.offline.text import Unit
+from generator.offline.vocabulary import vocabulary
 
 
 def build_lexicon(ctx: Context) -> None:
     lex = ctx.lexicon
     definition = re.compile(rf"(?P<name>{NAME})\s*\((?P<inner>[^()]{{1,90}})\)")
+    # "Carrow University Hospital, acting as sponsor and coordinating centre ("CUH", "the Sponsor")"
+    described = re.compile(rf"(?P<name>{NAME}),\s+[^()\";:]{{3,80}}?\s*\((?P<inner>[^()]{{1,120}}[\"“][^()]*)\)")
+    # "(together "the Sites" and each "a Site")": one name for the parties listed before it.
+    collective = re.compile(r"\((?:together|collectively|jointly|each|both|all)\b(?P<inner>[^()]{1,90})\)", re.I)
     hereinafter = re.compile(
         rf"(?P<name>{NAME}),?\s+(?:hereinafter|hereafter|below)\s+(?:referred to as\s+|called\s+)?"
         r"(?P<alias>(?:the\s+)?[“\"‘'][^”\"’']{2,30}[”\"’'])"
@@ -54,12 +68,29 @@ def build_lexicon(ctx: Context) -> None:
     )
     for unit in ctx.units:
         text = plain(unit.text)
-        for m in definition.finditer(text):
+        defined_here: list[ActorEntry] = []
+        for m in [*definition.finditer(text), *described.finditer(text)]:
             name = clean_name(m.group("name"))
             if not is_name_like(name) or name in TITLES or p.NEGATION.search(text[: m.start()][-30:]):
                 continue
+            if collective.match(text, m.start("inner") - 1):
+                continue
             for alias in aliases_in(m.group("inner")):
-                ctx.note(lex.add(name, "defined", alias=alias), unit)
+                person = re.fullmatch(r"[A-Z]{2,3}", name) is not None and initials(alias) != name
+                if person or (lex.get(alias) is not None and lex.get(name) is None and not org_signal(name)):
+                    continue  # "JP (OPV)", "Helen Marsh (CUH)": a person and the organisation they belong to
+                entry = lex.add(name, "defined", alias=alias)
+                ctx.note(entry, unit)
+                if entry not in defined_here:
+                    defined_here.append(entry)
+        for m in collective.finditer(text):
+            members = [e for e in defined_here if text.find(e.name) < m.start()] or [
+                f[2] for f in ctx.mentions(text[: m.start()])
+            ]
+            members = [e for i, e in enumerate(members) if all(e is not o for o in members[:i])]
+            if len(members) >= 2:
+                for alias in re.findall(r"[\"“]([^\"”]{2,40})[\"”]", m.group("inner")):
+                    lex.add_group(alias, members)
         for m in hereinafter.finditer(text):
             name = clean_name(m.group("name"))
             if is_name_like(name):
@@ -81,8 +112,10 @@ def build_lexicon(ctx: Context) -> None:
             if not words or not is_name_like(name) or words[0].lower() in NOT_ORG_FIRST:
                 continue
             last = words[-1].lower()
-            if last in FORUM_WORDS or len(words) > 5:
+            if last in FORUM_WORDS or last in _ECOSYSTEM_WORDS or len(words) > 5:
                 continue
+            if name.isupper() and len(words) > 1:
+                continue  # a heading in capitals ("PROGRAMME PARTNERS"), not a name
             if org_signal(name, brands=False) and not is_document_phrase(name):
                 ctx.note(lex.add(name, "org"), unit)
         for m in subject.finditer(text):
@@ -98,6 +131,8 @@ def build_lexicon(ctx: Context) -> None:
                 and ctx.recurs(name)
             ):
                 ctx.note(lex.add(name, "relation"), unit)
+    add_named_entities(ctx)
+    add_groups(ctx)
     lex.merge_abbreviations()
     lex.finalize([u.text for u in ctx.units], TITLES)
 
@@ -116,6 +151,8 @@ def _lexicon_from_row(ctx: Context, unit: Unit) -> None:
         ):
             continue
         for name in split_names(value):
+            if name.isupper() and len(name.split()) > 1:
+                continue  # a section row in capitals inside the table
             if is_name_like(name) and title_case(name) and not p.EMPTY_CELL.match(name):
                 ctx.note(ctx.lexicon.add(name, "table"), unit)
 
@@ -164,3 +201,166 @@ def actor_drafts(ctx: Context, referenced: set[str], excluded: set[str]) -> list
             )
         )
     return out
+
+
+# -- actors only the parse reveals: lower-case groups, named organisations, "we" ---------------------
+
+_GROUP_SKIP = {
+    "all", "other", "others", "new", "some", "many", "several", "existing", "any", "each", "every",
+    "more", "most", "few", "such", "these", "those", "our", "their", "its", "both", "various", "two",
+    "three", "four", "five", "individual", "relevant", "respective", "current", "future", "potential",
+    "interested", "key", "main", "local", "own", "same", "remaining",
+}  # fmt: skip
+# The last word of the programme's own name ("Heron Alliance"): the ecosystem, not a party to it.
+_ECOSYSTEM_WORDS = {
+    "alliance", "consortium", "network", "programme", "program", "initiative", "partnership", "coalition",
+    "scheme", "collaborative", "community", "ecosystem", "project", "pilot",
+}  # fmt: skip
+_RELATION_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "dative", "conj", "appos"}
+
+
+def add_groups(ctx: Context) -> None:
+    """Lower-case group actors ("member farmers", "participating museums") that take part in relations.
+
+    A plural head from the vocabulary with a modifier of its own, standing as subject, object or
+    prepositional object at least once and named at least twice in the evidence.
+    """
+    v = vocabulary()
+    counts: dict[str, int] = {}
+    placed: dict[str, Unit] = {}
+    for unit in ctx.units:
+        doc = ctx.parse_of(unit)
+        if doc is None:
+            continue
+        for chunk in doc.noun_chunks:
+            root = chunk.root
+            if root.lower_ not in v.group_heads or root.dep_ not in _RELATION_DEPS:
+                continue
+            mods = [
+                t
+                for t in chunk
+                if t.i < root.i and t.dep_ in ("compound", "amod", "nmod") and t.lower_ not in _GROUP_SKIP
+            ]
+            if not mods or any(t.is_digit or t.like_num for t in mods):
+                continue
+            start = mods[0].i
+            span = doc[start : root.i + 1]
+            if not root.is_lower or any(not t.is_lower and ctx.lexicon.get(t.text) for t in span):
+                continue  # "Marlowe hotels" are an organisation's hotels, not a group
+            if not all(t.is_lower or t.pos_ == "PROPN" for t in span):
+                continue
+            key = span.text if not span.text.islower() else span.text.lower()
+            counts[key] = counts.get(key, 0) + 1
+            placed.setdefault(key, unit)
+    corpus = " ".join(u.text.lower() for u in ctx.units)
+    for key, unit in placed.items():
+        total = len(re.findall(rf"(?<![\w-]){re.escape(key)}(?![\w-])", corpus))
+        if counts[key] >= 1 and total >= 2 and ctx.lexicon.get(key) is None:
+            ctx.note(ctx.lexicon.add(key, "group", descriptor=key.split()[-1]), unit)
+
+
+def add_named_entities(ctx: Context) -> None:
+    """Organisations the named-entity recogniser tags, when their name recurs and reads like one."""
+    seen: dict[str, tuple[int, Unit]] = {}
+    for unit in ctx.units:
+        doc = ctx.parse_of(unit)
+        if doc is None:
+            continue
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            name = clean_name(ent.text)
+            words_ = name.split()
+            if (
+                not is_name_like(name)
+                or not org_signal(name, brands=False)
+                or "," in name
+                or any(ch.isdigit() for ch in name)
+                or words_[-1].lower() in _ECOSYSTEM_WORDS
+                or name in TITLES
+                or words_[0].lower() in NOT_ORG_FIRST
+                or words_[-1].lower() in FORUM_WORDS
+                or is_document_phrase(name)
+                or len(words_) > 5
+            ):
+                continue
+            count, first = seen.get(name, (0, unit))
+            seen[name] = (count + 1, first)
+    for name, (count, unit) in seen.items():
+        if count >= 2 and ctx.lexicon.get(name) is None and (org_signal(name) or ctx.recurs(name)):
+            ctx.note(ctx.lexicon.add(name, "org"), unit)
+
+
+_BYLINE = re.compile(
+    r"\b(?:prepared|written|issued|maintained|compiled|produced|drafted|published|circulated|sent|owned)\s+by\b"
+    r"|^\W*(?:from|author|authors|owner|document owner|sender|prepared by|issued by|organisation|organization|"
+    r"company|on behalf of)\s*:",
+    re.I,
+)
+_PERSON_AT = re.compile(r"(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){0,2})\s*\((?P<org>[^)]{2,60})\)")
+
+
+def find_writers(ctx: Context) -> None:
+    """Who "we" is, unit by unit: a byline or sender line sets the writer for what follows it in the
+    document, a speaker's organisation for that speaker's lines; the organisation that writes most
+    documents stands in where a document names none."""
+    people: dict[str, ActorEntry] = {}
+    for unit in ctx.units:
+        for m in _PERSON_AT.finditer(unit.text):
+            org = ctx.mentions(m.group("org"))
+            if org:
+                people.setdefault(m.group("who").split()[0], org[0][2])
+    by_document: dict[str, list[Unit]] = {}
+    for unit in ctx.units:
+        by_document.setdefault(unit.document.id, []).append(unit)
+    document_writer: dict[str, ActorEntry] = {}
+    for doc_id, units in by_document.items():
+        for unit in units[:15]:
+            if _BYLINE.search(unit.text):
+                found = ctx.mentions(unit.text)
+                if found:
+                    document_writer[doc_id] = found[-1][2] if unit.text.lower().startswith("from") else found[0][2]
+                    break
+    fallback = _most_common(list(document_writer.values()))
+    for doc_id, units in by_document.items():
+        current = document_writer.get(doc_id, fallback)
+        for unit in units:
+            if unit.speaker:
+                speaker = _speaker_org(ctx, unit.speaker, people)
+                if speaker is not None:
+                    ctx.writers[id(unit)] = speaker
+                    continue
+            if unit.text.lower().startswith("from") and _BYLINE.search(unit.text):
+                found = ctx.mentions(unit.text)
+                if found:
+                    current = found[-1][2]
+                else:
+                    person = re.search(r"from\s*:\s*(?P<who>[A-Z][a-z]+)", unit.text, re.I)
+                    current = people.get(person.group("who")) if person else current
+            if current is not None:
+                ctx.writers[id(unit)] = current
+
+
+def _speaker_org(ctx: Context, label: str, people: dict[str, ActorEntry]) -> ActorEntry | None:
+    """The organisation a speaker label names ("Mia Lund (Skerry Air, Loyalty)"), or the one that
+    person was introduced with elsewhere ("Mia Lund (Skerry Air)" in the attendee list)."""
+    inside = re.search(r"\(([^)]*)\)", label)
+    if inside:
+        found = ctx.mentions(inside.group(1))
+        if found:
+            people.setdefault(label.split()[0], found[0][2])
+            return found[0][2]
+    found = ctx.mentions(label)
+    if found:
+        return found[0][2]
+    return people.get(label.split()[0])
+
+
+def _most_common(entries: list[ActorEntry]) -> ActorEntry | None:
+    if not entries:
+        return None
+    counts: dict[int, int] = {}
+    for e in entries:
+        counts[id(e)] = counts.get(id(e), 0) + 1
+    best = max(entries, key=lambda e: counts[id(e)])
+    return best

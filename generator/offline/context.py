@@ -6,13 +6,37 @@ them; only the exclusion reader looks at them, to name the parties they try to s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from generator.drafts import Evidence
 from generator.offline import patterns as p
 from generator.offline.lexicon import ActorEntry, Lexicon, lower_words
-from generator.offline.phrases import phrase, split_names
+from generator.offline.phrases import phrase, plain, split_names
 from generator.offline.text import Unit
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from generator.offline.clauses import Mention
+
+_WE = re.compile(r"(?<![\w-])(?:we|us|our|ours)(?![\w-])", re.I)
+_GENERIC_ACTIVITY = re.compile(
+    r"^(?:work|things?|it|this|that|everything|anything|stuff|role|roles|part|parts|job|jobs|task|tasks|"
+    r"activities|activity|process|processes|responsibility|responsibilities|item|items|area|areas|lot|rest|"
+    r"same|other|others|one|ones|point|points|issue|issues|case|cases|question|questions|matter|matters|"
+    r"way|ways|time|detail|details|list|table|section|document|agreement|plan|budget|meeting|call)$",
+    re.I,
+)
+
+# Phrases a reviewer would never keep as an activity name: a question, a negation, a page or
+# document part, a time, a clause with its own finite verb.
+_NOT_A_NAME = re.compile(
+    r"^(?:how|what|when|where|why|who|which|whether|none|no|not|owner|owners|for|first|last|next|"
+    r"item|clause|section|page|annex|appendix)\b|\b(?:is|are|was|were|has|have|had|will|would|should)\b",
+    re.I,
+)
 
 _QUOTE_MAX = 600
 
@@ -36,6 +60,40 @@ class Context:
         self._recurrence: dict[str, int] = {}
         self.lowered = lower_words([u.text for u in self.units])
         self.first_seen: dict[int, Unit] = {}
+        self.parses: dict[int, Doc] = {}
+        self.writers: dict[int, ActorEntry] = {}  # id(unit) -> the organisation "we" stands for there
+        # Per draft (by id()): the date a relation takes effect, and whether it is a hand-over.
+        self.effective: dict[int, dt.date] = {}
+        self.transfers: set[int] = set()
+
+    def parse_of(self, unit: Unit) -> Doc | None:
+        return self.parses.get(id(unit))
+
+    def unit_mentions(self, unit: Unit) -> list[Mention]:
+        """Actor mentions in the unit's text, "we"/"us"/"our" standing for the document's writer."""
+        from generator.offline.clauses import Mention
+
+        found = [Mention(s, e, entry) for s, e, entry in self.mentions(unit.text)]
+        writer = self.writers.get(id(unit))
+        if writer is not None:
+            taken = [(m.start, m.end) for m in found]
+            for m in _WE.finditer(unit.text):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    found.append(Mention(m.start(), m.end(), writer))
+            found.sort(key=lambda m: m.start)
+        return found
+
+    def activity_name(self, theme: str) -> str:
+        """A reviewer's name for an activity: no markup, a capital first letter, not an actor or a scrap."""
+        text = plain(theme).strip(" -:;,.*_#>|")
+        text = re.sub(r"\s+", " ", text)
+        if not text or _GENERIC_ACTIVITY.match(text) or len(text) < 4 or self.is_actor_phrase(text):
+            return ""
+        if _NOT_A_NAME.search(text):
+            return ""
+        if len(text.split()) > 10:
+            text = " ".join(text.split()[:10])
+        return text[0].upper() + text[1:]
 
     def note(self, entry: ActorEntry, unit: Unit) -> None:
         self.first_seen.setdefault(id(entry), unit)

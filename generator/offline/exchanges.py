@@ -1,8 +1,10 @@
-"""Value exchanges: who gives what to whom, from table rows and from sentences.
+"""Value exchanges stated in tables (sentences are read in `relations`).
 
-In a sentence the provider is the last actor before the exchange verb in the same clause and the
-receiver the first after it (or the one after "to" / "with"); for receive verbs the roles swap
-and the provider is the one after "from".
+Two table shapes: one row per flow (Provider | Receiver | Value), and one row per party with what
+it gives and what it gets (Party | Gives | Gets, "Provides / Receives", "Contributes / Benefits").
+In the second, a cell lists several values ("apples to Brackwater; subscription to Tracewell");
+each names its counterparty ("to X", "from X"), or the counterparty is the organisation the
+table is written for (the document's writer, the hub of a Gives/Gets table).
 """
 
 from __future__ import annotations
@@ -12,120 +14,80 @@ import re
 from generator.drafts import ExchangeDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.phrases import phrase
+from generator.offline.lexicon import ActorEntry
 from generator.offline.text import Unit
+from generator.offline.vocabulary import header_is, vocabulary
+
+_ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")
+_TAIL = re.compile(r"\s*(?:,\s*)?\b(?:to|for|from|with|towards|by)\s+(?:the\s+|all\s+|each\s+)?[^,;]*$", re.I)
 
 
 def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
     for unit in ctx.units:
         if unit.kind == "row":
-            out += _exchange_row(ctx, unit)
-            continue
-        if unit.kind != "sentence" or p.NEGATION.search(unit.text):
-            continue
-        out += _exchange_sentence(ctx, unit)
+            out += _flow_row(ctx, unit) or _party_row(ctx, unit)
     return out
 
 
-def _exchange_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
-    cells = unit.cells
-    provider_cell = p.column(cells, p.PROVIDER_COLUMNS)
-    receiver_cell = p.column(cells, p.RECEIVER_COLUMNS)
-    value = p.column(cells, p.VALUE_COLUMNS)
-    if not (provider_cell and receiver_cell and value):
+def _cell(cells: dict[str, str], names: frozenset[str]) -> str | None:
+    return next((value for header, value in cells.items() if header_is(header, names)), None)
+
+
+def _flow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+    columns = vocabulary().columns
+    provider_cell = _cell(unit.cells, columns.provider - columns.party)
+    receiver_cell = _cell(unit.cells, columns.receiver)
+    value = _cell(unit.cells, columns.value)
+    if not (provider_cell and receiver_cell and value) or p.EMPTY_CELL.match(value):
         return []
     providers, receivers = ctx.resolve_cell(provider_cell), ctx.resolve_cell(receiver_cell)
     if not providers or not receivers or providers[0] is receivers[0]:
         return []
-    return [
-        ExchangeDraft(
-            quote=quote_of(unit),
-            at=evidence_of(unit),
-            provider=providers[0].name,
-            receiver=receivers[0].name,
-            value=value.strip()[:200],
-            kind=p.exchange_kind(value),
-        )
-    ]
+    return [_draft(unit, providers[0], receivers[0], value)]
 
 
-def _exchange_sentence(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
-    text = unit.text
-    found = ctx.mentions(text)
-    if len(found) < 2:
+def _party_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+    columns = vocabulary().columns
+    gives = _cell(unit.cells, columns.gives)
+    gets = _cell(unit.cells, columns.gets)
+    if gives is None and gets is None:
         return []
+    party_cell = _cell(unit.cells, columns.party)
+    if party_cell is None:
+        party_cell = next(iter(unit.cells.values()), "")
+    parties = ctx.resolve_cell(party_cell)
+    if not parties:
+        return []
+    party = parties[0]
+    hub = ctx.writers.get(id(unit))
     out: list[ExchangeDraft] = []
-    for v in p.EXCHANGE_VERB.finditer(text):
-        spoken = " ".join(v.group("verb").lower().split())
-        verb = spoken if spoken in p.RECEIVE_VERBS else spoken.split()[-1]
-        before = [m for m in found if m[1] <= v.start() and _same_clause(text[m[1] : v.start()])]
-        if not before:
-            continue
-        subject = before[-1]
-        after = [m for m in found if m[0] >= v.end()]
-        if not after:
-            continue
-        clause_end = _clause_end(text, v.end())
-        after = [m for m in after if m[0] < clause_end]
-        if not after:
-            continue
-        if verb in p.RECEIVE_VERBS:
-            src = next((m for m in after if re.search(r"\bfrom\s+(?:the\s+)?$", text[v.end() : m[0]])), None)
-            if src is None:
+    for text, giving in ((gives, True), (gets, False)):
+        for item in _items(text):
+            named = [m for m in ctx.mentions(item) if m[2] is not party]
+            counterparty: ActorEntry | None = named[-1][2] if named else hub
+            if counterparty is None or counterparty is party:
                 continue
-            value = phrase(text[v.end() : src[0]].rsplit(" from", 1)[0])
-            provider, receiver = src[2], subject[2]
-        else:
-            first = after[0]
-            gap = text[v.end() : first[0]]
-            if re.fullmatch(r"\s*(?:the\s+|each\s+|every\s+|all\s+)?", gap):
-                receiver = first[2]
-                value = phrase(re.sub(r"^\s*(?:with|to)\s+", "", text[first[1] : clause_end]))
-            else:
-                target = next(
-                    (
-                        m
-                        for m in after
-                        if re.search(
-                            r"\b(?:to|with|for|towards)\s+(?:the\s+|each\s+|all\s+)?$",
-                            text[v.end() : m[0]],
-                        )
-                    ),
-                    None,
-                )
-                if target is None:
-                    continue
-                receiver = target[2]
-                value = phrase(
-                    re.sub(
-                        r"\s+(?:to|with|for|towards)\s+(?:the\s+|each\s+|all\s+)?$",
-                        "",
-                        text[v.end() : target[0]],
-                    ),
-                    max_words=14,
-                )
-            provider = subject[2]
-        if not value or provider is receiver:
-            continue
-        kind = "revenue" if verb in p.PAY_VERBS else p.exchange_kind(value)
-        out.append(
-            ExchangeDraft(
-                quote=quote_of(unit),
-                at=evidence_of(unit),
-                provider=provider.name,
-                receiver=receiver.name,
-                value=value,
-                kind=kind,
-            )
-        )
+            value = _TAIL.sub("", item).strip(" .,;:") if named else item.strip(" .,;:")
+            if not value or p.EMPTY_CELL.match(value):
+                continue
+            provider, receiver = (party, counterparty) if giving else (counterparty, party)
+            out.append(_draft(unit, provider, receiver, value))
     return out
 
 
-def _same_clause(gap: str) -> bool:
-    return len(gap) <= 60 and not re.search(r"[;.]", gap) and gap.count(",") <= 2
+def _items(text: str | None) -> list[str]:
+    if not text or p.EMPTY_CELL.match(text):
+        return []
+    return [item for item in _ITEMS.split(text) if len(item.strip()) > 2]
 
 
-def _clause_end(text: str, start: int) -> int:
-    m = re.compile(r"[;.]\s|[;.]$|\bwhile\b|\bwhereas\b|\bbut\b").search(text, start)
-    return m.start() if m else len(text)
+def _draft(unit: Unit, provider: ActorEntry, receiver: ActorEntry, value: str) -> ExchangeDraft:
+    return ExchangeDraft(
+        quote=quote_of(unit),
+        at=evidence_of(unit),
+        provider=provider.name,
+        receiver=receiver.name,
+        value=value.strip()[:200],
+        kind=vocabulary().exchange_kind(value),
+    )

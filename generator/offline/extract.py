@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 
 from generator.drafts import CanvasDraft
 from generator.offline.activities import read_activities
-from generator.offline.actors import actor_drafts, build_lexicon, read_exclusions
+from generator.offline.actors import actor_drafts, build_lexicon, find_writers, read_exclusions
 from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.exchanges import read_exchanges
 from generator.offline.governance import read_governance, read_metrics, read_review, read_scope
+from generator.offline.nlp import parse
+from generator.offline.relations import read_relations
 from generator.offline.text import Unit, units
 from knowledge import Chunk, Document
 
@@ -33,10 +35,15 @@ def extract_offline(documents: Sequence[Document], evidence: Iterable[Chunk]) ->
 
 
 def _draft(ctx: Context) -> CanvasDraft:
+    sentences = [u for u in ctx.units if u.kind == "sentence"]
+    for unit, doc in zip(sentences, parse([u.text for u in sentences]), strict=True):
+        ctx.parses[id(unit)] = doc
     build_lexicon(ctx)
+    find_writers(ctx)
     exclusions = read_exclusions(ctx)
-    activities = read_activities(ctx)
-    exchanges = read_exchanges(ctx)
+    related_activities, related_exchanges = read_relations(ctx)
+    activities = read_activities(ctx) + related_activities
+    exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
     cadence, cadence_unit, stakeholders = read_review(ctx)

@@ -18,6 +18,8 @@ from canvas.model import ActorKind
 # A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".
 _WORD = r"[A-Z][A-Za-z0-9&'’\-.]*[A-Za-z0-9&](?:(?<=s)['’](?=\s+[A-Z]))?|[A-Z]"
 NAME = rf"(?:{_WORD})(?:\s+(?:of|for|and|&|de|la|du|van|der)\s+(?:{_WORD})|\s+(?:{_WORD})){{0,5}}"
+# A legal form written in lower case ends a name too: "Skerry Air plc", "Kestrel Logistics gmbh".
+NAME += r"(?:\s+(?:plc|ltd|limited|inc|llc|gmbh|ag|sa|nv|bv|oy|ab|a/s|co|corp)\.?(?![\w-]))?"
 
 ORG_WORDS = {
     "bank",
@@ -479,7 +481,9 @@ def is_name_like(text: str) -> bool:
 
 def clean_name(text: str) -> str:
     text = text.strip().strip("*_`\"'“”‘’()[]:;,.").strip()
-    text = re.sub(r"^(?:the|our|their|its)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:(?:the|our|their|its|between|and|with|from|by|for|to|of|via|at)\s+)+", "", text, flags=re.I)
+    # A clause or list number in front ("A.3", "4.1", "2)") is numbering, not part of the name.
+    text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)*[.)]?|[A-Z]\.\d+(?:\.\d+)*)\s+", "", text)
     text = re.sub(r"[’']s$", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -523,6 +527,17 @@ class Lexicon:
         self._by_key: dict[str, ActorEntry] = {}
         self._pattern: re.Pattern[str] | None = None
         self._lookup: dict[str, ActorEntry] = {}
+        # Collective names a document defines for several parties ("the Sites", "each Site").
+        self.groups: dict[str, list[ActorEntry]] = {}
+
+    def add_group(self, alias: str, members: list[ActorEntry]) -> None:
+        """'(together "the Sites" and each "a Site")': the plural and the singular both name all of them."""
+        head = re.sub(r"^(?:the|a|an|each|every)\s+", "", alias.strip(), flags=re.I)
+        singular = head[:-1] if head.endswith("s") and len(head) > 3 else head
+        for form in {head, singular, head if head.endswith("s") else head + "s"}:
+            if form and normalise_key(form) not in self._by_key:
+                self.groups[form.lower()] = list(members)
+        self._pattern = None
 
     def get(self, name: str) -> ActorEntry | None:
         clean = clean_name(name)
@@ -612,6 +627,61 @@ class Lexicon:
                 longer = [e for e in longer if e.signals & {"defined", "table"}]
             if len(longer) == 1:
                 self._merge(longer[0], short)
+        # "Skerry Air Alliance & Loyalty (team)" is a part of Skerry Air: one organisation, one actor.
+        for entry in sorted(self.entries, key=lambda e: len(e.name)):
+            if entry not in self.entries:
+                continue
+            for part in list(self.entries):
+                if part is entry or len(part.name) <= len(entry.name):
+                    continue
+                if any(part.name.startswith(n + " ") for n in (entry.name, *entry.aliases) if len(n) > 3):
+                    self._merge(entry, part)
+        # "the Directorate" for "Civil Aviation Directorate": a head noun only one actor ends with.
+        heads: dict[str, list[ActorEntry]] = {}
+        for entry in self.entries:
+            words = entry.name.split()
+            if len(words) >= 2:
+                heads.setdefault(words[-1].lower(), []).append(entry)
+        for short in list(self.entries):
+            words = short.name.split()
+            owners = heads.get(short.name.lower(), [])
+            if (
+                len(words) == 1
+                and len(owners) == 1
+                and owners[0] is not short
+                and short.name.lower()
+                not in ORG_WORDS
+                - {
+                    "directorate",
+                    "secretariat",
+                    "authority",
+                    "regulator",
+                    "ministry",
+                    "inspectorate",
+                    "commission",
+                }
+            ):
+                self._merge(owners[0], short)
+        lasts = Counter(e.name.split()[-1] for e in self.entries if len(e.name.split()) >= 2)
+        for entry in self.entries:
+            words = entry.name.split()
+            last = words[-1]
+            if len(words) < 2 or lasts[last] > 1 or not last[:1].isupper() or len(last) < 5 or self.get(last):
+                continue
+            # "the Directorate", "the Secretariat": the head noun alone, capitalised, after "the".
+            if re.search(rf"\bthe\s+{re.escape(last)}(?![\w-])", corpus) and last.lower() in ORG_WORDS | {
+                "directorate",
+                "secretariat",
+                "facility",
+                "foundation",
+                "lab",
+                "operator",
+                "utility",
+                "bank",
+            }:
+                entry.aliases.add(f"the {last}")
+                self._by_key[normalise_key(f"the {last}")] = entry
+        self._role_nouns(corpus)
         firsts = Counter(e.name.split()[0] for e in self.entries if len(e.name.split()) >= 2)
         for entry in self.entries:
             words = entry.name.split()
@@ -635,6 +705,27 @@ class Lexicon:
                 self._by_key[normalise_key(first)] = entry
         self._pattern = None
 
+    def _role_nouns(self, corpus: str) -> None:
+        """'the co-op', 'the university', 'the platform': the kind of organisation an actor's name
+        ends with (or a synonym of it), when no other actor is of that kind."""
+        from generator.offline.vocabulary import vocabulary
+
+        synonyms = vocabulary().synonyms
+        owners: dict[str, list[ActorEntry]] = {}
+        for entry in self.entries:
+            for word in {w.lower().strip(".,'’") for w in entry.name.split()[1:]}:
+                for form in synonyms.get(word, ()):
+                    owners.setdefault(form, []).append(entry)
+        lowered = corpus.lower()
+        for form, entries in owners.items():
+            unique = [e for i, e in enumerate(entries) if all(e is not o for o in entries[:i])]
+            alias = f"the {form}"
+            if len(unique) != 1 or normalise_key(alias) in self._by_key:
+                continue
+            if re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", lowered):
+                unique[0].aliases.add(alias)
+                self._by_key[normalise_key(alias)] = unique[0]
+
     def remove(self, entry: ActorEntry) -> None:
         self.entries = [e for e in self.entries if e is not entry]
         self._by_key = {k: v for k, v in self._by_key.items() if v is not entry}
@@ -649,6 +740,7 @@ class Lexicon:
                     continue
                 self._lookup[form.lower()] = entry
                 forms.append(form)
+        forms += [form for form in self.groups if form not in self._lookup]
         forms.sort(key=len, reverse=True)
         if not forms:
             self._pattern = re.compile(r"(?!x)x")
@@ -666,6 +758,9 @@ class Lexicon:
             surface = re.sub(r"[’']s$", "", m.group(0))
             entry = self._lookup.get(surface.lower())
             if entry is None:
+                members = self.groups.get(surface.lower())
+                if members and surface[:1].isupper():  # "the Sites", not the word "sites"
+                    out.extend((m.start(), m.end(), member) for member in members)
                 continue
             # Acronyms and brand names are case-sensitive: "AS" the word is not "AS" the company.
             if surface.isupper() and len(surface) <= 4 and surface not in entry.names():

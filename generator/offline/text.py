@@ -13,6 +13,14 @@ from knowledge import Document
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREV_END = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|no|Mr|Ms|Dr|St|Inc|Ltd|Co|Corp|cf|p\.a)\.$", re.I)
+_ENUMERATOR = re.compile(
+    r"^(?:[A-Z]?\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)]|[A-Z]\d{0,2}\.\d{1,2})\s+"
+)
+# "[18/08/2025 09:31] Mia Lund (Skerry Air, Loyalty): ", "10:02 PRIYA: ", "Marta (Hotels): "
+_SPEAKER = re.compile(
+    r"^(?:\[[^\]]{3,30}\]\s*|\d{1,2}:\d{2}(?::\d{2})?\s+)?"
+    r"(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}(?:\s*\([^)]{2,60}\))?)\s*:\s+(?=\S)"
+)
 _KV_CELL = re.compile(r"^\s*([A-Za-z][\w /&().%'-]{0,40}?)\s*:\s*(.*?)\s*$")
 _PSEUDO_HEADING = re.compile(r"^(?:\*\*)?(?:\d{1,2}[.)]\s+)?(?P<title>[A-Z][^.!?;:|]{1,70}?)(?:\*\*)?\s*:?\s*$")
 
@@ -28,6 +36,7 @@ class Unit:
     kind: str  # "sentence" | "heading" | "row"
     headings: tuple[str, ...] = ()
     cells: dict[str, str] = field(default_factory=dict)
+    speaker: str = ""  # in a chat or transcript: who says it ("Mia Lund (Skerry Air, Loyalty)")
 
     @property
     def raw(self) -> str:
@@ -88,7 +97,9 @@ def units(doc: Document) -> list[Unit]:
                 key = _norm_header(label) or str(cell.column)
                 value = " ".join(text[cell.start : cell.end].split())
                 cells.setdefault(key, value)
-            out.append(Unit(doc, block.start, block.end, stripped, "row", path, cells))
+            # Read cell by cell: a name must not run from one cell into the next.
+            joined = " | ".join(" ".join(text[c.start : c.end].split()) for c in block.cells if not c.carried)
+            out.append(Unit(doc, block.start, block.end, joined or stripped, "row", path, cells))
             continue
         kv = _kv_row(stripped)
         if kv is not None:
@@ -101,7 +112,14 @@ def units(doc: Document) -> list[Unit]:
             headings = [(lv, h) for lv, h in headings if lv < 7] + [(7, title)]
             out.append(Unit(doc, block.start, block.end, stripped, "heading", path))
             continue
-        out.extend(_sentences(doc, block.start, block.end, path))
+        sentences = _sentences(doc, block.start, block.end, path)
+        speaker = _SPEAKER.match(sentences[0].text) if sentences else None
+        if speaker is not None:
+            # The label is who speaks, not what is said: the parse reads the words after it.
+            sentences[0].text = sentences[0].text[speaker.end() :]
+            for unit in sentences:
+                unit.speaker = speaker.group("who").strip()
+        out.extend(u for u in sentences if u.text)
     return out
 
 
@@ -124,5 +142,7 @@ def _unit(doc: Document, start: int, end: int, path: tuple[str, ...]) -> Unit:
         start += 1
     while end > start and doc.text[end - 1].isspace():
         end -= 1
-    # Matching reads the sentence with its line breaks folded; quotes come from `raw`.
-    return Unit(doc, start, end, " ".join(doc.text[start:end].split()), "sentence", path)
+    # Matching reads the sentence with its line breaks folded and its clause number dropped ("4.2 ",
+    # "(b) "); quotes come from `raw`, the document's own text.
+    text = _ENUMERATOR.sub("", " ".join(doc.text[start:end].split()))
+    return Unit(doc, start, end, text, "sentence", path)

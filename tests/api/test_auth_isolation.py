@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from support.api_harness import Api
 
 CANARY = "CANARY-7f3a9 Quillfeather Logistics leads the canary onboarding programme."
@@ -95,3 +96,9 @@ def test_a_canary_in_workspace_a_is_invisible_from_b_through_every_route(api: Ap
     assert api.client.get(f"/v1/documents/{doc_id}", headers=api.auth()).status_code == 200
     after = api.client.get(f"/v1/canvases/{canvas_id}", headers=api.auth()).json()
     assert after["version"] == 1 and after["canvas"]["title"] != "hijacked"
+
+
+@pytest.mark.slow
+def test_the_canary_stays_in_its_workspace_in_server_mode_too(scaled_api: Api) -> None:
+    # PostgreSQL, the Chroma server (both workspaces' vectors in one server) and jobs run by worker processes.
+    test_a_canary_in_workspace_a_is_invisible_from_b_through_every_route(scaled_api)

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from support.api_harness import Api, in_process_api
-from support.llm_answers import ACTORS, KPIS, MEMO
+from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
 EV_DOCS = sorted((Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
@@ -89,7 +89,7 @@ def test_the_same_idempotency_key_gives_the_same_job(api: Api) -> None:
     assert first.status_code == second.status_code == 202
     assert first.json()["id"] == second.json()["id"]
     reused = api.client.post("/v1/jobs", json={"title": "Other"}, headers=headers)
-    assert reused.status_code == 422 and "Idempotency-Key" in reused.json()["detail"]
+    assert reused.status_code == 409 and "Idempotency-Key" in reused.json()["detail"]
     api.upload(("memo.md", MEMO.encode()), key=api.key_b)
     other_ws = api.client.post(
         "/v1/jobs", json={"title": "T"}, headers={**api.auth(api.key_b), "Idempotency-Key": "k-123"}
@@ -101,7 +101,7 @@ def test_the_same_idempotency_key_gives_the_same_job(api: Api) -> None:
 
 
 def test_cancel_a_queued_and_a_running_job(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
-    scripted_llm.reply_json(ACTORS, delay_s=2)  # the only call that is sent: the running job's first
+    scripted_llm.reply_json(ANSWER, delay_s=2)  # the only call that is sent: the running job's
     llm = {"model": scripted_llm.model, "api_base": scripted_llm.api_base, "api_key": scripted_llm.api_key}
     with in_process_api(tmp_path, job_workers=1, concurrency=1, cache=False, **llm) as api:
         api.upload(("memo.md", MEMO.encode()), ("kpis.md", KPIS.encode()))

@@ -121,12 +121,13 @@ def test_type_is_decided_by_content_not_by_extension(small: Api) -> None:
 def test_bombs_and_loops_fail_for_that_file_only(small: Api, make: Callable[[], bytes]) -> None:
     bomb = make()
     assert len(bomb) < MIB, "the hostile file itself is small; its danger is what it unpacks to"
-    response = small.upload(("evil.bin", bomb), ("good.md", b"# Good\nHarbour Energy leads grid works."))
+    # No extension: the bytes alone decide how it is read.
+    response = small.upload(("evil", bomb), ("good.md", b"# Good\nHarbour Energy leads grid works."))
     assert response.status_code == 201, response.text
     body = response.json()
     assert [d["name"] for d in body["documents"]] == ["good.md"]
     [error] = body["errors"]
-    assert error["name"] == "evil.bin" and error["status"] == 422 and error["kind"] == "corrupt", error
+    assert error["name"] == "evil" and error["status"] == 422 and error["kind"] == "corrupt", error
     # The server is still fine for the next request.
     assert small.client.get("/v1/documents", headers=small.auth()).status_code == 200
 
@@ -164,13 +165,55 @@ def test_client_file_names_are_names_never_paths(small: Api, raw: str, shown: st
     assert not (tmp_path.parent / "x").exists() and not (tmp_path / "x").exists()
 
 
-def test_a_malformed_multipart_body_is_400(small: Api) -> None:
+def test_a_malformed_multipart_body_is_400_and_another_media_type_415(small: Api) -> None:
     response = small.client.post(
         "/v1/documents",
         content=b"--nope\r\ngarbage",
         headers={**small.auth(), "Content-Type": "multipart/form-data; boundary=XyZ"},
     )
-    assert response.status_code in (400, 422)
+    assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     json_body = small.client.post("/v1/documents", json={"files": []}, headers=small.auth())
-    assert json_body.status_code == 422
+    assert json_body.status_code == 415
+
+
+@pytest.mark.parametrize("name", ["kpis.csv", "budget.xlsx", "notes.json", "deck.pptx"])
+def test_a_type_outside_the_supported_list_is_415_with_the_list(small: Api, name: str) -> None:
+    alone = small.upload((name, b"Metric,Owner\nUptime,ChargeCo\n"))
+    assert alone.status_code == 415, alone.text
+    problem = alone.json()
+    assert problem["supported"].startswith("PDF (.pdf), Word (.docx)") and ".csv" not in problem["supported"]
+    assert name.rsplit(".", 1)[1] in problem["detail"]
+    with_good = small.upload((name, b"a,b\n1,2\n"), ("memo.md", b"# Memo\nAcme leads onboarding."))
+    assert with_good.status_code == 201
+    [error] = with_good.json()["errors"]
+    assert (error["name"], error["kind"], error["status"]) == (name, "unsupported", 415) and error["supported"]
+    assert [d["name"] for d in small.client.get("/v1/documents", headers=small.auth()).json()] == ["memo.md"]
+
+
+@pytest.mark.parametrize("name", ["README", "minutes v2.1", "notes.2024"])
+def test_a_name_without_a_type_is_read_by_its_bytes(small: Api, name: str) -> None:
+    response = small.upload((name, b"Acme leads onboarding. Globex supports it."))
+    assert response.status_code == 201, response.text
+
+
+def test_the_same_file_again_is_already_in_the_workspace(small: Api) -> None:
+    memo = ("memo.md", b"# Memo\nAcme leads onboarding.")
+    first = small.upload(memo).json()["documents"][0]
+    assert (first["outcome"], first["message"]) == ("added", "added")
+    again = small.upload(memo).json()["documents"][0]
+    assert (again["outcome"], again["message"]) == ("unchanged", "already in the workspace")
+    assert again["id"] == first["id"]
+    renamed = small.upload(("copy.md", memo[1])).json()["documents"][0]
+    assert renamed["outcome"] == "unchanged" and renamed["id"] == first["id"]
+    changed = small.upload(("memo.md", b"# Memo\nGlobex leads onboarding now.")).json()["documents"][0]
+    assert changed["outcome"] == "replaced" and changed["id"] != first["id"]
+    assert len(small.client.get("/v1/documents", headers=small.auth()).json()) == 1
+
+
+def test_two_files_of_one_name_in_one_request_leave_the_later(small: Api) -> None:
+    response = small.upload(("memo.md", b"# One\nAcme leads onboarding."), ("memo.md", b"# Two\nGlobex leads it."))
+    assert response.status_code == 201
+    [doc] = response.json()["documents"]
+    assert doc["outcome"] == "replaced"
+    assert [d["id"] for d in small.client.get("/v1/documents", headers=small.auth()).json()] == [doc["id"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from canvas.diff import CanvasDiff, EntryChange, diff
 from canvas.model import (
     Activity,
@@ -15,7 +17,7 @@ from canvas.model import (
     Review,
     Scope,
 )
-from canvas.review import Accept, Edit, apply_review
+from canvas.review import Accept, AddComment, Edit, Reject, apply_review
 
 
 def cite(start: int) -> Citation:
@@ -134,3 +136,29 @@ def test_findings_opened_and_closed() -> None:
     back = diff(new, old)
     assert {f.id for f in back.findings_opened} == {"f1", "f2"}
     assert {f.id for f in back.findings_closed} == {"f3", "f4"}
+
+
+def test_comments_on_entries_and_findings_are_listed_once_not_as_field_changes() -> None:
+    old = version()
+    when = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    canvas, findings = apply_review(old.canvas, old.findings, AddComment(entry_id="onb", text="Ask the bank."), when)
+    canvas, findings = apply_review(canvas, findings, AddComment(finding_id="f2", text="Known gap."), when)
+    d = diff(old, version(canvas=canvas, findings=findings))
+    assert d.entries == [], "a comment alone does not make the entry changed"
+    assert [(c.on, c.id, c.label, c.comment.text, c.comment.at) for c in d.comments] == [
+        ("entry", "onb", "Onboarding", "Ask the bank.", when),
+        ("finding", "f2", "two", "Known gap.", when),
+    ]
+    # Between the commented version and a later one, the old comments are not new again.
+    later = version(canvas=canvas, findings=findings)
+    assert diff(later, later).empty
+
+
+def test_a_rejection_reason_reads_as_a_field_change() -> None:
+    old = version()
+    canvas, _ = apply_review(old.canvas, old.findings, Reject(entry_id="bank", reason="left in 2023"))
+    change = only(diff(old, version(canvas=canvas)))
+    assert {(f.field, f.before, f.after) for f in change.fields} == {
+        ("status", "draft", "rejected"),
+        ("reason", None, "left in 2023"),
+    }

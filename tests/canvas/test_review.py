@@ -3,6 +3,7 @@ its inputs; and keep_reviewed carries a person's decisions across a regeneration
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, get_args
 
 import pytest
@@ -26,14 +27,19 @@ from canvas.review import (
     ENTRY_SECTIONS,
     Accept,
     Add,
+    AddComment,
+    Batch,
     Dismiss,
     Edit,
     EntrySection,
+    Merge,
     Reject,
     Reopen,
     Resolve,
+    Restore,
     ReviewAction,
     SetText,
+    Undo,
     apply_review,
     keep_reviewed,
     parse_review_action,
@@ -284,6 +290,153 @@ def test_set_changes_canvas_texts_and_drops_citations_of_a_changed_cadence() -> 
     assert canvas == build()
 
 
+def test_set_stakeholders_takes_live_actor_ids_and_marks_every_set_field_as_the_persons() -> None:
+    out, _ = apply_review(build(), [], SetText(field="review.stakeholders", value=["bank", "care", "bank"]))
+    assert out.review.stakeholders == ["bank", "care"]
+    assert out.reviewed_fields == ["review.stakeholders"]
+    out, _ = apply_review(out, [], SetText(field="title", value="Lumio"))
+    assert out.reviewed_fields == ["review.stakeholders", "title"], "set even when the value did not change"
+    for refs, word in ((["gone"], "gone"), (["nobody"], "nobody")):
+        with pytest.raises(InputError, match=word):
+            apply_review(build(), [], SetText(field="review.stakeholders", value=refs))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "set", "field": "review.stakeholders", "value": "bank"},
+        {"action": "set", "field": "title", "value": ["bank"]},
+        {"action": "set", "field": "title", "value": "x" * 301},
+        {"action": "set", "field": "scope.summary", "value": "x" * 5001},
+        {"action": "reject", "entry_id": "bank", "reason": "x" * 2001},
+        {"action": "comment", "entry_id": "bank", "text": ""},
+        {"action": "comment", "entry_id": "bank", "finding_id": "f1", "text": "both"},
+        {"action": "comment", "text": "neither"},
+        {"action": "batch", "actions": []},
+        {"action": "batch", "actions": [{"action": "undo"}]},
+        {"action": "restore", "version": 0},
+        {"action": "add", "section": "actors", "entry": {"name": "A"}, "ref": "bank"},
+    ],
+)
+def test_malformed_or_oversized_actions_are_input_errors(data: dict[str, Any]) -> None:
+    with pytest.raises(InputError):
+        parse_review_action(data)
+
+
+# -- reject with a reason, comments --------------------------------------------------------------
+
+
+def test_a_rejection_keeps_its_reason_and_accepting_clears_it() -> None:
+    out, _ = apply_review(build(), [], Reject(entry_id="bank", reason="  The contract ended in 2023.  "))
+    assert (entry(out, "bank").status, entry(out, "bank").reason) == ("rejected", "The contract ended in 2023.")
+    again, _ = apply_review(out, [], Accept(entry_id="bank"))
+    assert (entry(again, "bank").status, entry(again, "bank").reason) == ("accepted", None)
+    with pytest.raises(InputError, match="reason"):
+        apply_review(build(), [], Edit(entry_id="bank", changes={"reason": "sneaky"}))
+
+
+def test_comments_go_on_entries_and_findings_with_their_time() -> None:
+    when = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    canvas, found = build(), findings()
+    out, found2 = apply_review(canvas, found, AddComment(entry_id="onb", text="Ask the bank."), now=when)
+    out, found2 = apply_review(out, found2, AddComment(entry_id="onb", text="Done."), now=when)
+    out, found2 = apply_review(out, found2, AddComment(finding_id="f1", text="Owner on leave."), now=when)
+    assert [(c.text, c.at) for c in entry(out, "onb").comments] == [("Ask the bank.", when), ("Done.", when)]
+    assert entry(out, "onb").status == "draft", "a comment is not a decision"
+    assert [c.text for c in found2[0].comments] == ["Owner on leave."] and found2[0].status == "open"
+    assert canvas == build() and found == findings()
+    with pytest.raises(NotFoundError):
+        apply_review(canvas, found, AddComment(finding_id="f9", text="x"))
+    with pytest.raises(InputError, match="comments"):
+        apply_review(canvas, found, Edit(entry_id="onb", changes={"comments": []}))
+
+
+# -- merge ---------------------------------------------------------------------------------------
+
+
+def merge_canvas() -> Canvas:
+    canvas = build()
+    canvas.actors.append(
+        Actor(
+            id="bank2",
+            name="BB",
+            aliases=["Brenmark", "brenmark bank"],
+            kind="partner",
+            role="acquirer",
+            sources=cite("BB acquires"),
+        )
+    )
+    canvas.value_exchanges.append(Exchange(id="x2", provider="lumio", receiver="bank2", value="fees", sources=cite()))
+    canvas.activities[0].approvers = ["bank2", "bank"]
+    canvas.activities[1].supporters = ["bank2"]
+    canvas.activities.append(Activity(id="kyc2", name="KYC checks", depends_on=["kyc"], sources=cite("KYC checks")))
+    canvas.review.stakeholders = ["bank2", "lumio"]
+    return canvas
+
+
+def test_merging_two_actors_combines_citations_and_points_every_reference_at_the_one_that_stays() -> None:
+    canvas = merge_canvas()
+    out, _ = apply_review(canvas, [], Merge(entry_id="bank", other_id="bank2"))
+    assert [a.id for a in out.actors] == ["lumio", "bank", "care", "gone"]
+    bank = entry(out, "bank")
+    assert bank.status == "edited" and bank.merged_from == ["bank2"]
+    assert bank.name == "Brenmark Bank" and bank.aliases == ["BB", "Brenmark"], "names become aliases, once"
+    assert bank.role == "acquirer", "an empty field takes the other's value"
+    assert [c.quote for c in bank.sources] == ["as agreed", "BB acquires"], "citations combined, no duplicate"
+    assert entry(out, "x2").receiver == "bank"
+    assert entry(out, "onb").approvers == ["bank"], "one list entry per actor"
+    assert entry(out, "kyc").supporters == [], "the owner is not also a supporter"
+    assert out.review.stakeholders == ["bank", "lumio"]
+    assert canvas == merge_canvas()
+
+
+def test_merging_activities_rewrites_dependencies_without_a_self_loop() -> None:
+    out, _ = apply_review(merge_canvas(), [], Merge(entry_id="kyc", other_id="kyc2"))
+    assert [a.id for a in out.activities] == ["onb", "kyc"]
+    assert entry(out, "kyc").depends_on == ["onb"], "kyc2 depended on kyc: no loop onto itself"
+
+
+@pytest.mark.parametrize(("keep", "other", "word"), [("bank", "bank", "itself"), ("bank", "x1", "same section")])
+def test_merge_refuses_an_entry_with_itself_or_across_sections(keep: str, other: str, word: str) -> None:
+    with pytest.raises(InputError, match=word):
+        apply_review(build(), [], Merge(entry_id=keep, other_id=other))
+
+
+# -- batch ---------------------------------------------------------------------------------------
+
+
+def test_a_batch_applies_in_order_and_later_actions_use_the_ids_it_added() -> None:
+    canvas = build()
+    batch = Batch(
+        actions=[
+            Add(section="actors", entry={"name": "Kestrel Group", "kind": "partner"}, ref="new:kestrel"),
+            Edit(entry_id="kyc", changes={"owner": "new:kestrel", "supporters": ["new:kestrel", "care"]}),
+            Accept(entry_id="new:kestrel"),
+            Accept(entry_id="x1"),
+            Reject(entry_id="m1", reason="duplicate"),
+        ]
+    )
+    out, _ = apply_review(canvas, [], batch)
+    (kestrel,) = [a for a in out.actors if a.name == "Kestrel Group"]
+    assert kestrel.id.startswith("actor-added-") and kestrel.status == "accepted"
+    assert (entry(out, "kyc").owner, entry(out, "kyc").supporters) == (kestrel.id, [kestrel.id, "care"])
+    assert entry(out, "x1").status == "accepted" and entry(out, "m1").status == "rejected"
+    assert canvas == build()
+
+
+def test_a_batch_with_one_bad_action_changes_nothing() -> None:
+    canvas = build()
+    with pytest.raises(NotFoundError):
+        apply_review(canvas, [], Batch(actions=[Accept(entry_id="x1"), Accept(entry_id="nope")]))
+    assert canvas == build()
+
+
+def test_restore_and_undo_are_not_applied_here() -> None:
+    for action in (Restore(version=1), Undo()):
+        with pytest.raises(InputError, match="API"):
+            apply_review(build(), [], action)
+
+
 # -- findings ----------------------------------------------------------------------------------
 
 
@@ -322,7 +475,7 @@ def test_actions_parse_from_json_by_their_action_field() -> None:
 def test_every_action_has_a_valid_example_in_its_schema() -> None:
     schema = TypeAdapter(ReviewAction).json_schema()
     models = get_args(get_args(ReviewAction)[0])
-    assert len(models) == 8
+    assert len(models) == 13
     for model in models:
         definition = schema["$defs"][model.__name__]
         assert "action" in definition["required"]
@@ -376,3 +529,36 @@ def test_keep_reviewed_of_an_unreviewed_canvas_is_the_new_canvas() -> None:
     new = build()
     new.actors[0].name = "Lumio Payments"
     assert keep_reviewed(new, build()) == new
+
+
+def test_keep_reviewed_keeps_the_canvas_fields_a_person_set_and_only_those() -> None:
+    previous = reviewed(
+        build(),
+        SetText(field="title", value="Lumio merchant network"),
+        SetText(field="review.stakeholders", value=["bank", "care"]),
+    )
+    new = build()
+    new.title, new.scope.summary, new.review.stakeholders = "Partner memo", "New summary.", ["lumio"]
+    merged = keep_reviewed(new, previous)
+    assert merged.title == "Lumio merchant network"
+    assert merged.review.stakeholders == ["bank", "care"]
+    assert merged.scope.summary == "New summary.", "a field nobody set follows the documents"
+    assert merged.reviewed_fields == ["title", "review.stakeholders"]
+    # A stakeholder whose actor the regeneration no longer has at all is dropped, not left dangling.
+    new.actors = [a for a in new.actors if a.id != "care"]
+    assert keep_reviewed(new, previous).review.stakeholders == ["bank"]
+
+
+def test_keep_reviewed_keeps_merges_reasons_and_comments() -> None:
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    previous, _ = apply_review(merge_canvas(), [], Merge(entry_id="bank", other_id="bank2"))
+    previous, _ = apply_review(previous, [], Reject(entry_id="x1", reason="not in the contract"))
+    previous, _ = apply_review(previous, [], AddComment(entry_id="care", text="Check the team name."), now=when)
+    new = merge_canvas()  # the documents still name BB on its own
+    merged = keep_reviewed(new, previous)
+    assert "bank2" not in {a.id for a in merged.actors}
+    assert entry(merged, "x2").receiver == "bank" and entry(merged, "onb").approvers == ["bank"]
+    assert merged.review.stakeholders == ["bank", "lumio"]
+    assert (entry(merged, "x1").status, entry(merged, "x1").reason) == ("rejected", "not in the contract")
+    care = entry(merged, "care")
+    assert care.status == "draft" and [c.text for c in care.comments] == ["Check the team name."]

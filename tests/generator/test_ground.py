@@ -84,3 +84,15 @@ def test_located_quote_is_always_the_text_at_its_offsets(
     assert c.quote == text[c.start : c.end]
     # What was found reads the same as what was asked for, once spacing, case and quote marks are folded.
     assert _normalise_quote(c.quote) == _normalise_quote(quote)
+
+
+def test_a_fuzzy_citation_never_starts_mid_word() -> None:
+    text = "Operators: VoltHaven Charging runs the public chargers across the city centre every day."
+    c = Grounder([doc(text)]).locate("Haven Charging runs the public chargers across the city centre each day")
+    assert c is not None
+    assert c.quote.startswith("VoltHaven Charging") and c.quote == text[c.start : c.end]
+
+
+def test_a_fuzzy_match_that_changes_a_number_is_refused() -> None:
+    text = "The utility connects some 400 chargers to the grid in the first year of the programme."
+    assert Grounder([doc(text)]).locate("The utility connects some 40 chargers to the grid in the first year") is None

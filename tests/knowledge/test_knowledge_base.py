@@ -177,3 +177,12 @@ def test_switching_embedder_reindexes_from_the_document_store(kb: KnowledgeBase,
     assert hashed.lexical_only() == []
     assert _vector_ids(hashed) == {c.id for c in hashed.chunks(doc.id)}
     assert hashed.search("chargers", mode="dense")[0].chunk.document_id == doc.id
+
+
+def test_a_file_named_explicitly_with_an_unsupported_type_is_refused(kb: KnowledgeBase, tmp_path: Path) -> None:
+    sheet = tmp_path / "kpis.csv"
+    sheet.write_text("Metric,Owner\nUptime,ChargeCo\n", encoding="utf-8")
+    report = kb.ingest([sheet])
+    [error] = report.errors
+    assert error.kind == "unsupported" and ".csv files are not supported" in error.error
+    assert kb.documents() == []

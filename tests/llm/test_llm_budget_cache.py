@@ -30,7 +30,8 @@ def cache_files(data_dir: Path) -> list[Path]:
 
 
 def test_budget_too_small_for_one_call_sends_nothing(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
-    budget = TokenBudget(500)
+    # The prompt is ~100 tokens; the least an answer is granted is 256: 300 cannot hold both.
+    budget = TokenBudget(300)
     client = LLMClient(scripted_llm.settings(tmp_path), budget, max_completion_tokens=1000)
 
     with pytest.raises(BudgetExceededError, match="nothing was sent") as caught:
@@ -38,8 +39,34 @@ def test_budget_too_small_for_one_call_sends_nothing(scripted_llm: ScriptedLLM, 
 
     assert scripted_llm.requests == []
     assert budget.used == 0
-    assert budget.remaining == 500
+    assert budget.remaining == 300
     assert usage_of(caught.value) == Usage()
+
+
+def test_a_call_that_fits_with_a_realistic_answer_is_sent_with_what_remains(
+    scripted_llm: ScriptedLLM, tmp_path: Path
+) -> None:
+    # Reserving the whole 4,096-token completion would refuse this call; a realistic answer fits,
+    # and the request asks the server for no more than the budget leaves, so it cannot overrun.
+    scripted_llm.reply_json({"names": ["a"]}, prompt_tokens=100, completion_tokens=20)
+    budget = TokenBudget(1000)
+    client = LLMClient(scripted_llm.settings(tmp_path, cache=False), budget, max_completion_tokens=4096)
+
+    client.extract(Names, MESSAGES, prompt_version="t@1")
+
+    [request] = scripted_llm.requests
+    assert 256 <= request.body["max_tokens"] < 1000
+    assert budget.used == 120
+
+
+def test_a_server_reporting_zero_usage_is_booked_its_estimate(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
+    scripted_llm.reply_json({"names": ["Nordhavn Motors"]}, prompt_tokens=0, completion_tokens=0)
+    budget = TokenBudget(None)
+
+    _, usage = LLMClient(scripted_llm.settings(tmp_path), budget).extract(Names, MESSAGES, prompt_version="t@1")
+
+    assert usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    assert budget.used == usage.prompt_tokens + usage.completion_tokens
 
 
 def test_budget_records_real_usage_then_refuses_the_next_call(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
@@ -136,7 +163,7 @@ def test_rerun_with_same_inputs_is_served_from_cache(scripted_llm: ScriptedLLM, 
 
 @pytest.mark.parametrize(
     "change",
-    ["prompt_version", "messages", "model", "temperature", "schema"],
+    ["prompt_version", "messages", "model", "temperature", "schema", "api_base"],
 )
 def test_any_input_change_misses_the_cache(scripted_llm: ScriptedLLM, tmp_path: Path, change: str) -> None:
     class Other(BaseModel):
@@ -149,6 +176,8 @@ def test_any_input_change_misses_the_cache(scripted_llm: ScriptedLLM, tmp_path: 
     changed_settings: dict[str, dict[str, object]] = {
         "model": {"model": "openai/scripted-2"},
         "temperature": {"temperature": 0.5},
+        # The same server under another address: to the cache, another model.
+        "api_base": {"api_base": scripted_llm.api_base.replace("127.0.0.1", "localhost")},
     }
     overrides = changed_settings.get(change, {})
     client = LLMClient(scripted_llm.settings(tmp_path, **overrides))

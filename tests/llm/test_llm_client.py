@@ -233,3 +233,23 @@ def test_explicit_mode_wins() -> None:
 def test_no_model_is_a_config_error(tmp_path: Path, scripted_llm: ScriptedLLM) -> None:
     with pytest.raises(ConfigError, match="no model configured"):
         LLMClient(scripted_llm.settings(tmp_path, model=None))
+
+
+def test_a_model_that_refuses_temperature_works_with_drop_params(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
+    # litellm's bundled model map says gpt-5 takes no temperature 0 while reasoning: without
+    # drop_params the call fails before sending, saying how to fix it; with it, the parameter goes.
+    with pytest.raises(LLMError, match="ECOCANVAS_DROP_PARAMS=true"):
+        client_for(scripted_llm, tmp_path, model="openai/gpt-5").extract(Names, MESSAGES, prompt_version="t@1")
+    assert scripted_llm.requests == []
+
+    scripted_llm.reply_json({"names": ["Nordhavn Motors"]})
+    client = client_for(scripted_llm, tmp_path, model="openai/gpt-5", drop_params=True)
+    result, _ = client.extract(Names, MESSAGES, prompt_version="t@1")
+    assert result.names == ["Nordhavn Motors"]
+    assert "temperature" not in scripted_llm.requests[0].body
+
+
+def test_no_temperature_is_sent_when_it_is_unset(scripted_llm: ScriptedLLM, tmp_path: Path) -> None:
+    scripted_llm.reply_json({"names": []})
+    client_for(scripted_llm, tmp_path, temperature=None).extract(Names, MESSAGES, prompt_version="t@1")
+    assert "temperature" not in scripted_llm.requests[0].body

@@ -217,7 +217,12 @@ def plant_overlap(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
     c.value_exchanges.append(
         Exchange(id=f"ol-{tag}", provider=second, receiver=receiver, value="same again", kind=kind, sources=cite())  # type: ignore[arg-type]
     )
-    return {("capability-overlap", frozenset({first, second, receiver}))}
+    flows = {
+        ex.id
+        for ex in c.value_exchanges
+        if ex.status != "rejected" and ex.receiver == receiver and ex.kind == kind and ex.provider in (first, second)
+    }
+    return {("capability-overlap", frozenset({first, second, receiver, *flows}))}
 
 
 def _plant_metric_missing(field: str, rule_id: str) -> Planter:

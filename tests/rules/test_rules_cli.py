@@ -177,3 +177,21 @@ def test_rules_lists_the_catalogue(app: typer.Typer) -> None:
     as_json = json.loads(runner.invoke(app, ["rules", "--format", "json"]).stdout)
     assert [r["id"] for r in as_json] == [r.id for r in RULES]
     assert all(r["principle"]["says"] for r in as_json)
+
+
+@pytest.mark.parametrize(
+    "generator",
+    [{"backend": "manual", "model": None, "prompt_version": ""}, None],
+    ids=["model-null", "no-generator-block"],
+)
+def test_a_hand_made_canvas_is_checked(app: typer.Typer, tmp_path: Path, generator: dict[str, object] | None) -> None:
+    data = gappy().model_dump(mode="json")
+    if generator is None:
+        del data["generator"]
+    else:
+        data["generator"] = generator
+    result = runner.invoke(app, ["check", str(save(tmp_path, data)), "--format", "json"])
+    assert result.exit_code == 1, result.output  # the gaps are found, not the input refused (exit 2)
+    assert {f["rule"] for f in json.loads(result.stdout)} == {"unowned-activity", "metric-without-target"}
+    read = Canvas.model_validate(data)
+    assert (read.generator.backend, read.generator.model) == ("manual", "")

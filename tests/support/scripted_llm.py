@@ -16,6 +16,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,13 +42,30 @@ class Reply:
     finish_reason: str = "stop"
 
 
+class Headers(dict[str, str]):
+    """Request headers looked up case-insensitively, as HTTP defines them (litellm sends `authorization`)."""
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__((name.lower(), value) for name, value in items)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: Headers
     body: dict[str, Any]
     at: float
+    size: int = 0  # bytes of the body as sent
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -234,7 +252,7 @@ def _handler_for(server: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
                 pass
 
         def do_GET(self) -> None:
-            server._record(RecordedRequest("GET", self.path, dict(self.headers), {}, time.time()))
+            server._record(RecordedRequest("GET", self.path, Headers(self.headers.items()), {}, time.time()))
             if self.path.rstrip("/").endswith("/models"):
                 model = {"id": "scripted", "object": "model", "created": 0, "owned_by": "tests"}
                 self._send_json(200, {"object": "list", "data": [model]})
@@ -248,7 +266,7 @@ def _handler_for(server: ScriptedLLM) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {"_unparsed": raw.decode("utf-8", "replace")}
-            request = RecordedRequest("POST", self.path, dict(self.headers), body, time.time())
+            request = RecordedRequest("POST", self.path, Headers(self.headers.items()), body, time.time(), len(raw))
             reply = server._record(request)
             if not self.path.endswith("/chat/completions"):
                 self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})

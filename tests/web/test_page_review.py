@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from support.live_api import LiveApi
-from web_support import Client, find_entry, open_board, open_setup, sign_in
+from web_support import Client, find_entry, open_board, open_setup, saved_as, sign_in
 
 from api.db import make_engine
 from api.store import Store
@@ -135,7 +135,8 @@ def test_a_reviewer_adds_an_entry_and_resolves_then_reopens_a_finding(
 ) -> None:
     canvas_id = client.ensure_canvas()
     open_board(page, live_api)
-    canvas = client.canvas(canvas_id)[0]["canvas"]
+    seen = client.canvas(canvas_id)[0]
+    canvas = seen["canvas"]
     lead = canvas["actors"][1]
     panel = page.locator('#view-board [data-panel="activities"]')
     panel.get_by_role("button", name="+ Add activity").click()
@@ -145,6 +146,7 @@ def test_a_reviewer_adds_an_entry_and_resolves_then_reopens_a_finding(
     form.get_by_label(re.compile(r"^Activity\b")).fill("Quarterly tariff review with the hosts")
     form.get_by_label("Leads (accountable)").select_option(label=lead["name"])
     form.get_by_role("button", name="Add").click()
+    saved_as(page, seen["version"] + 1)
     added = [
         a
         for a in client.canvas(canvas_id)[0]["canvas"]["activities"]
@@ -167,6 +169,7 @@ def test_a_reviewer_adds_an_entry_and_resolves_then_reopens_a_finding(
     expect(item).to_contain_text("Agreed at the June board.")
     item.get_by_role("button", name="Reopen").click()
     expect(item).to_have_class(re.compile(r"\bfinding-open\b"))
+    saved_as(page, seen["version"] + 3)
     now = next(f for f in client.canvas(canvas_id)[0]["findings"] if f["id"] == finding["id"])
     assert (now["status"], now["reason"]) == ("open", None)
 

@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 EV_DOCS = sorted((Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
+FOUNDATION_DOCS = sorted((Path(__file__).parents[2] / "benchmarks" / "fixtures" / "foundation").iterdir())
 PANEL_TITLES = [
     "Scope and objectives",
     "Actors and roles",
@@ -64,6 +65,27 @@ class Client:
     def review(self, canvas_id: str, etag: str, action: dict[str, Any]) -> httpx.Response:
         return self.http.post(f"/canvases/{canvas_id}/review", json=action, headers={"If-Match": etag})
 
+    def wait(self, job: dict[str, Any]) -> dict[str, Any]:
+        deadline = time.monotonic() + 120
+        while job["status"] not in TERMINAL:
+            assert time.monotonic() < deadline, f"job {job['id']} did not finish"
+            time.sleep(0.1)
+            job = self.get(f"/jobs/{job['id']}")
+        assert job["status"] == "succeeded", job
+        return job
+
+    def fresh_canvas(self, docs: list[Path] = EV_DOCS, **request: Any) -> str:
+        """A new canvas drafted from `docs` (uploaded when the workspace does not have them yet)."""
+        names = {d["name"] for d in self.get("/documents")}
+        missing = [p for p in docs if p.name not in names]
+        if missing:
+            files = [("files", (p.name, p.read_bytes())) for p in missing]
+            assert self.http.post("/documents", files=files).status_code == 201
+        ids = [d["id"] for d in self.get("/documents") if d["name"] in {p.name for p in docs}]
+        body = {"document_ids": ids, **request}
+        job = self.http.post("/jobs", json=body, headers={"Idempotency-Key": f"web-{time.monotonic_ns()}"}).json()
+        return str(self.wait(job)["canvas_id"])
+
     def ensure_canvas(self) -> str:
         """The newest canvas of the workspace; uploads the EV charging documents and generates one if there is none."""
         canvases = self.get("/canvases")
@@ -99,10 +121,23 @@ def open_setup(page: Page) -> None:
     expect(page.locator("#setup")).to_have_attribute("open", "")
 
 
-def open_board(page: Page, live: LiveApi, key: str | None = None) -> None:
-    """Sign in to a workspace that has a canvas and wait for its board."""
+def open_board(page: Page, live: LiveApi, key: str | None = None, canvas_id: str | None = None) -> None:
+    """Sign in to a workspace that has a canvas (this one, when given) and wait for its board."""
+    if canvas_id is not None:
+        page.goto(f"{live.base_url}/")
+        page.evaluate("id => sessionStorage.setItem('ecocanvas.canvas', id)", canvas_id)
     sign_in(page, live, key)
     expect(page.locator("#view-board .panel")).to_have_count(7)
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+
+
+def saved_as(page: Page, version: int) -> None:
+    """Wait until the page shows `version` of the canvas (a review write has come back)."""
+    expect(page.locator("#canvas-meta")).to_contain_text(f"Version {version} ")
+
+
+def card(page: Page, entry_id: str) -> Any:
+    return page.locator(f'#view-board [data-entry-id="{entry_id}"]')
 
 
 def find_entry(canvas: dict[str, Any], entry_id: str) -> dict[str, Any]:

@@ -1,0 +1,124 @@
+"""The offline extractor on single sentences: each construction, and the exact relation it reads.
+
+Every case puts one sentence after the same three-actor cast and asserts who leads, supports,
+approves, gives or receives what. Modal words, negations and relative clauses are scoped to
+their own clause, so the other clause of the sentence is still read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.drafts import CanvasDraft
+from generator.offline import extract_offline
+from knowledge import Chunk, Document
+
+CAST = (
+    "Nordhavn Motors is the lead partner. Vellmar Energi is our grid partner. Kestrel Logistics moves spare parts.\n\n"
+)
+
+
+def draft(sentence: str) -> CanvasDraft:
+    text = CAST + sentence
+    doc = Document(id="m", name="m.md", media_type="text/markdown", text=text, date=dt.date(2025, 2, 3))
+    chunk = Chunk(id="m-0", document_id="m", document="m.md", start=0, end=len(text), text=text)
+    return extract_offline([doc], [chunk])
+
+
+def roles(sentence: str) -> dict[str, tuple[str | None, list[str], list[str]]]:
+    return {a.name: (a.owner, a.supporters, a.approvers) for a in draft(sentence).activities.activities}
+
+
+def flows(sentence: str) -> set[tuple[str, str, str]]:
+    return {(x.provider, x.receiver, x.value) for x in draft(sentence).value_exchanges.value_exchanges}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "activity", "owner"),
+    [
+        # active voice
+        ("Nordhavn Motors runs driver onboarding.", "Driver onboarding", "Nordhavn Motors"),
+        # passive voice with its agent
+        ("Site audits are run by Kestrel Logistics.", "Site audits", "Kestrel Logistics"),
+        # a relative clause about the subject does not become the main relation
+        (
+            "Kestrel Logistics, which also stores spare parts, runs the returns desk.",
+            "Returns desk",
+            "Kestrel Logistics",
+        ),
+        # a modal in a subordinate clause does not hedge the main clause
+        (
+            "Kestrel Logistics runs the pilot programme, although Vellmar Energi would prefer a later start.",
+            "Pilot programme",
+            "Kestrel Logistics",
+        ),
+        # negation in one clause of two, joined by "but" or by a semicolon
+        (
+            "Kestrel Logistics will not run the helpdesk, but Nordhavn Motors runs the claims desk.",
+            "Claims desk",
+            "Nordhavn Motors",
+        ),
+        ("Kestrel Logistics is not the owner of routing; Nordhavn Motors owns routing.", "Routing", "Nordhavn Motors"),
+    ],
+)
+def test_the_owner_of_each_construction(sentence: str, activity: str, owner: str) -> None:
+    read = roles(sentence)
+    assert read[activity][0] == owner, read
+
+
+def test_a_negated_clause_gives_its_subject_nothing() -> None:
+    read = roles("Kestrel Logistics will not run the helpdesk, but Nordhavn Motors runs the claims desk.")
+    assert all(owner != "Kestrel Logistics" for owner, _, _ in read.values()), read
+
+
+def test_a_conditional_main_clause_is_not_a_commitment() -> None:
+    read = roles("If Vellmar Energi agrees, Kestrel Logistics would run the night pilot.")
+    assert all(owner != "Kestrel Logistics" for owner, _, _ in read.values()), read
+
+
+def test_support_and_sign_off() -> None:
+    read = roles("Nordhavn Motors leads site onboarding for supermarket hosts, with support from Kestrel Logistics.")
+    assert read["Site onboarding for supermarket hosts"] == ("Nordhavn Motors", ["Kestrel Logistics"], [])
+    signed = roles("Tariff changes are signed off by Vellmar Energi.")
+    assert signed["Tariff changes"] == (None, [], ["Vellmar Energi"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flow"),
+    [
+        # passive exchange, the recipient before the agent
+        (
+            "Spare parts are provided to Nordhavn Motors by Kestrel Logistics.",
+            ("Kestrel Logistics", "Nordhavn Motors", "Spare parts"),
+        ),
+        # the recipient hung on the object by the parser
+        (
+            "Vellmar Energi provides grid connections to Nordhavn Motors.",
+            ("Vellmar Energi", "Nordhavn Motors", "grid connections"),
+        ),
+        (
+            "Nordhavn Motors shares monthly session data with Vellmar Energi.",
+            ("Nordhavn Motors", "Vellmar Energi", "monthly session data"),
+        ),
+        # a dative recipient of money
+        (
+            "Vellmar Energi pays Kestrel Logistics a handling fee.",
+            ("Vellmar Energi", "Kestrel Logistics", "handling fee"),
+        ),
+    ],
+)
+def test_exchanges_keep_their_direction(sentence: str, flow: tuple[str, str, str]) -> None:
+    assert flow in flows(sentence)
+
+
+def test_in_return_reads_both_directions() -> None:
+    read = flows(
+        "Nordhavn Motors provides spare parts to Vellmar Energi. "
+        "In return, Vellmar Energi pays Nordhavn Motors a connection fee."
+    )
+    assert {
+        ("Nordhavn Motors", "Vellmar Energi", "spare parts"),
+        ("Vellmar Energi", "Nordhavn Motors", "connection fee"),
+    } <= read
