@@ -44,6 +44,9 @@ class DocumentOut(BaseModel):
     media_type: str
     chars: int
     chunks: int
+    lexical_only: bool = Field(
+        False, description="True while its dense vectors are still being written: search finds it by its words only."
+    )
 
 
 class UploadedDocument(DocumentOut):

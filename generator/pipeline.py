@@ -84,7 +84,8 @@ def generate(
     def read(name: str, done: int, total: int) -> None:
         clock.emit("ingest", f"Read {Path(name).name} ({done} of {total})", counts={"files": total, "done": done})
 
-    report = kb.ingest(paths, on_progress=read)
+    # Not waiting for the dense vectors here: draft_canvas waits for them, reported as the "embed" stage.
+    report = kb.ingest(paths, on_progress=read, wait=False)
     if report.errors and not report.documents:
         raise InputError("no document could be read: " + "; ".join(f"{e.path}: {e.error}" for e in report.errors))
     if not report.documents:
@@ -98,6 +99,11 @@ def generate(
     )
     canvas = draft_canvas(kb, report.documents, settings, clock, cancel)
     return CanvasResult(canvas=canvas, findings=check(canvas, clock))
+
+
+def _embedded(clock: Clock, done: int, total: int) -> None:
+    message = f"Embedded {done} of {total} passages for search"
+    clock.emit("embed", message, counts={"chunks": total, "done": done})
 
 
 def check(canvas: Canvas, progress: Progress | None = None) -> list[Finding]:
@@ -121,6 +127,9 @@ def draft_canvas(
     clock = progress if isinstance(progress, Clock) else Clock(progress)
     started = time.perf_counter()
     docs = {d.id: d for d in documents}
+    # Documents uploaded a moment ago may still be searchable by their words only: retrieval for
+    # a draft waits for their dense vectors, so evidence does not depend on how fast embedding was.
+    kb.wait_for_vectors(list(docs), on_progress=lambda done, total: _embedded(clock, done, total))
     offline = settings.model is None
     info = GeneratorInfo(
         backend="offline" if offline else "litellm",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from canvas.model import SectionName
 
-Stage = Literal["ingest", "plan", "extract", "ground", "resolve", "check"]
+Stage = Literal["ingest", "embed", "plan", "extract", "ground", "resolve", "check"]
 Status = Literal["running", "ok", "cached", "failed", "skipped"]
 FINAL: frozenset[str] = frozenset({"ok", "cached", "failed", "skipped"})
 

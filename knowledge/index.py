@@ -1,9 +1,12 @@
 """KnowledgeBase: one workspace's documents, their chunks, and hybrid search over them.
 
 Layout under `settings.workspaces_dir / workspace`: `manifest.json` + `documents/` (the document
-store, source of truth) and `chroma/` (the vectors). Writes go vectors first, then the store's
-manifest as the commit; a failure in between removes the vectors again, and a crash is repaired
-on the next open by reconciling the vector ids with the store.
+store, source of truth) and `chroma/` (the vectors). A parsed document is committed to the store
+first, which makes it searchable by its words at once, and queued for its dense vectors
+(`knowledge.backlog`), which a background thread writes in batches across documents. Until they
+are written the document is listed in `lexical_only()`; `wait_for_vectors` waits for them. A crash
+at any point is repaired on the next open by reconciling the vector ids with the store: stray
+vectors are removed and documents missing vectors are queued again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,12 +22,14 @@ from typing import Literal
 from ecocanvas.errors import IndexStoreError, InputError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from knowledge.chunking import chunk_document
+from knowledge.backlog import Progress, backlog_for
+from knowledge.chunking import chunk_document, document_of
 from knowledge.embedding import get_embedder
+from knowledge.encoder_fit import fit_to_encoder
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.ingest import ingest_paths
 from knowledge.layout import PARSER_VERSION
-from knowledge.lexical import LexicalIndex, retrieval_text
+from knowledge.lexical import LexicalIndex
 from knowledge.models import Chunk, Document, Hit, IngestReport
 from knowledge.parsing import ParseLimits, parse_bytes
 from knowledge.store import DocumentStore
@@ -52,6 +57,14 @@ class AddResult:
     chunks: int
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed document and its chunks (None when the store already holds it as this code reads it)."""
+
+    document: Document
+    chunks: list[Chunk] | None
+
+
 class KnowledgeBase:
     def __init__(self, settings: Settings, workspace: str | None = None) -> None:
         name = workspace if workspace is not None else settings.workspace
@@ -61,25 +74,47 @@ class KnowledgeBase:
         self.workspace = name
         self.root: Path = settings.workspaces_dir / name
         self._store = DocumentStore(self.root)
-        self._embedder = get_embedder(settings.embedder)
+        self._embedder = get_embedder(settings.embedder, settings.cache_dir)
         self._vectors = VectorIndex(self.root / "chroma", self._embedder, server=settings.chroma_url, workspace=name)
+        self._backlog = backlog_for(self.root, self._store, self._vectors, self._embedder)
         self._reconcile()
 
     # -- writing -------------------------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], on_progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
-        return ingest_paths(self, paths, on_progress)
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        on_progress: Callable[[str, int, int], None] | None = None,
+        *,
+        wait: bool = True,
+        on_embedded: Progress | None = None,
+    ) -> IngestReport:
+        """Parse, chunk and store every file (searchable by words as each is stored), embedding them
+        meanwhile; with `wait`, return once their vectors are written too (`on_embedded(done, total)`)."""
+        return ingest_paths(self, paths, on_progress, wait=wait, on_embedded=on_embedded)
 
-    def ingest_bytes(self, name: str, data: bytes) -> Document:
-        """Parse, chunk, embed and store one file's bytes; raises an InputError subclass if unreadable."""
-        return self.add_bytes(name, data).document
+    def ingest_bytes(self, name: str, data: bytes, *, wait: bool = True) -> Document:
+        """Parse, chunk, store and embed one file's bytes; raises an InputError subclass if unreadable."""
+        return self.add_bytes(name, data, wait=wait).document
 
-    def add_bytes(self, name: str, data: bytes) -> AddResult:
+    def add_bytes(self, name: str, data: bytes, *, wait: bool = True) -> AddResult:
+        result = self.commit(self.prepare(name, data))
+        if wait:
+            self.wait_for_vectors([result.document.id])
+        return result
+
+    def prepare(self, name: str, data: bytes) -> Prepared:
+        """Parse and chunk (the CPU part, safe to run in several threads); nothing is written."""
         doc = parse_bytes(name, data, ParseLimits.from_settings(self.settings))
         if self._current(doc.id):
+            return Prepared(doc, None)
+        return Prepared(doc, fit_to_encoder(doc, chunk_document(doc, self.settings.chunk_chars), self._embedder))
+
+    def commit(self, prepared: Prepared) -> AddResult:
+        """Store the document (searchable by words from here on) and queue its dense vectors."""
+        doc, chunks = prepared.document, prepared.chunks
+        if chunks is None:
             return AddResult(self._store.load(doc.id).document, "unchanged", 0)
-        chunks = chunk_document(doc, self.settings.chunk_chars)
-        vectors = self._embedder.embed([retrieval_text(chunk) for chunk in chunks])
         with self._store.lock():
             if self._current(doc.id):  # another writer got there first
                 return AddResult(self._store.load(doc.id).document, "unchanged", 0)
@@ -88,17 +123,54 @@ class KnowledgeBase:
                 # Stored by an older parser: the same bytes now read differently, so they are read again.
                 self._remove(doc.id)
                 previous.append(doc.id)
-            self._vectors.add(chunks, vectors)
             try:
                 self._store.put(doc, chunks)
             except Exception as exc:
-                self._vectors.delete_ids([chunk.id for chunk in chunks])
-                raise IndexStoreError(f"storing {name!r} failed: {exc}") from exc
+                raise IndexStoreError(f"storing {doc.name!r} failed: {exc}") from exc
+            if chunks:
+                self._backlog.add(doc.id, chunks)
+            else:
+                self._store.mark_embedded([doc.id])
             for old in previous:  # same name, new content: the new version replaces the old
                 if old != doc.id:
                     self._remove(old)
-        log.info("document_added", workspace=self.workspace, document_id=doc.id, name=name, chunks=len(chunks))
+        log.info("document_added", workspace=self.workspace, document_id=doc.id, name=doc.name, chunks=len(chunks))
         return AddResult(doc, "replaced" if previous else "added", len(chunks))
+
+    def lexical_only(self, document_ids: Collection[str] | None = None) -> list[str]:
+        """Documents (of `document_ids`, else all) whose dense vectors are still being written:
+        search finds them by their words only until then."""
+        pending = self._store.pending()
+        return pending if document_ids is None else [i for i in pending if i in set(document_ids)]
+
+    def wait_for_vectors(
+        self, document_ids: Collection[str] | None = None, on_progress: Progress | None = None
+    ) -> None:
+        """Until every listed document (of `document_ids`, else all) has its dense vectors.
+
+        `on_progress(done, total)` counts the chunks of `document_ids` (else of the pending documents).
+        """
+        pending = self.lexical_only(document_ids)
+        if not pending:
+            return
+        for document_id in pending:  # queued by a process that stopped: this one takes them over
+            if not self._backlog.has(document_id):
+                self._queue_missing(document_id)
+        listed = self._store.manifest().documents
+        counted = pending if document_ids is None else [i for i in dict.fromkeys(document_ids) if i in listed]
+        self._backlog.wait(pending, on_progress, total=sum(listed[i].chunks for i in counted if i in listed))
+
+    def _queue_missing(self, document_id: str, missing: set[str] | None = None) -> None:
+        try:
+            stored = self._store.load(document_id)
+        except NotFoundError:  # deleted meanwhile
+            return
+        chunks = [c for c in stored.to_chunks() if missing is None or c.id in missing]
+        if chunks:
+            self._backlog.add(document_id, chunks)
+        else:
+            with self._store.lock():
+                self._store.mark_embedded([document_id])
 
     def _current(self, document_id: str) -> bool:
         """The document is stored, and by the parser this code runs."""
@@ -112,12 +184,14 @@ class KnowledgeBase:
 
     def _remove(self, document_id: str) -> None:
         self._store.remove(document_id)
+        self._backlog.forget(document_id)
         self._vectors.delete_document(document_id)
 
     def _reconcile(self) -> None:
-        """Repair what a crash between the two writes left: stray vectors, or chunks without vectors."""
+        """Repair what a stop left: stray vectors are removed, documents missing vectors queued again."""
         expected = self._store.chunk_ids()
-        if self._vectors.count() == len(expected):
+        pending = self._store.pending()
+        if not pending and self._vectors.count() == len(expected):
             return
         with self._store.lock():
             expected = self._store.chunk_ids()
@@ -126,11 +200,19 @@ class KnowledgeBase:
             if stray:
                 self._vectors.delete_ids(stray)
             missing = expected - present
-            for document_id in self._store.ids():
-                chunks = [c for c in self._store.load(document_id).to_chunks() if c.id in missing]
-                if chunks:
-                    self._vectors.add(chunks, self._embedder.embed([retrieval_text(c) for c in chunks]))
-            log.info("vector_index_reconciled", workspace=self.workspace, removed=len(stray), added=len(missing))
+            incomplete = {document_of(cid) for cid in missing}
+            self._store.mark_pending(sorted(incomplete))
+            # Listed as pending, yet every vector is there (a stop between the two writes).
+            self._store.mark_embedded(
+                [i for i in self._store.pending() if i not in incomplete and not self._backlog.has(i)]
+            )
+        queued = 0
+        for document_id in sorted(incomplete):
+            if not self._backlog.has(document_id):
+                self._queue_missing(document_id, missing)
+                queued += 1
+        if stray or queued:
+            log.info("vector_index_reconciled", workspace=self.workspace, removed=len(stray), queued=queued)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -193,7 +275,8 @@ class KnowledgeBase:
             vector = self._embedder.embed_query(query)
             scope = None
             if document_ids is not None:
-                scope = [cid for doc_id in document_ids for cid in manifest[doc_id].chunk_ids()]
+                # A document named twice is one scope: chroma refuses duplicate ids in a get.
+                scope = [cid for doc_id in dict.fromkeys(document_ids) for cid in manifest[doc_id].chunk_ids()]
             for chunk_id, score in self._vectors.query(vector, depth, scope):
                 position = lexical.positions.get(chunk_id)
                 if position is not None:  # a stray vector of an unlisted document never surfaces

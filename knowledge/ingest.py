@@ -1,4 +1,9 @@
-"""Ingest files and folders into a KnowledgeBase, one file at a time, reporting each failure by file.
+"""Ingest files and folders into a KnowledgeBase as a pipeline, reporting each failure by file.
+
+Files are read, parsed and chunked a few at a time in threads (PDF, DOCX and HTML in the sandbox's
+worker processes), and committed in the order given, each one searchable by its words once
+committed. Their dense vectors are written meanwhile by the workspace's backlog in batches that
+span documents, so parsing the next files overlaps embedding the last ones and both cores work.
 
 A file that cannot be read is recorded in the report and skipped; the others go on. Inside a
 folder only document files (by extension) are picked up; a file named explicitly is tried unless
@@ -8,8 +13,12 @@ name tells). Its bytes, not its name, decide how it is read.
 
 from __future__ import annotations
 
+import os
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import Context, copy_context
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -24,7 +33,8 @@ from ecocanvas.logs import get_logger
 from knowledge.models import FileError, IngestReport
 
 if TYPE_CHECKING:
-    from knowledge.index import KnowledgeBase
+    from knowledge.backlog import Progress
+    from knowledge.index import KnowledgeBase, Prepared
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 SUPPORTED_TYPES = "PDF (.pdf), Word (.docx), HTML (.html, .htm), Markdown (.md, .markdown) and plain text (.txt)"
@@ -39,6 +49,11 @@ _ERROR_KINDS: tuple[tuple[type[Exception], str], ...] = (
     (FileNotFoundError, "not_found"),
     (OSError, "unreadable"),
 )
+
+# Files parsed ahead of the one being committed: enough to keep the parse workers and the encoder
+# busy, few enough that a large folder is not all held in memory at once.
+_PARSE_THREADS = max(2, min(4, os.cpu_count() or 1))
+_LOOKAHEAD = 2 * _PARSE_THREADS
 
 log = get_logger(__name__)
 
@@ -84,28 +99,49 @@ def ingest_paths(
     kb: KnowledgeBase,
     paths: Sequence[Path],
     on_progress: Callable[[str, int, int], None] | None = None,
+    *,
+    wait: bool = True,
+    on_embedded: Progress | None = None,
 ) -> IngestReport:
     files = collect_files([Path(p) for p in paths])
     report = IngestReport()
-    for number, (path, name) in enumerate(files, start=1):
-        report.files += 1
-        try:
+    max_bytes = kb.settings.max_file_bytes
+
+    def prepare(context: Context, path: Path, name: str) -> Prepared:
+        def read_and_parse() -> Prepared:
             check_supported_name(name)
-            result = kb.add_bytes(name, _read(path, kb.settings.max_file_bytes))
-        except (EcocanvasError, OSError) as exc:
-            kind = error_kind(exc)
-            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            report.errors.append(FileError(path=str(path), error=message, kind=kind))
-            log.warning("ingest_file_failed", path=str(path), kind=kind, error=message)
-        else:
-            report.documents.append(result.document)
-            report.chunks += result.chunks
-            if result.status == "added":
-                report.added += 1
-            elif result.status == "replaced":
-                report.replaced += 1
+            return kb.prepare(name, _read(path, max_bytes))
+
+        return context.run(read_and_parse)
+
+    with ThreadPoolExecutor(max_workers=_PARSE_THREADS, thread_name_prefix="parse") as pool:
+        ahead: deque[tuple[Path, Future[Prepared]]] = deque()
+        todo = iter(files)
+        for number in range(1, len(files) + 1):
+            while len(ahead) < _LOOKAHEAD and (item := next(todo, None)) is not None:
+                # In a copy of the caller's context: its parse tenant (knowledge.sandbox.parse_tenant)
+                # holds in the threads too.
+                ahead.append((item[0], pool.submit(prepare, copy_context(), *item)))
+            path, future = ahead.popleft()
+            report.files += 1
+            try:
+                result = kb.commit(future.result())
+            except (EcocanvasError, OSError) as exc:
+                kind = error_kind(exc)
+                message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                report.errors.append(FileError(path=str(path), error=message, kind=kind))
+                log.warning("ingest_file_failed", path=str(path), kind=kind, error=message)
             else:
-                report.unchanged += 1
-        if on_progress is not None:
-            on_progress(str(path), number, len(files))
+                report.documents.append(result.document)
+                report.chunks += result.chunks
+                if result.status == "added":
+                    report.added += 1
+                elif result.status == "replaced":
+                    report.replaced += 1
+                else:
+                    report.unchanged += 1
+            if on_progress is not None:
+                on_progress(str(path), number, len(files))
+    if wait:
+        kb.wait_for_vectors([d.id for d in report.documents], on_embedded)
     return report

@@ -3,6 +3,11 @@
 The manifest is the commit point: a document exists once the manifest lists it. Every file is
 written to a temporary name and renamed into place, so a crash leaves the old state or the new
 one, never half of either. The store, not the vector index, is the source of truth for chunks.
+
+A document is committed as soon as it is parsed, before its dense vectors exist; `dense-pending.json`
+lists the documents whose vectors are still to be written (searchable by words only until then).
+It is a separate file so that marking a document embedded does not change the manifest, whose
+version keys the in-memory BM25 index.
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ class Manifest(BaseModel):
     documents: dict[str, ManifestEntry] = Field(default_factory=dict)
 
 
+class PendingVectors(BaseModel):
+    """Documents listed in the manifest whose dense vectors are not all written yet."""
+
+    documents: list[str] = Field(default_factory=list)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -91,6 +102,7 @@ class DocumentStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._manifest_path = root / "manifest.json"
+        self._pending_path = root / "dense-pending.json"
         self._documents_dir = root / "documents"
         self._cached: tuple[tuple[int, int, int] | None, Manifest] | None = None
         self._loaded: OrderedDict[str, StoredDocument] = OrderedDict()
@@ -171,13 +183,18 @@ class DocumentStore:
         return entry.chunks
 
     def put(self, document: Document, chunks: list[Chunk]) -> None:
-        """Write the document, then list it in the manifest (the commit). Call under `lock()`."""
+        """Write the document, mark its vectors pending, then list it in the manifest (the commit).
+
+        Call under `lock()`. Pending first: a crash before the commit leaves an unlisted id there,
+        which `pending()` ignores; the other order could leave a listed document nobody embeds.
+        """
+        if [c.id for c in chunks] != [chunk_id(document.id, n) for n in range(len(chunks))]:
+            raise ValueError("chunk ids must follow knowledge.chunking.chunk_id")
         spans = [ChunkSpan(id=c.id, start=c.start, end=c.end, heading_path=c.heading_path) for c in chunks]
         stored = StoredDocument(document=document, chunks=spans)
         write_atomic(self._document_path(document.id), stored.model_dump_json().encode("utf-8"))
+        self.mark_pending([document.id])
         manifest = self.manifest().model_copy(deep=True)
-        if [c.id for c in chunks] != [chunk_id(document.id, n) for n in range(len(chunks))]:
-            raise ValueError("chunk ids must follow knowledge.chunking.chunk_id")
         manifest.documents[document.id] = ManifestEntry(id=document.id, name=document.name, chunks=len(chunks))
         self._write_manifest(manifest)
 
@@ -188,6 +205,43 @@ class DocumentStore:
             raise NotFoundError(f"no document {document_id!r} in this workspace")
         self._write_manifest(manifest)
         self._document_path(document_id).unlink(missing_ok=True)
+        self.mark_embedded([document_id])
+
+    # -- documents whose vectors are pending -----------------------------------------------------
+
+    def _read_pending(self) -> list[str]:
+        try:
+            return PendingVectors.model_validate_json(self._pending_path.read_bytes()).documents
+        except FileNotFoundError:
+            return []
+        except (ValidationError, OSError) as exc:
+            raise IndexStoreError(f"{self._pending_path} is unreadable: {exc}") from exc
+
+    def _write_pending(self, ids: list[str]) -> None:
+        if ids:
+            write_atomic(self._pending_path, PendingVectors(documents=ids).model_dump_json().encode("utf-8"))
+        else:
+            self._pending_path.unlink(missing_ok=True)
+
+    def pending(self) -> list[str]:
+        """Listed documents whose dense vectors are not all written, oldest first."""
+        listed = self.manifest().documents
+        return [i for i in self._read_pending() if i in listed]
+
+    def mark_pending(self, document_ids: list[str]) -> None:
+        """Call under `lock()`."""
+        current = self._read_pending()
+        added = [i for i in dict.fromkeys(document_ids) if i not in current]
+        if added:
+            self._write_pending(current + added)
+
+    def mark_embedded(self, document_ids: list[str]) -> None:
+        """Call under `lock()`; also drops ids the manifest no longer lists."""
+        current = self._read_pending()
+        done, listed = set(document_ids), self.manifest().documents
+        kept = [i for i in current if i not in done and i in listed]
+        if kept != current:
+            self._write_pending(kept)
 
     def chunk_ids(self) -> set[str]:
         return {cid for entry in self.manifest().documents.values() for cid in entry.chunk_ids()}

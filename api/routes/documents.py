@@ -72,7 +72,8 @@ router.add_api_route(
 async def list_documents(who: Reader, service: ServiceDep) -> list[DocumentOut]:
     def run() -> list[DocumentOut]:
         kb = service.kb(who.workspace)
-        return [document_out(kb, d) for d in kb.documents()]
+        pending = set(kb.lexical_only())
+        return [document_out(kb, d, d.id in pending) for d in kb.documents()]
 
     return await run_in_threadpool(run)
 
@@ -81,7 +82,7 @@ async def list_documents(who: Reader, service: ServiceDep) -> list[DocumentOut]:
 async def get_document(document_id: str, who: Reader, service: ServiceDep) -> DocumentOut:
     def run() -> DocumentOut:
         kb = service.kb(who.workspace)
-        return document_out(kb, kb.get(document_id))
+        return document_out(kb, kb.get(document_id), bool(kb.lexical_only([document_id])))
 
     return await run_in_threadpool(run)
 
@@ -102,9 +103,19 @@ async def delete_document(document_id: str, who: Writer, service: ServiceDep) ->
 async def search(
     who: Reader,
     service: ServiceDep,
+    response: Response,
     q: Annotated[str, Query(min_length=1, max_length=2000, pattern=NOT_BLANK, description="What to look for.")],
     k: Annotated[int, Query(ge=1, le=50)] = 8,
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid",
 ) -> list[SearchHit]:
-    hits = await run_in_threadpool(lambda: service.kb(who.workspace).search(q, k, mode=mode))
-    return [SearchHit(score=h.score, chunk=ChunkOut.model_validate(h.chunk.model_dump())) for h in hits]
+    def run() -> tuple[list[SearchHit], list[str]]:
+        kb = service.kb(who.workspace)
+        hits = kb.search(q, k, mode=mode)
+        return [SearchHit(score=h.score, chunk=ChunkOut.model_validate(h.chunk.model_dump())) for h in hits], (
+            kb.lexical_only()
+        )
+
+    hits, lexical_only = await run_in_threadpool(run)
+    if lexical_only:  # their dense vectors are still being written: found by their words only
+        response.headers["Lexical-Only-Documents"] = ",".join(lexical_only)
+    return hits

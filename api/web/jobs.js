@@ -6,6 +6,7 @@ import { announce, chip, clear, h, showError } from "./dom.js";
 // Phases order the steps: when a later phase starts, what was still running before it is done.
 const STEPS = [
   ["ingest", "Reading the documents", 0],
+  ["embed", "Embedding the documents for search", 0],
   ["scope", "1 · Scope and objectives", 1],
   ["actors", "2 · Actors and roles", 1],
   ["value_exchanges", "3 · Value exchanges", 1],

@@ -47,14 +47,31 @@ def ingest(
         transient=True,
     ) as progress:
         task = progress.add_task("ingesting", total=None)
+        embedding = progress.add_task("embedding", total=None, visible=False)
 
         def on_progress(path: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-        report = kb.ingest(paths, on_progress=on_progress)
+        def on_embedded(done: int, total: int) -> None:
+            progress.update(embedding, completed=done, total=total, visible=True, description="embedding chunks")
+
+        report = kb.ingest(paths, on_progress=on_progress, on_embedded=on_embedded)
     _print_report(Console(), report)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _say_lexical_only(kb: KnowledgeBase) -> None:
+    """On stderr, so JSON on stdout stays the list of hits."""
+    pending = kb.lexical_only()
+    if pending:
+        names = ", ".join(kb.get(i).name for i in pending[:5]) + (", ..." if len(pending) > 5 else "")
+        Console(stderr=True).print(
+            f"note: {len(pending)} document(s) searched by their words only, their dense vectors are still "
+            f"being written: {names}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def search(
@@ -66,7 +83,9 @@ def search(
     """Hybrid (BM25 + dense) search over the workspace's documents."""
     if output_format not in ("text", "json"):
         raise typer.BadParameter("use text or json", param_hint="--format")
-    hits = _kb(workspace).search(query, k=k)
+    kb = _kb(workspace)
+    hits = kb.search(query, k=k)
+    _say_lexical_only(kb)
     if output_format == "json":
         rows = [
             {

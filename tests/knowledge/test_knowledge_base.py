@@ -173,6 +173,8 @@ def test_a_crash_between_the_two_writes_is_repaired_on_open(kb: KnowledgeBase, s
 def test_switching_embedder_reindexes_from_the_document_store(kb: KnowledgeBase, settings: Settings) -> None:
     doc = kb.ingest_bytes("a.md", b"# A\n\nChargeCo installs the chargers.")
     hashed = KnowledgeBase(settings.model_copy(update={"embedder": "hash"}))
+    hashed.wait_for_vectors()  # the new embedder's vectors are written in the background
+    assert hashed.lexical_only() == []
     assert _vector_ids(hashed) == {c.id for c in hashed.chunks(doc.id)}
     assert hashed.search("chargers", mode="dense")[0].chunk.document_id == doc.id
 

@@ -42,8 +42,8 @@ def upload_and_generate(page: Page, client: Client) -> str:
     expect(page.locator("#progress-message")).to_have_text("The canvas is ready.", timeout=120_000)
     states = page.locator("#progress-list li").evaluate_all("els => els.map(e => [e.dataset.step, e.dataset.state])")
     assert [step for step, _ in states] == [
-        "ingest", "scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review", "ground",
-        "resolve",
+        "ingest", "embed", "scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review",
+        "ground", "resolve",
     ]  # fmt: skip
     assert all(state in {"done", "ok", "cached"} for _, state in states), states
     # Only the event stream carries each stage's own message: seeing one proves the stream was read.
