@@ -628,8 +628,8 @@ class Lexicon:
             if len(longer) == 1:
                 from generator.offline.vocabulary import vocabulary
 
-                rest = {w.lower().strip("&") for w in longer[0].name.split()[1:]} - {""}
-                if rest & vocabulary().unit_words:
+                unit = {w.lower().strip("&") for w in longer[0].name.split()[1:]} - {""}
+                if unit & vocabulary().unit_words:
                     # "Modspire" and "Modspire Trust & Safety": the organisation keeps its own name.
                     self._merge(short, longer[0])
                 else:
