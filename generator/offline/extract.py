@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from generator.drafts import CanvasDraft
+from generator.drafts import ActivityDraft, CanvasDraft
 from generator.offline.activities import read_activities
 from generator.offline.actors import actor_drafts, build_lexicon, find_writers, read_exclusions
 from generator.offline.context import Context, evidence_of, quote_of
@@ -42,7 +42,7 @@ def _draft(ctx: Context) -> CanvasDraft:
     find_writers(ctx)
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
-    activities = read_activities(ctx) + related_activities
+    activities = _same_work_one_name(read_activities(ctx) + related_activities)
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
@@ -72,3 +72,30 @@ def _draft(ctx: Context) -> CanvasDraft:
         draft.review.cadence_at = evidence_of(cadence_unit)
     draft.review.stakeholders = stakeholders[:10]
     return draft
+
+
+_FILLER = {"the", "a", "an", "of", "for", "and", "to", "on", "in", "with", "all", "/", "-", "&"}
+
+
+def _content(name: str) -> set[str]:
+    words = {w.strip(".,;:()").lower() for w in name.split()} - _FILLER
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w}
+
+
+def _same_work_one_name(activities: list[ActivityDraft]) -> list[ActivityDraft]:
+    """Two names for one piece of work ("Creator support" and "Second-line creator support") get
+    the first one's name, so resolution merges them with every citation kept. Only when the owners
+    agree (or one is unknown) and one name's words hold the other's, or they share most words."""
+    for i, later in enumerate(activities):
+        mine = _content(later.name)
+        if not mine:
+            continue
+        for earlier in activities[:i]:
+            theirs = _content(earlier.name)
+            if not theirs or (later.owner and earlier.owner and later.owner != earlier.owner):
+                continue
+            shared = mine & theirs
+            if len(shared) >= 2 and (shared in (mine, theirs) or len(shared) / len(mine | theirs) >= 0.6):
+                later.name = earlier.name
+                break
+    return activities

@@ -122,3 +122,16 @@ def test_in_return_reads_both_directions() -> None:
         ("Nordhavn Motors", "Vellmar Energi", "spare parts"),
         ("Vellmar Energi", "Nordhavn Motors", "connection fee"),
     } <= read
+
+
+def test_two_names_for_one_piece_of_work_become_one_name_but_not_across_owners() -> None:
+    same = draft(
+        "Nordhavn Motors runs the creator support desk. Nordhavn Motors also runs second-line creator support desk "
+        "escalations."
+    ).activities.activities
+    assert len(same) == 2 and len({a.name for a in same}) == 1, [a.name for a in same]
+    different = draft(
+        "Nordhavn Motors runs the creator support desk. Kestrel Logistics runs second-line creator support desk "
+        "escalations."
+    ).activities.activities
+    assert len({a.name for a in different}) == 2, [a.name for a in different]
