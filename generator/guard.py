@@ -6,12 +6,24 @@ whose only evidence is such a sentence reaches the canvas. The offline extractor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from canvas.model import Citation
-from generator.offline.patterns import INJECTION
-from generator.offline.text import units
+from generator.units import units
 from knowledge import Document
+
+# A sentence that addresses an AI or automated reader with an instruction. Both backends use it: the
+# guard for what a model returns, the offline extractor to skip such sentences.
+INJECTION = re.compile(
+    r"(?:\b(?:AI|A\.I\.|LLMs?|GPT\w*|chat-?bots?|language models?|assistants?|summari[sz]ers?|summari[sz]ing "
+    r"(?:tools?|systems?|models?)|automated (?:tools?|systems?|readers?|summar\w+)|machine readers?|bots?)\b"
+    r".{0,200}\b(?:must|should|shall|need to|are required|is required|always|ignore|disregard|list|report|"
+    r"state|name|treat|record|include|present|describe|mark)\b"
+    r"|\bignore (?:all |any )?(?:previous|prior|above|earlier) instructions\b"
+    r"|\b(?:note|instruction)s? (?:to|for) (?:any )?(?:AI|automated|machine)\b)",
+    re.I,
+)
 
 
 class InjectionGuard:

@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field
 
 from canvas.ids import normalise_key
 from canvas.model import Citation
+from generator.actor_names import classify, clean_name, initials
 from generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, Draft, MetricDraft
-from generator.offline.lexicon import classify, clean_name, initials
 from knowledge import Document
 
 _SUFFIXES = re.compile(

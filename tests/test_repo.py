@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,12 @@ def test_import_layers_hold() -> None:
         pytest.fail("import-linter is a dev dependency: pip install -e '.[dev]'")
     run = subprocess.run([linter], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_every_shared_generator_stage_is_kept_out_of_the_offline_backend() -> None:
+    """A new module in generator/ must join the contract, or it could import the offline backend unchecked."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (shared,) = [c for c in contracts["contracts"] if c.get("forbidden_modules") == ["generator.offline"]]
+    modules = {f"generator.{p.stem}" for p in (ROOT / "generator").glob("*.py") if p.stem != "__init__"}
+    # The pipeline picks a backend, so it is the one module that may import the offline extractor.
+    assert set(shared["source_modules"]) == modules - {"generator.pipeline"}

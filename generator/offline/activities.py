@@ -15,7 +15,7 @@ from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.lexicon import ActorEntry
 from generator.offline.names import role_of
 from generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
-from generator.offline.text import Unit
+from generator.units import Unit
 
 
 def read_activities(ctx: Context) -> list[ActivityDraft]:

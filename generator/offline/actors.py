@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from generator.actor_names import classify, clean_name, initials
 from generator.drafts import ActorDraft, ExclusionDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
@@ -16,9 +17,6 @@ from generator.offline.lexicon import (
     NAME,
     ORG_WORDS,
     ActorEntry,
-    classify,
-    clean_name,
-    initials,
     is_name_like,
     org_signal,
 )
@@ -32,8 +30,8 @@ from generator.offline.names import (
     title_case,
 )
 from generator.offline.phrases import plain, split_names
-from generator.offline.text import Unit
 from generator.offline.vocabulary import vocabulary
+from generator.units import Unit
 
 
 def build_lexicon(ctx: Context) -> None:

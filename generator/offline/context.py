@@ -11,10 +11,10 @@ import re
 from typing import TYPE_CHECKING
 
 from generator.drafts import Evidence
-from generator.offline import patterns as p
+from generator.guard import INJECTION
 from generator.offline.lexicon import ActorEntry, Lexicon, lower_words
 from generator.offline.phrases import phrase, plain, split_names
-from generator.offline.text import Unit
+from generator.units import Unit
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -53,8 +53,8 @@ class Context:
     """The units in evidence order, the lexicon built from them, and where each actor was first seen."""
 
     def __init__(self, all_units: list[Unit]) -> None:
-        self.injected = [u for u in all_units if p.INJECTION.search(u.text)]
-        self.units = [u for u in all_units if not p.INJECTION.search(u.text)]
+        self.injected = [u for u in all_units if INJECTION.search(u.text)]
+        self.units = [u for u in all_units if not INJECTION.search(u.text)]
         self._index = {id(u): i for i, u in enumerate(self.units)}
         self.lexicon = Lexicon()
         self._recurrence: dict[str, int] = {}

@@ -15,8 +15,8 @@ from generator.drafts import ExchangeDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.lexicon import ActorEntry
-from generator.offline.text import Unit
 from generator.offline.vocabulary import header_is, vocabulary
+from generator.units import Unit
 
 _ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")
 _TAIL = re.compile(r"\s*(?:,\s*)?\b(?:to|for|from|with|towards|by)\s+(?:the\s+|all\s+|each\s+)?[^,;]*$", re.I)

@@ -17,7 +17,7 @@ from generator.offline.exchanges import read_exchanges
 from generator.offline.governance import read_governance, read_metrics, read_review, read_scope
 from generator.offline.nlp import parse
 from generator.offline.relations import read_relations
-from generator.offline.text import Unit, units
+from generator.units import Unit, units
 from knowledge import Chunk, Document
 
 

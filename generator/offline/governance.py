@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from collections import Counter
 
+from generator.actor_names import clean_name
 from generator.drafts import ItemDraft, MechanismDraft, MetricDraft, ScopeDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import clean_name
 from generator.offline.names import NOT_ORG_FIRST
 from generator.offline.phrases import HEADER_LINE, cell, unique
-from generator.offline.text import Unit
+from generator.units import Unit
 
 _MIN_DATE = dt.date.min
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from canvas.ids import normalise_key
-from canvas.model import ActorKind
+from generator.actor_names import clean_name, initials
 
 # A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
 # A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".
@@ -364,99 +364,6 @@ _PERSON_TITLE = re.compile(
 # Lower-case role nouns that documents define as aliases ("the utility", "the bank").
 ROLE_NOUN = re.compile(r"^(?:the\s+)?[a-z][a-z\- ]{2,40}$")
 
-_KIND_RULES: tuple[tuple[ActorKind, tuple[str, ...]], ...] = (
-    (
-        "regulator",
-        (
-            "authority",
-            "regulator",
-            "regulatory",
-            "ministry",
-            "commission",
-            "agency",
-            "ethics",
-            "supervisor",
-            "inspectorate",
-            "directorate",
-            "ombudsman",
-            "municipality",
-            "department of",
-        ),
-    ),
-    (
-        "internal_team",
-        (
-            "team",
-            "office",
-            "department",
-            "desk",
-            "unit",
-            "division",
-            "squad",
-            "function",
-            "internal",
-            "our ",
-            "committee",
-            "board",
-            "operations",
-            "center of excellence",
-        ),
-    ),
-    (
-        "platform",
-        (
-            "platform",
-            "portal",
-            "marketplace",
-            "hub",
-            "app store",
-            "cloud",
-            "exchange",
-            "api",
-            "roaming",
-            "network operator",
-            "system",
-        ),
-    ),
-    (
-        "supplier",
-        (
-            "supplier",
-            "vendor",
-            "installer",
-            "logistics",
-            "carrier",
-            "freight",
-            "manufacturer of",
-            "contractor",
-            "provider",
-            "components",
-            "parts",
-        ),
-    ),
-    (
-        "customer",
-        ("customer", "client", "buyer", "end user", "patients", "merchants", "retailer", "shoppers"),
-    ),
-    (
-        "third_party",
-        (
-            "auditor",
-            "certification",
-            "certifier",
-            "consultant",
-            "insurer",
-            "law firm",
-            "lab",
-            "laboratory",
-            "university",
-            "research",
-            "ngo",
-            "association",
-        ),
-    ),
-)
-
 
 @dataclass
 class ActorEntry:
@@ -479,15 +386,6 @@ def is_name_like(text: str) -> bool:
     return any(c.isalpha() for c in text) and (text[0].isupper() or text[0].isdigit())
 
 
-def clean_name(text: str) -> str:
-    text = text.strip().strip("*_`\"'“”‘’()[]:;,.").strip()
-    text = re.sub(r"^(?:(?:the|our|their|its|between|and|with|from|by|for|to|of|via|at)\s+)+", "", text, flags=re.I)
-    # A clause or list number in front ("A.3", "4.1", "2)") is numbering, not part of the name.
-    text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)*[.)]?|[A-Z]\.\d+(?:\.\d+)*)\s+", "", text)
-    text = re.sub(r"[’']s$", "", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def org_signal(name: str, brands: bool = True) -> bool:
     words = [w.lower().strip(".,") for w in name.split()]
     if len(words) >= 2 and any(w in ORG_WORDS for w in words[1:]):
@@ -497,26 +395,12 @@ def org_signal(name: str, brands: bool = True) -> bool:
     return brands and bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", name) or re.search(r"[a-z][A-Z]", name))
 
 
-def classify(name: str, descriptors: list[str]) -> ActorKind:
-    lower_name = name.lower()
-    context = " ".join(descriptors).lower()
-    for text in (lower_name, context):
-        for kind, words in _KIND_RULES:
-            if any(w in f" {text} " or text.endswith(w.strip()) for w in words):
-                return kind
-    return "partner"
-
-
 _LOWER_WORD = re.compile(r"(?<![@.\w/-])[a-z][a-z\-]+(?![\w@/]|\.[a-z])")
 
 
 def lower_words(texts: list[str]) -> set[str]:
     """Words used in lower case in running text (e-mail addresses and domains do not count)."""
     return {w for t in texts for w in _LOWER_WORD.findall(t)}
-
-
-def initials(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper()).upper()
 
 
 class Lexicon:

@@ -428,16 +428,6 @@ EXCLUSION = (
         re.I,
     ),
 )
-INJECTION = re.compile(
-    r"(?:\b(?:AI|A\.I\.|LLMs?|GPT\w*|chat-?bots?|language models?|assistants?|summari[sz]ers?|summari[sz]ing "
-    r"(?:tools?|systems?|models?)|automated (?:tools?|systems?|readers?|summar\w+)|machine readers?|bots?)\b"
-    r".{0,200}\b(?:must|should|shall|need to|are required|is required|always|ignore|disregard|list|report|"
-    r"state|name|treat|record|include|present|describe|mark)\b"
-    r"|\bignore (?:all |any )?(?:previous|prior|above|earlier) instructions\b"
-    r"|\b(?:note|instruction)s? (?:to|for) (?:any )?(?:AI|automated|machine)\b)",
-    re.I,
-)
-
 CADENCE = re.compile(
     r"(?<![\w-])(?:(?:two|three|four|six|twelve|2|3|4|6|12)-(?:weekly|monthly)|daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly|half-?yearly|semi-?annual(?:ly)?|"
     r"annual(?:ly)?|yearly|twice (?:a|per) (?:year|month|week|quarter)|once (?:a|per) (?:year|month|week|quarter)|"

@@ -13,8 +13,8 @@ from generator.drafts import ActivityDraft, ExchangeDraft
 from generator.offline.clauses import Clause, ClauseReader, activity_like
 from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.lexicon import ActorEntry
-from generator.offline.text import Unit
 from generator.offline.vocabulary import vocabulary, words
+from generator.units import Unit
 
 
 def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraft]]:
