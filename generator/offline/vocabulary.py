@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, get_args
 
-from canvas.model import ActorKind, ExchangeKind, MechanismKind
+from canvas.model import ExchangeKind, MechanismKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -75,7 +75,6 @@ class Vocabulary:
     org_words: frozenset[str]
     unit_words: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
-    actor_kinds: tuple[tuple[ActorKind, tuple[str, ...]], ...]
     columns: Columns
     governance: tuple[tuple[MechanismKind, tuple[str, ...]], ...]
     forum_active: frozenset[str]
@@ -93,13 +92,6 @@ class Vocabulary:
                 return kind
         return "other"
 
-    def actor_kind(self, name: str, descriptors: list[str]) -> ActorKind:
-        for text in (words(name), words(" ".join(descriptors))):
-            padded = f" {text} "
-            for kind, cues in self.actor_kinds:
-                if any(f" {cue} " in padded for cue in cues):
-                    return kind
-        return "partner"
 
 
 def _set(values: list[str]) -> frozenset[str]:
@@ -113,7 +105,6 @@ def vocabulary() -> Vocabulary:
     exchange_kinds = tuple((kind, tuple(raw["exchange_kinds"][kind])) for kind in raw["exchange_kinds"])
     if {k for k, _ in exchange_kinds} - set(get_args(ExchangeKind)):
         raise ValueError("vocabulary.toml names an exchange kind the contract does not have")
-    actor_kinds = tuple((rule["kind"], tuple(words(w) for w in rule["words"])) for rule in raw["actor_kinds"])
     governance = tuple((kind, tuple(words(w) for w in raw["governance"][kind])) for kind in get_args(MechanismKind))
     columns = Columns(**{name: _set(values) for name, values in raw["columns"].items()})
     return Vocabulary(
@@ -143,7 +134,6 @@ def vocabulary() -> Vocabulary:
         org_words=_set(actors["org_words"]),
         unit_words=_set(actors["unit_words"]),
         synonyms={word: tuple(forms) for word, forms in actors["synonyms"].items()},
-        actor_kinds=actor_kinds,
         columns=columns,
         governance=governance,
         forum_active=_set(raw["governance"]["forum_active"]),
