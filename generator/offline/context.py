@@ -65,6 +65,8 @@ class Context:
         # Per draft (by id()): the date a relation takes effect, and whether it is a hand-over.
         self.effective: dict[int, dt.date] = {}
         self.transfers: set[int] = set()
+        # Drafts read from a prose clause that only supports or approves: work named by its helpers.
+        self.helper_only: set[int] = set()
 
     def parse_of(self, unit: Unit) -> Doc | None:
         return self.parses.get(id(unit))

@@ -42,7 +42,7 @@ def _draft(ctx: Context) -> CanvasDraft:
     find_writers(ctx)
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
-    activities = _same_work_one_name(read_activities(ctx) + related_activities)
+    activities = _led_somewhere(ctx, _same_work_one_name(read_activities(ctx) + related_activities))
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
@@ -72,6 +72,14 @@ def _draft(ctx: Context) -> CanvasDraft:
         draft.review.cadence_at = evidence_of(cadence_unit)
     draft.review.stakeholders = stakeholders[:10]
     return draft
+
+
+def _led_somewhere(ctx: Context, activities: list[ActivityDraft]) -> list[ActivityDraft]:
+    """Drop work that prose names only through who supports or approves it ("we sign off the
+    high-risk ones"): such a clause qualifies an activity named elsewhere. A table row or an
+    unowned marker still names work on its own."""
+    named = {a.name.lower() for a in activities if id(a) not in ctx.helper_only}
+    return [a for a in activities if id(a) not in ctx.helper_only or a.name.lower() in named]
 
 
 _FILLER = {"the", "a", "an", "of", "for", "and", "to", "on", "in", "with", "all", "/", "-", "&"}

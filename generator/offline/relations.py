@@ -67,6 +67,8 @@ def _activity(ctx: Context, unit: Unit, clause: Clause) -> ActivityDraft | None:
         draft.supporters = _names([lead, *clause.partners], exclude=None)
     else:
         draft.approvers = _names([lead, *clause.partners], exclude=None)
+    if clause.role != "lead":
+        ctx.helper_only.add(id(draft))
     if clause.effective is not None:
         ctx.effective[id(draft)] = clause.effective
     if clause.transfer:
