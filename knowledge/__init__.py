@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from knowledge.chunking import chunk_document as chunk_document
+    from knowledge.dates import MONTHS as MONTHS
     from knowledge.index import KnowledgeBase as KnowledgeBase
     from knowledge.ingest import SUPPORTED_TYPES as SUPPORTED_TYPES
     from knowledge.ingest import check_supported_name as check_supported_name
@@ -30,6 +31,7 @@ _HOMES = {
     "Hit": "knowledge.models",
     "IngestReport": "knowledge.models",
     "KnowledgeBase": "knowledge.index",
+    "MONTHS": "knowledge.dates",
     "SUPPORTED_TYPES": "knowledge.ingest",
     "check_supported_name": "knowledge.ingest",
     "chunk_document": "knowledge.chunking",

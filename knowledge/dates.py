@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {
+# Month names and their abbreviations, to their numbers; the offline extractor reads dates with it too.
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -22,7 +23,7 @@ _MONTHS = {
     )
     for name in names
 }  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
@@ -55,7 +56,7 @@ _TOP_CHARS = 1500
 
 def _to_date(match: re.Match[str]) -> dt.date | None:
     month_text = match.group("month")
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text.lower().rstrip("."))
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower().rstrip("."))
     if month is None:
         return None
     try:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from generator.offline.lexicon import ActorEntry
 from generator.offline.vocabulary import Vocabulary, verb_keys, vocabulary, words
+from knowledge import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -33,21 +34,6 @@ _NEGATIVE_SUBJECTS = {"nobody", "no one", "noone", "none", "neither", "nothing",
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _PRONOUNS = {"it", "they", "them", "he", "she", "this", "these", "those"}
 _WE = {"we", "us", "our", "ours", "ourselves"}
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)} | {m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)}
 
 
 @dataclass
@@ -873,7 +859,7 @@ def parse_date(text: str, reference: dt.date | None) -> dt.date | None:
     q = re.search(r"\bq([1-4])\b", text)
     if q and year:
         return dt.date(year, 3 * (int(q.group(1)) - 1) + 1, 1)
-    for name, month in _MONTHS.items():
+    for name, month in MONTHS.items():
         m = re.search(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?{name}\b(?:\s+(\d{{1,2}})\b)?", text)
         if m and year:
             day = int(m.group(1) or m.group(2) or 1)

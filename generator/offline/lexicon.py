@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from canvas.ids import normalise_key
 from generator.actor_names import clean_name, initials
+from knowledge import MONTHS
 
 # A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
 # A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".
@@ -223,18 +224,6 @@ STOP_FIRST = {
     "she",
     "i",
     "you",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "monday",
     "tuesday",
     "wednesday",
@@ -353,7 +342,7 @@ STOP_FIRST = {
     "programme",
     "program",
     "project",
-}
+} | set(MONTHS)  # and every month name or abbreviation
 _LEGAL = re.compile(r"\s+(?:ltd|limited|inc|plc|llc|gmbh|ag|sa|nv|bv|b\.v\.|n\.v\.|oy|ab|a/s|s\.a\.|co|corp)\.?$", re.I)
 _PERSON_TITLE = re.compile(
     r"^(?:head|director|vp|vice president|chief|manager|lead|chair|deputy|senior|junior|assistant)\b|"

@@ -93,7 +93,6 @@ class Vocabulary:
         return "other"
 
 
-
 def _set(values: list[str]) -> frozenset[str]:
     return frozenset(words(v) if " " in v or v.isalpha() else v.lower() for v in values)
 
