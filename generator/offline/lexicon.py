@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from canvas.ids import normalise_key
 from generator.actor_names import clean_name, initials
+from generator.offline.vocabulary import vocabulary
 from knowledge import MONTHS
 
 # A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
@@ -499,8 +500,6 @@ class Lexicon:
             if len(longer) > 1:
                 longer = [e for e in longer if e.signals & {"defined", "table"}]
             if len(longer) == 1:
-                from generator.offline.vocabulary import vocabulary
-
                 unit = {w.lower().strip("&") for w in longer[0].name.split()[1:]} - {""}
                 if unit & vocabulary().unit_words:
                     # "Modspire" and "Modspire Trust & Safety": the organisation keeps its own name.
@@ -588,8 +587,6 @@ class Lexicon:
     def _role_nouns(self, corpus: str) -> None:
         """'the co-op', 'the university', 'the platform': the kind of organisation an actor's name
         ends with (or a synonym of it), when no other actor is of that kind."""
-        from generator.offline.vocabulary import vocabulary
-
         synonyms = vocabulary().synonyms
         owners: dict[str, list[ActorEntry]] = {}
         for entry in self.entries:
