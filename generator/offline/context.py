@@ -14,7 +14,9 @@ from generator.drafts import Evidence
 from generator.guard import INJECTION
 from generator.offline.lexicon import ActorEntry, Lexicon, lower_words
 from generator.offline.phrases import phrase, plain, split_names
+from generator.offline.vocabulary import vocabulary
 from generator.units import Unit
+from knowledge import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -37,6 +39,24 @@ _NOT_A_NAME = re.compile(
     r"item|clause|section|page|annex|appendix)\b|\b(?:is|are|was|were|has|have|had|will|would|should)\b",
     re.I,
 )
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_LEADING_DATE = re.compile(
+    rf"^(?:(?:from|as of|since|starting|on|by|until)\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\.?(?:\s+\d{{4}})?"
+    rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|(?:{_MONTH})\s+\d{{4}}|q[1-4](?:\s+\d{{4}})?)\b[\s,:]*(?:the\s+)?",
+    re.I,
+)
+# A count or a date left in front ("Four enterprise implementations", "12 March operation").
+_NUMBER_FIRST = re.compile(
+    r"^(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred)\b)", re.I
+)
+
+
+def _head(name: str) -> str:
+    """The head noun of a name: the last word before its complement ("site onboarding for hosts")."""
+    head = re.split(r"\s(?:for|of|on|across|within|with|to|in|at|from)\s", name, maxsplit=1)[0]
+    return head.split()[-1].lower().strip(".,;:()") if head.split() else ""
+
 
 _QUOTE_MAX = 600
 
@@ -92,6 +112,10 @@ class Context:
         if not text or _GENERIC_ACTIVITY.match(text) or len(text) < 4 or self.is_actor_phrase(text):
             return ""
         if _NOT_A_NAME.search(text):
+            return ""
+        # A date in front says when, not what: "1 June 2025 central imaging review".
+        text = _LEADING_DATE.sub("", text).strip() or text
+        if _NUMBER_FIRST.match(text) or _head(text) in vocabulary().not_work_heads:
             return ""
         if len(text.split()) > 10:
             text = " ".join(text.split()[:10])

@@ -52,6 +52,7 @@ class Vocabulary:
     lead: frozenset[str]
     work: frozenset[str]
     work_nouns: frozenset[str]
+    not_work_heads: frozenset[str]
     support: frozenset[str]
     approve: frozenset[str]
     lead_adjectives: frozenset[str]
@@ -110,6 +111,7 @@ def vocabulary() -> Vocabulary:
         lead=_set(roles["lead"]),
         work=_set(roles["work"]),
         work_nouns=_set(roles["work_nouns"]),
+        not_work_heads=_set(roles["not_work_heads"]),
         support=_set(roles["support"]),
         approve=_set(roles["approve"]),
         lead_adjectives=_set(roles["lead_adjectives"]),
