@@ -84,8 +84,11 @@ def _named(clause: Clause) -> str:
     nominal = vocabulary().nominal.get(clause.verb)
     if clause.role != "lead" or clause.transfer or activity_like(theme) or nominal is None:
         return theme
-    if nominal in ("ownership", "leadership", "work", "operation") and len(theme.split()) <= 1:
-        nominal = "operation" if nominal != "ownership" else "management"
+    if nominal in ("ownership", "leadership", "work"):
+        # "owns the hardware" names a thing, not work; "owns the demand forecast" is the forecast.
+        return theme
+    if nominal == "operation" and len(theme.split()) <= 1:
+        return theme
     return f"{_singular(theme)} {nominal}"
 
 
