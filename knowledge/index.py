@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,7 +25,7 @@ from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from knowledge.backlog import Progress, backlog_for
 from knowledge.chunking import chunk_document, document_of
-from knowledge.embedding import get_embedder
+from knowledge.embedding import Vectors, get_embedder
 from knowledge.encoder_fit import fit_to_encoder
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.ingest import ingest_paths
@@ -45,6 +46,10 @@ _FUSION_DEPTH = 5
 _CACHED_WORKSPACES = 8
 
 log = get_logger(__name__)
+
+# The query's embedding runs here while BM25 scores the same query on the caller's thread: onnxruntime
+# releases the GIL, so a hybrid search costs the slower of the two rather than their sum.
+_QUERY_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-embed")
 
 _lexical_lock = threading.Lock()
 _lexical_cache: OrderedDict[str, tuple[object, LexicalIndex]] = OrderedDict()
@@ -269,10 +274,13 @@ class KnowledgeBase:
         depth = max(k, _FUSION_DEPTH)
         lexical_hits: list[tuple[Chunk, float]] = []
         dense_hits: list[tuple[Chunk, float]] = []
+        embedding: Future[Vectors] | None = None
+        if mode in ("hybrid", "dense"):
+            embedding = _QUERY_EMBEDDING.submit(self._embedder.embed_query, query)
         if mode in ("hybrid", "bm25"):
             lexical_hits = lexical.search(query, depth, document_ids)
-        if mode in ("hybrid", "dense"):
-            vector = self._embedder.embed_query(query)
+        if embedding is not None:
+            vector = embedding.result()
             scope = None
             if document_ids is not None:
                 # A document named twice is one scope: chroma refuses duplicate ids in a get.
