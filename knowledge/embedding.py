@@ -47,6 +47,9 @@ EMBEDDERS = ("minilm", "minilm-fp32", "minilm-torch", "hash")
 class Embedder(Protocol):
     name: str
     dimensions: int
+    # The vector space its vectors live in (model, runtime, precision): the vector index keeps one
+    # collection per space, so vectors that were never meant to be compared are never mixed.
+    space: str
 
     @property
     def max_tokens(self) -> int | None:
@@ -103,6 +106,7 @@ class OnnxMiniLMEmbedder:
 
     def __init__(self, name: str, precision: Precision, cache_dir: Path | None) -> None:
         self.name = name
+        self.space = f"minilm-onnx-{precision}"
         self._precision = precision
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
@@ -195,6 +199,7 @@ class TorchMiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers and torch (the optional `torch` extra)."""
 
     name = "minilm-torch"
+    space = "minilm-torch"
     dimensions = 384
 
     def __init__(self) -> None:
@@ -273,6 +278,7 @@ class HashEmbedder:
     """Signed feature hashing of words and word pairs: no model at all, lexical only."""
 
     name = "hash"
+    space = "hash"
     dimensions = 512
     max_tokens = None
 

@@ -29,9 +29,12 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
 from ecocanvas.errors import ConfigError, IndexStoreError
+from ecocanvas.logs import get_logger
 from knowledge.chunking import document_of
 from knowledge.embedding import Embedder, Vectors, get_embedder
 from knowledge.models import Chunk
+
+log = get_logger(__name__)
 
 # Up to this many chunks, a document-filtered search fetches their vectors and scores them exactly.
 _EXACT_SEARCH_LIMIT = 1000
@@ -114,19 +117,30 @@ def collection_name(workspace: str, embedder: str) -> str:
     return f"{workspace[:40]}-{digest}-{embedder}"
 
 
+def _drop_legacy(client: Any, path: Path) -> None:
+    """Collections named by embedder ("chunks-minilm") held vectors of whichever runtime that name
+    meant when they were written (torch, later ONNX int8). They are dropped; the index's reconcile
+    on open then finds the vectors missing and embeds the documents again in the background."""
+    for collection in client.list_collections():
+        if collection.name.startswith("chunks-"):
+            client.delete_collection(collection.name)
+            log.info("vector_collection_dropped", path=str(path), collection=collection.name)
+
+
 class VectorIndex:
     def __init__(self, path: Path, embedder: Embedder, *, server: str | None = None, workspace: str = "") -> None:
         """The workspace's vectors: embedded at `path`, or in the Chroma server at URL `server`."""
         try:
             if server:
                 self._client = _server(server)
-                name = collection_name(workspace or path.parent.name, embedder.name)
+                name = collection_name(workspace or path.parent.name, embedder.space)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 _hold(path)
                 self._client = _embedded(str(path))
-                # One collection per embedder: vectors of different models never mix.
-                name = f"chunks-{embedder.name}"
+                # One collection per vector space: vectors of different models or runtimes never mix.
+                name = f"vectors-{embedder.space}"
+                _drop_legacy(self._client, path)
             self._collection = self._client.get_or_create_collection(
                 name,
                 embedding_function=_ChromaEmbedding(embedder.name),

@@ -120,3 +120,46 @@ def test_an_embedded_store_opened_after_a_server_one_in_the_same_process_stays_e
     # Its vectors are on disk in the workspace, not in the server.
     assert (tmp_path / "embedded" / "data" / "workspaces" / "second" / "chroma" / "chroma.sqlite3").is_file()
     assert not {h.chunk.document for h in served.search("who runs the booking app", k=5, mode="dense")} & {"b.md"}
+
+
+_STEP = textwrap.dedent(
+    """
+    import sys
+    import chromadb
+    from ecocanvas.settings import load_settings
+    from knowledge import KnowledgeBase
+    step, root = sys.argv[1], sys.argv[2]
+    if step == "legacy":  # what an older release left: the same vectors, named by embedder
+        client = chromadb.PersistentClient(path=root)
+        new = client.get_collection("vectors-hash")
+        held = new.get(include=["embeddings", "metadatas"])
+        old = client.create_collection("chunks-hash", metadata={"hnsw:space": "cosine"})
+        old.add(ids=held["ids"], embeddings=held["embeddings"], metadatas=held["metadatas"])
+        client.delete_collection("vectors-hash")
+    else:
+        kb = KnowledgeBase(load_settings(), "w")
+        if step == "ingest":
+            kb.ingest_bytes("audits.md", b"# Audits\\nPelican Freight audits the charging stations every quarter.")
+        kb.wait_for_vectors()
+        names = sorted(c.name for c in chromadb.PersistentClient(path=root).list_collections())
+        hits = kb.search("who audits stations", k=3, mode="dense")
+        print(" ".join(names), "|", " ".join(h.chunk.document for h in hits), flush=True)
+    """
+)
+
+
+def test_vectors_an_older_release_named_by_embedder_are_dropped_and_embedded_again(tmp_path: Path) -> None:
+    """'chunks-minilm' held torch vectors before it held ONNX ones: a workspace never mixes the two."""
+    settings = _settings(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOCANVAS_")}
+    env |= {"ECOCANVAS_DATA_DIR": str(settings.data_dir), "ECOCANVAS_EMBEDDER": "hash"}
+    root = str(settings.workspaces_dir / "w" / "chroma")
+
+    def step(name: str) -> str:
+        run = subprocess.run([sys.executable, "-c", _STEP, name, root], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert step("ingest") == "vectors-hash | audits.md"
+    step("legacy")
+    assert step("reopen") == "vectors-hash | audits.md"
