@@ -16,7 +16,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,13 +30,12 @@ from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.ingest import ingest_paths
 from knowledge.layout import PARSER_VERSION
 from knowledge.lexical import LexicalIndex
-from knowledge.models import Chunk, Document, Hit, IngestReport
+from knowledge.models import AddResult, Chunk, Document, Hit, IngestReport, Prepared
 from knowledge.parsing import ParseLimits, parse_bytes
 from knowledge.store import DocumentStore
 from knowledge.vectors import VectorIndex
 
 SearchMode = Literal["hybrid", "bm25", "dense"]
-AddStatus = Literal["added", "replaced", "unchanged"]
 
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 # Each retriever proposes its best max(k, 5) before fusion. Deeper lists mostly add the weaker
@@ -53,21 +51,6 @@ _QUERY_EMBEDDING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="query-e
 
 _lexical_lock = threading.Lock()
 _lexical_cache: OrderedDict[str, tuple[object, LexicalIndex]] = OrderedDict()
-
-
-@dataclass(frozen=True)
-class AddResult:
-    document: Document
-    status: AddStatus
-    chunks: int
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A parsed document and its chunks (None when the store already holds it as this code reads it)."""
-
-    document: Document
-    chunks: list[Chunk] | None
 
 
 class KnowledgeBase:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import Context, copy_context
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ecocanvas.errors import (
     CorruptDocumentError,
@@ -30,11 +30,11 @@ from ecocanvas.errors import (
     UnsupportedDocumentError,
 )
 from ecocanvas.logs import get_logger
-from knowledge.models import FileError, IngestReport
+from ecocanvas.settings import Settings
+from knowledge.models import AddResult, FileError, IngestReport, Prepared
 
 if TYPE_CHECKING:
     from knowledge.backlog import Progress
-    from knowledge.index import KnowledgeBase, Prepared
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 SUPPORTED_TYPES = "PDF (.pdf), Word (.docx), HTML (.html, .htm), Markdown (.md, .markdown) and plain text (.txt)"
@@ -95,8 +95,22 @@ def _read(path: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
+class Sink(Protocol):
+    """Where ingested files go: what `KnowledgeBase` offers the pipeline (it is the one sink)."""
+
+    settings: Settings
+
+    def prepare(self, name: str, data: bytes) -> Prepared: ...
+
+    def commit(self, prepared: Prepared) -> AddResult: ...
+
+    def wait_for_vectors(
+        self, document_ids: Collection[str] | None = None, on_progress: Progress | None = None
+    ) -> None: ...
+
+
 def ingest_paths(
-    kb: KnowledgeBase,
+    kb: Sink,
     paths: Sequence[Path],
     on_progress: Callable[[str, int, int], None] | None = None,
     *,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -75,3 +77,21 @@ class IngestReport(BaseModel):
     chunks: int = 0
     documents: list[Document] = Field(default_factory=list, exclude=True)
     errors: list[FileError] = Field(default_factory=list)
+
+
+AddStatus = Literal["added", "replaced", "unchanged"]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    document: Document
+    status: AddStatus
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed document and its chunks (None when the store already holds it as this code reads it)."""
+
+    document: Document
+    chunks: list[Chunk] | None
