@@ -537,16 +537,19 @@ class ClauseReader:
         recipients: list[ActorEntry] = []
         recipient_preps: set[int] = set()
         value: Token | None = None
+        direct = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         for child in verb.children:
             if child.dep_ == "dative" or (
                 child.dep_ == "prep" and child.lower_ in ("to", "towards") and role != "receive"
             ):
-                recipients += self.actors_in(child.subtree)
+                recipients += self.actors_in(_phrase_only(child))
             elif child.dep_ == "prep" and child.lower_ == "with" and role == "give":
                 if verb.lemma_.lower() in ("share", "exchange"):
                     recipients += self.actors_in(child.subtree)
-                elif value is None or self.actor_of_token(value) is not None:
-                    value = _first_pobj(child) or value  # "provides X with Y": Y is the value
+                elif direct is None or self.actor_of_token(direct) is not None:
+                    # "provides Korbin with session data": Y is the value when the object is an
+                    # actor; "supplies water to the Park, with a contracted minimum" keeps the water.
+                    value = _first_pobj(child) or value
             elif child.dep_ == "prep" and child.lower_ == "for" and role == "give" and self.actors_in(child.subtree):
                 recipients += self.actors_in(child.subtree)
             elif child.dep_ == "prep" and child.lower_ == "from":
@@ -622,6 +625,18 @@ class ClauseReader:
 _CUT_DEPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "mark", "parataxis", "dep"}
 _NAME_PREPS = ("of", "for", "on", "across", "within")
 # An exchange's value keeps what it is access to, or made of: "access to our members".
+def _phrase_only(prep: Token) -> list[Token]:
+    """A preposition's own phrase ("to the Park", "to A and B"), without the phrases hung on it
+    ("to irrigating farmers ... under the Farm Supply Contracts"): who receives is named there."""
+    out: list[Token] = [prep]
+    stack = [c for c in prep.children if c.dep_ in ("pobj", "pcomp", "dobj")]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack += [c for c in token.children if c.dep_ not in ("prep", "relcl", "acl", "advcl", "punct")]
+    return out
+
+
 _VALUE_PREPS = ("of", "for", "on", "to", "from", "with", "per", "in", "at")
 _LEADING = {"the", "a", "an", "all", "our", "their", "its", "any", "each", "every", "both", "this", "that", "these",
             "those", "his", "her", "my", "your", "some", "such", "no", "own"}  # fmt: skip
