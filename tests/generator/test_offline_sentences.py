@@ -81,8 +81,10 @@ def test_a_conditional_main_clause_is_not_a_commitment() -> None:
 def test_support_and_sign_off() -> None:
     read = roles("Nordhavn Motors leads site onboarding for supermarket hosts, with support from Kestrel Logistics.")
     assert read["Site onboarding for supermarket hosts"] == ("Nordhavn Motors", ["Kestrel Logistics"], [])
-    signed = roles("Tariff changes are signed off by Vellmar Energi.")
+    signed = roles("Nordhavn Motors leads tariff changes. Tariff changes are signed off by Vellmar Energi.")
     assert signed["Tariff changes"] == (None, [], ["Vellmar Energi"])
+    # Alone, a sign-off qualifies work named elsewhere: it is not an activity of its own.
+    assert roles("The high-risk cases are signed off by Vellmar Energi.") == {}
 
 
 @pytest.mark.parametrize(
