@@ -15,7 +15,7 @@ from generator.drafts import ExchangeDraft
 from generator.offline import patterns as p
 from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.lexicon import ActorEntry
-from generator.offline.vocabulary import header_is, vocabulary
+from generator.offline.vocabulary import header_is, vocabulary, words
 from generator.units import Unit
 
 _ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")
@@ -26,7 +26,7 @@ def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
     for unit in ctx.units:
         if unit.kind == "row":
-            out += _flow_row(ctx, unit) or _party_row(ctx, unit)
+            out += _flow_row(ctx, unit) or _party_row(ctx, unit) or _column_row(ctx, unit)
     return out
 
 
@@ -74,6 +74,47 @@ def _party_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
             provider, receiver = (party, counterparty) if giving else (counterparty, party)
             out.append(_draft(unit, provider, receiver, value))
     return out
+
+
+def _column_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+    """A table with one column per party and a row per direction of value: "What the host provides
+    | car-park space | 30 bays", "What VoltHaven pays | 8% revenue share | fixed rent". The row's
+    label says who gives: the party it names, else the column's party; the other side is the
+    party the label names or the organisation the table is written for."""
+    cells = list(unit.cells.items())
+    if len(cells) < 2:
+        return []
+    label = cells[0][1] or cells[0][0]
+    direction = _direction(label)
+    if direction is None:
+        return []
+    named = [m[2] for m in ctx.mentions(label)]
+    other = named[0] if named else ctx.writers.get(id(unit))
+    out: list[ExchangeDraft] = []
+    for header, value in cells[1:]:
+        columns = ctx.resolve_cell(header)
+        if not columns or p.EMPTY_CELL.match(value) or not value.strip():
+            continue
+        party = columns[0]
+        if other is None or other is party:
+            continue
+        # "What VoltHaven pays": the named party gives to the column's; "What the host provides":
+        # the column's party gives; "What X receives" turns either round.
+        gives = (direction == "give") != bool(named)
+        provider, receiver = (party, other) if gives else (other, party)
+        out.append(_draft(unit, provider, receiver, value.strip(" .;")))
+    return out
+
+
+def _direction(label: str) -> str | None:
+    v = vocabulary()
+    for word in words(label).split():
+        for stem in {word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word)}:
+            if stem in v.give or stem in v.pay:
+                return "give"
+            if stem in v.receive:
+                return "get"
+    return None
 
 
 def _items(text: str | None) -> list[str]:
