@@ -214,6 +214,8 @@ def _ecosystem_html(eco: EcosystemScore) -> str:
         "<h3>Forbidden actors</h3>"
         + (_list("present in the canvas", eco.forbidden, "miss") if eco.forbidden else "<p class=good>none</p>")
     )
+    if eco.forbidden_entries:
+        parts.append("<h3>Forbidden entries</h3>" + _list("present in the canvas", eco.forbidden_entries, "miss"))
     c = eco.cost
     parts.append(
         f"<h3>Cost</h3><p>{c.calls} calls ({c.cached_calls} cached) · {c.prompt_tokens:,} prompt + "
