@@ -39,7 +39,7 @@ function summary(report) {
   const t = report.total;
   if (!t.drafted) return t.added ? `Nothing here was drafted; ${t.added} added by hand.` : "Nothing drafted yet.";
   return (
-    `Of the ${t.drafted} entries ${generatorLabel(report.generator)} drafted: ${percent(t.accepted_share)} accepted unchanged, ` +
+    `Of the ${t.drafted} entries drafted by ${generatorLabel(report.generator)}: ${percent(t.accepted_share)} accepted unchanged, ` +
     `${percent(t.edited_share)} edited, ${percent(t.rejected_share)} rejected, ${percent(t.pending_share)} not reviewed yet; ` +
     `${t.added} added by hand.`
   );

@@ -3,6 +3,7 @@ and the workspace's per generator, as the API reports them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +25,7 @@ def row_text(tally: dict[str, Any]) -> list[str]:
     return [str(tally["drafted"]), *map(percent, shares), str(tally["added"])]
 
 
-def test_the_history_tab_shows_what_review_made_of_the_draft(page: Page, live_api: LiveApi) -> None:
+def test_the_history_tab_shows_what_review_made_of_the_draft(page: Page, live_api: LiveApi, shots: Path) -> None:
     headers = {"Authorization": f"Bearer {live_api.key}"}
     with httpx.Client(base_url=live_api.base_url, headers=headers, timeout=60) as http:
 
@@ -47,8 +48,8 @@ def test_the_history_tab_shows_what_review_made_of_the_draft(page: Page, live_ap
     expect(box.get_by_role("heading", name="Draft acceptance")).to_be_visible()
     total = report["total"]
     expect(box.locator(".acceptance-summary")).to_have_text(
-        f"Of the {total['drafted']} entries offline · offline@1 drafted: {percent(total['accepted_share'])} accepted "
-        f"unchanged, {percent(total['edited_share'])} edited, {percent(total['rejected_share'])} rejected, "
+        f"Of the {total['drafted']} entries drafted by offline · offline@1: {percent(total['accepted_share'])} "
+        f"accepted unchanged, {percent(total['edited_share'])} edited, {percent(total['rejected_share'])} rejected, "
         f"{percent(total['pending_share'])} not reviewed yet; 1 added by hand."
     )
     mine = box.get_by_role("region", name="This canvas, version 2, per section")
@@ -63,3 +64,5 @@ def test_the_history_tab_shows_what_review_made_of_the_draft(page: Page, live_ap
     expect(workspace.locator("tbody tr")).to_have_count(1)
     expect(workspace.locator("tbody tr th")).to_have_text("offline · offline@1 (1 canvas)")
     expect(workspace.locator("tbody tr td")).to_have_text(row_text(report["total"]))
+    box.scroll_into_view_if_needed()
+    box.screenshot(path=str(shots / "history-acceptance.png"))
