@@ -64,6 +64,8 @@ def test_from_workspace_run_evaluates_the_backend_on_the_cases(data_dir: Path, t
     assert result.exit_code == 0, result.output
     [eco] = json.loads((out / "results.json").read_text())["ecosystems"]
     assert eco["scores"]["forbidden_actors"] == 1 and eco["scores"]["owner_accuracy"] == pytest.approx(1 / 3)
+    assert eco["scores"]["forbidden_entries"] == 1
+    assert "draft acceptance over 2 canvases" in result.output  # printed before the scores
     assert eco["activities"]["misses"] == [ADDED_ACTIVITY]
     assert (out / "report.html").is_file()
 
