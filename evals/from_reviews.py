@@ -8,8 +8,10 @@ and neither is an entry that names an actor nobody kept (its owner or a side of 
 be a guess). `case_files` gives the folder's files, so the case loads with `evals.dataset` and runs
 with `ecocanvas eval --dataset` like any bundled ecosystem.
 
-The workspace keeps each document's extracted text, not the file, so a case's documents are that
-text (`.txt` and `.md` keep their name; any other file becomes `<name>.txt`).
+The workspace keeps each document's extracted text and structure, not the file, so a case's
+documents are text: a `.txt` or `.md` document is its own text (the file's bytes, for UTF-8 files);
+any other (HTML, DOCX, PDF) becomes `<name>.md`, its headings, lists and tables written as Markdown so
+the extractor finds the structure the parser found in the file (`as_markdown`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from evals.dataset import (
     gold_labels,
 )
 from evals.matching import has_keywords, name_variants, tokens, word_matches
+from knowledge.layout import Block
 from knowledge.models import Document
 
 REVIEW_FILE = "review.json"
@@ -231,7 +234,7 @@ class _Builder:
 def _file_name(name: str, taken: set[str]) -> str:
     base = _UNSAFE.sub("_", PurePath(name.replace("\\", "/")).name).strip(" .") or "document"
     if not base.lower().endswith(_KEPT_AS_TEXT):
-        base += ".txt"
+        base += ".md"
     stem, dot, suffix = base.rpartition(".")
     candidate, n = base, 1
     while candidate.lower() in taken:
@@ -275,12 +278,17 @@ def case_from_review(canvas: Canvas, documents: Sequence[Document], canvas_id: s
 
 def case_files(case: ReviewCase, documents: Sequence[Document]) -> dict[str, bytes]:
     """The case folder's files by relative path: `gold.json`, `docs/*` and `review.json` (where it came from)."""
-    texts = {d.id: d.text for d in documents}
-    files = {f"{DOCS_DIR}/{d.file}": texts[d.document_id].encode("utf-8") for d in case.documents}
+    by_id = {d.id: d for d in documents}
+    files = {f"{DOCS_DIR}/{d.file}": _case_text(d, by_id[d.document_id]).encode("utf-8") for d in case.documents}
     files[GOLD_FILE] = case.gold.model_dump_json(indent=2).encode("utf-8")
     about = case.model_dump(mode="json", exclude={"gold"})
     files[REVIEW_FILE] = json.dumps(about, indent=2, ensure_ascii=False).encode("utf-8")
     return files
+
+
+def _case_text(entry: CaseDocument, document: Document) -> str:
+    """A text file's own text; any other document as Markdown, its structure written out."""
+    return document.text if entry.name.lower().endswith(_KEPT_AS_TEXT) else as_markdown(document)
 
 
 def write_case(root: Path, case: ReviewCase, files: dict[str, bytes]) -> Path:
@@ -293,3 +301,53 @@ def write_case(root: Path, case: ReviewCase, files: dict[str, bytes]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return folder
+
+
+def _cell_text(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def as_markdown(document: Document) -> str:
+    """A document with structure (HTML, DOCX, PDF) written as Markdown: headings, list items, paragraphs, and
+    tables as pipe tables, so a reader of the text finds the same structure the parser found in the file."""
+    layout = document.layout()
+    text = layout.text
+    parts: list[str] = []
+    previous: Block | None = None
+    for block in layout.blocks:
+        if block.kind == "table_row" and block.table is not None:
+            table = layout.tables[block.table]
+            width = max([len(table.columns), *(c.column + c.span for c in block.cells)])
+            first = previous is None or previous.kind != "table_row" or previous.table != block.table
+            if block.header and table.columns and not first:
+                previous = block
+                continue  # the header rows are read into `columns` already ("Target 2025")
+            if first:
+                header = [_cell_text(c) for c in table.columns] if table.header_rows and table.columns else None
+                if header is None:
+                    header = _row(text, block, width)
+                header += [""] * (width - len(header))
+                parts.append("\n\n| " + " | ".join(header) + " |\n|" + "---|" * width)
+                if not table.header_rows or not table.columns:
+                    previous = block
+                    continue
+                if block.header:
+                    previous = block
+                    continue
+            parts.append("\n| " + " | ".join(_row(text, block, width)) + " |")
+        elif block.kind == "heading":
+            parts.append(f"\n\n{'#' * min(6, max(1, block.level))} {' '.join(text[block.start : block.end].split())}")
+        elif block.kind == "list_item":
+            sep = "\n" if previous is not None and previous.kind == "list_item" else "\n\n"
+            parts.append(f"{sep}{'  ' * block.level}- {' '.join(text[block.start : block.end].split())}")
+        else:
+            parts.append("\n\n" + text[block.start : block.end].strip())
+        previous = block
+    return "".join(parts).strip() + "\n"
+
+
+def _row(text: str, block: Block, width: int) -> list[str]:
+    cells = [""] * width
+    for cell in block.cells:
+        cells[cell.column] = _cell_text(text[cell.start : cell.end])
+    return cells

@@ -10,9 +10,11 @@ from pydantic import ValidationError
 
 from canvas.model import Activity, Actor, Canvas, CanvasResult, DocumentRef, Exchange, GeneratorInfo, Mechanism, Metric
 from evals.dataset import Forbidden, Gold, lint, load_ecosystem
-from evals.from_reviews import case_files, case_from_review, keywords_for, write_case
+from evals.from_reviews import as_markdown, case_files, case_from_review, keywords_for, write_case
 from evals.score import score
+from knowledge import parse_bytes
 from knowledge.models import Document
+from knowledge.parsing import ParseLimits
 
 
 def canvas() -> Canvas:
@@ -104,13 +106,13 @@ def test_a_case_written_to_disk_loads_and_its_documents_are_the_workspace_text(t
     reviewed = canvas()
     reviewed.activities[0].sources = [cite(), cite("ChargeCo installs", pdf)]
     case = case_from_review(reviewed, [DOCUMENT, pdf], "c1", 2)
-    assert [(d.name, d.file) for d in case.documents] == [("memo.md", "memo.md"), ("../Scan 1.pdf", "Scan 1.pdf.txt")]
+    assert [(d.name, d.file) for d in case.documents] == [("memo.md", "memo.md"), ("../Scan 1.pdf", "Scan 1.pdf.md")]
     folder = write_case(tmp_path, case, case_files(case, [DOCUMENT, pdf]))
     eco = load_ecosystem(folder)
     assert eco.gold == case.gold
     assert {p.name: p.read_text(encoding="utf-8") for p in eco.documents} == {
         "memo.md": DOCUMENT.text,
-        "Scan 1.pdf.txt": pdf.text,
+        "Scan 1.pdf.md": "ChargeCo installs\n",
     }
     assert (folder / "review.json").is_file()
     # A document the workspace no longer has is named, not invented.
@@ -155,3 +157,29 @@ def test_must_not_appear_entries_need_keywords_and_count_when_the_draft_holds_th
         "title": "t", "activities": [{"name": "Sell parking permits", "keywords": ["sell", "parking"]}]
     }).activities]})  # fmt: skip
     assert lint(clash) == ["must_not_appear activity 'Sell parking permits' is also a gold entry"]
+
+
+def test_a_document_with_structure_is_written_as_markdown_that_reads_back_the_same_structure() -> None:
+    html = (
+        "<html><body><h1>KPI dashboard</h1><p>Compiled in July.</p><ul><li>first | point</li><li>second</li></ul>"
+        "<table><tr><th rowspan=2>KPI</th><th rowspan=2>Owner</th><th colspan=2>Target</th></tr>"
+        "<tr><th>2025</th><th>2026</th></tr>"
+        "<tr><td>Charger uptime</td><td>ChargeCo</td><td>99%</td><td>99.5%</td></tr>"
+        "<tr><td>Sessions</td><td>NHM</td><td>10,000</td><td>12,000</td></tr></table></body></html>"
+    )
+    limits = ParseLimits()
+    parsed = parse_bytes("dash.html", html.encode(), limits)
+    text = as_markdown(parsed)
+    assert text == (
+        "# KPI dashboard\n\nCompiled in July.\n\n- first | point\n- second\n\n"
+        "| KPI | Owner | Target 2025 | Target 2026 |\n|---|---|---|---|\n"
+        "| Charger uptime | ChargeCo | 99% | 99.5% |\n| Sessions | NHM | 10,000 | 12,000 |\n"
+    )
+    again = parse_bytes("dash.html.md", text.encode(), limits)
+    [table] = again.tables
+    assert table.columns == ["KPI", "Owner", "Target 2025", "Target 2026"]
+    rows = [b for b in again.blocks if b.kind == "table_row" and not b.header]
+    assert [[again.text[c.start : c.end] for c in r.cells] for r in rows] == [
+        ["Charger uptime", "ChargeCo", "99%", "99.5%"],
+        ["Sessions", "NHM", "10,000", "12,000"],
+    ]
