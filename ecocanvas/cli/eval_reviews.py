@@ -53,6 +53,10 @@ def export_workspace(
         if not case.decided:
             console.print(f"{escape(case.name)}: skipped, nobody has reviewed an entry yet")
             continue
+        if not case.documents:
+            # A case needs its documents to be drafted from; these were deleted from the workspace.
+            console.print(f"{escape(case.name)}: skipped, none of its documents is in the workspace any more")
+            continue
         write_case(cases_dir, case, files)
         written += 1
         gold = case.gold
@@ -69,7 +73,9 @@ def export_workspace(
     (out_dir / ACCEPTANCE_FILE).write_text(report.model_dump_json(indent=2), encoding="utf-8")
     console.print(acceptance_table(report))
     if not written:
-        raise InputError(f"no canvas of workspace {workspace!r} has a reviewed entry: nothing to evaluate on")
+        raise InputError(
+            f"no canvas of workspace {workspace!r} has both a reviewed entry and its documents: nothing to evaluate on"
+        )
     console.print(f"cases:      {cases_dir}\nacceptance: {out_dir / ACCEPTANCE_FILE}")
     return cases_dir
 

@@ -81,3 +81,15 @@ def test_from_workspace_refusals(data_dir: Path, tmp_path: Path) -> None:
     assert alone.exit_code == 2 and "--from-workspace" in alone.output
     both = runner.invoke(app, ["eval", "-w", "a", "--dataset", str(tmp_path)], env=env)
     assert both.exit_code == 2 and "not both" in " ".join(both.output.replace("│", " ").split())
+
+
+def test_a_canvas_whose_documents_are_gone_makes_no_case(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with in_process_api(data) as api:
+        upload_and_review(api.client, api.auth(), api.generate)
+        for doc in api.client.get("/v1/documents", headers=api.auth()).json():
+            assert api.client.delete(f"/v1/documents/{doc['id']}", headers=api.auth()).status_code == 204
+    result = CliRunner().invoke(app, ["eval", "-w", "a", "--out", str(tmp_path / "out")], env=_env(data))
+    assert "none of its documents is in the workspace any more" in result.output
+    assert "has both a reviewed entry and its documents" in str(result.exception)
+    assert not (tmp_path / "out" / "cases").exists()
