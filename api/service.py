@@ -34,12 +34,14 @@ from api.schemas import (
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
+from canvas.acceptance import CanvasAcceptance, WorkspaceAcceptance, canvas_acceptance, workspace_acceptance
 from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
 from canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
 from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
+from evals.from_reviews import ReviewCase, case_files, case_from_review
 from generator import draft_canvas
 from generator.progress import ProgressEvent
 from knowledge import (
@@ -67,6 +69,8 @@ _MERGE_ATTEMPTS = 5
 AUTH_TTL_SECONDS = 10.0
 _CACHED_KEYS = 1024
 _CACHED_VERSIONS = 64
+# A case folder's files by relative path.
+Files = dict[str, bytes]
 
 
 def document_out(kb: KnowledgeBase, doc: Document, lexical_only: bool = False) -> DocumentOut:
@@ -400,6 +404,27 @@ class Service:
         )  # fmt: skip
         self._remember(who.workspace_id, saved)
         return saved
+
+    # -- what reviews tell: eval cases and draft acceptance -------------------------------------------
+
+    def review_case(self, who: Principal, canvas_id: str, version: int | None = None) -> tuple[ReviewCase, Files]:
+        """The eval case a reviewed canvas version makes (`evals.from_reviews`), and its folder's files."""
+        found = self.version(who, canvas_id, version)
+        documents = self.kb(who.workspace).documents()
+        case = case_from_review(found.canvas, documents, canvas_id, found.version)
+        return case, case_files(case, documents)
+
+    def review_cases(self, who: Principal) -> list[tuple[ReviewCase, Files]]:
+        """The case of every canvas of the workspace (latest versions), newest first."""
+        return [self.review_case(who, summary.id) for summary in self.store.canvases(who.workspace_id)]
+
+    def acceptance(self, who: Principal, canvas_id: str, version: int | None = None) -> CanvasAcceptance:
+        found = self.version(who, canvas_id, version)
+        return canvas_acceptance(found.canvas, canvas_id, found.version)
+
+    def workspace_acceptance(self, who: Principal) -> WorkspaceAcceptance:
+        """Draft acceptance over the latest version of every canvas of the workspace."""
+        return workspace_acceptance(self.acceptance(who, s.id) for s in self.store.canvases(who.workspace_id))
 
     # -- review ----------------------------------------------------------------------------------
 

@@ -173,6 +173,14 @@ class Store:
             return None
         return Principal(workspace_id=row[0], workspace=row[1], can_write=row[2], key_id=row[3])
 
+    def reader(self, workspace: str) -> Principal:
+        """A read-only principal for a workspace by name: for local tools (the CLI) that hold no key."""
+        with self._tx() as s:
+            found = s.scalar(select(WorkspaceRow.id).where(WorkspaceRow.name == workspace))
+        if found is None:
+            raise NotFoundError(f"no workspace {workspace!r}")
+        return Principal(workspace_id=found, workspace=workspace, can_write=False, key_id="")
+
     def workspace_created(self, workspace_id: str) -> datetime:
         with self._tx() as s:
             ws = s.get(WorkspaceRow, workspace_id)

@@ -270,6 +270,11 @@ def section_entries(canvas: Canvas, section: EntrySection) -> list[Entry]:
     return cast(list[Entry], getattr(holder, attr))
 
 
+def added_by_hand(section: EntrySection, entry_id: str) -> bool:
+    """Whether the entry is one a person added (`add` gives it the `<prefix>-added` id), not a drafted one."""
+    return entry_id.startswith(f"{_PREFIXES[section]}-added-")
+
+
 def entry_label(entry: Entry) -> str:
     """What a person calls the entry: its name, text, description or value."""
     return next((str(v) for f in _LABELS if isinstance(v := getattr(entry, f, None), str)), entry.id)

@@ -9,10 +9,11 @@ its own keywords (otherwise even a perfect draft could not score on it).
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from canvas.model import MECHANISM_KINDS, ActorKind, ExchangeKind, MechanismKind
 from ecocanvas.errors import InputError
@@ -81,10 +82,28 @@ class ExpectedFinding(_Gold):
         return f"{self.rule}: {self.subject}"
 
 
+# What a must_not_appear entry names: an actor by name, any other entry by keywords as gold entries are.
+ForbiddenType = Literal["actor", "activity", "value_exchange", "metric", "mechanism"]
+
+
 class Forbidden(_Gold):
-    type: Literal["actor"]
-    name: str = Field(min_length=1)
+    type: ForbiddenType
+    name: str = Field(min_length=1, description="The actor's name, or the entry's name, value or description.")
+    keywords: list[str] = Field(
+        default_factory=list, description="For other types than actor: as the gold entries of that section have."
+    )
     why: str = ""
+
+    @model_validator(mode="after")
+    def _keywords(self) -> Forbidden:
+        if (self.type == "actor") == bool(self.keywords):
+            raise ValueError("an actor is forbidden by name (no keywords); any other entry needs keywords")
+        return self
+
+    @property
+    def share(self) -> Fraction:
+        """How many of the keywords an entry must hold to be the forbidden one (as for gold entries)."""
+        return ONE_HALF if self.type in ("value_exchange", "mechanism") else TWO_THIRDS
 
 
 class Gold(_Gold):
@@ -209,12 +228,29 @@ def lint(gold: Gold) -> list[str]:
         if not has_keywords(metric.keywords, metric.name, TWO_THIRDS):
             problems.append(f"metric {metric.name!r} does not contain 2/3 of its keywords {metric.keywords}")
     for bad in gold.must_not_appear:
-        if gold.actor_named(bad.name) is not None:
+        if bad.type == "actor" and gold.actor_named(bad.name) is not None:
             problems.append(f"must_not_appear {bad.name!r} is also a gold actor")
+        elif bad.type != "actor" and not has_keywords(bad.keywords, bad.name, bad.share):
+            problems.append(f"must_not_appear {bad.name!r} does not contain enough of its keywords {bad.keywords}")
+        elif any(has_keywords(bad.keywords, label, bad.share) for label in gold_labels(gold, bad.type)):
+            problems.append(f"must_not_appear {bad.type} {bad.name!r} is also a gold entry")
     for finding in gold.expected_findings:
         if not is_section_subject(finding.subject) and not _names_gold_entry(gold, finding.subject):
             problems.append(f"expected finding {finding.label!r} names no gold entry")
     return problems
+
+
+def gold_labels(gold: Gold, kind: ForbiddenType) -> list[str]:
+    """The texts a section's keywords are matched in: names, exchange values or mechanism descriptions."""
+    if kind == "activity":
+        return [a.name for a in gold.activities]
+    if kind == "metric":
+        return [m.name for m in gold.metrics]
+    if kind == "value_exchange":
+        return [e.value for e in gold.value_exchanges]
+    if kind == "mechanism":
+        return [m.description for m in gold.governance]
+    return []
 
 
 def _names_gold_entry(gold: Gold, subject: str) -> bool:

@@ -30,6 +30,7 @@ QUALITY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("findings_precision", "find.\nprec."),
     ("citation_validity", "cite\nvalid"),
     ("forbidden_actors", "forb.\nactor"),
+    ("forbidden_entries", "forb.\nentry"),
 )
 COST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("calls", "calls"),
@@ -38,6 +39,8 @@ COST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("seconds", "seconds"),
 )
 COLUMNS = QUALITY_COLUMNS + COST_COLUMNS
+# Counts that must be 0: shown as failures when they are not.
+_FORBIDDEN = ("forbidden_actors", "forbidden_entries")
 
 
 def fmt(metric: str, value: float | None) -> str:
@@ -92,7 +95,7 @@ def summary_table(run: RunResult, columns: tuple[tuple[str, str], ...] = COLUMNS
 def _cell(metric: str, value: float | None) -> str:
     text = fmt(metric, value)
     bad = (metric == "citation_validity" and value is not None and value < 1.0) or (
-        metric == "forbidden_actors" and (value or 0) > 0
+        metric in _FORBIDDEN and (value or 0) > 0
     )
     return f"[red]{text}[/red]" if bad else text
 
@@ -161,7 +164,7 @@ def _cells(scores: Scores) -> str:
     for metric, _ in COLUMNS:
         value = scores.get(metric)
         bad = (metric == "citation_validity" and value is not None and value < 1) or (
-            metric == "forbidden_actors" and (value or 0) > 0
+            metric in _FORBIDDEN and (value or 0) > 0
         )
         out.append(f"<td class='n{' bad' if bad else ''}'>{fmt(metric, value)}</td>")
     return "".join(out)
@@ -214,6 +217,8 @@ def _ecosystem_html(eco: EcosystemScore) -> str:
         "<h3>Forbidden actors</h3>"
         + (_list("present in the canvas", eco.forbidden, "miss") if eco.forbidden else "<p class=good>none</p>")
     )
+    if eco.forbidden_entries:
+        parts.append("<h3>Forbidden entries</h3>" + _list("present in the canvas", eco.forbidden_entries, "miss"))
     c = eco.cost
     parts.append(
         f"<h3>Cost</h3><p>{c.calls} calls ({c.cached_calls} cached) · {c.prompt_tokens:,} prompt + "

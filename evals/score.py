@@ -25,7 +25,9 @@ Definitions (docs/evals.md repeats them with examples):
 - **Citation validity**: every citation of every entry (and of the review cadence) is valid
   when its document_id is one of the ecosystem's documents and that document's text at
   [start:end] equals the quote. A canvas with no citations scores 0.
-- **Forbidden actors**: must_not_appear entries that match a canvas actor by name.
+- **Forbidden actors**: must_not_appear actors that match a canvas actor by name.
+- **Forbidden entries**: other must_not_appear entries (activities, exchanges, metrics, mechanisms:
+  what a person rejected in review) whose keywords a live canvas entry of that section holds.
 
 Conventions when a side is empty: recall is None (not applicable) when the gold section is
 empty; precision is 0 when the canvas section is empty but the gold is not. None is left out
@@ -227,7 +229,20 @@ def score(
     findings = score_findings(gold, result)
     citations = score_citations(result, documents, visible)
     forbidden = [
-        f.name for f in gold.must_not_appear if any(actors.matches(a.id, name_variants(f.name)) for a in actors.list)
+        f.name
+        for f in gold.must_not_appear
+        if f.type == "actor" and any(actors.matches(a.id, name_variants(f.name)) for a in actors.list)
+    ]
+    live_labels: dict[str, list[str]] = {
+        "activity": [a.name for a in activities],
+        "metric": [m.name for m in metrics],
+        "value_exchange": [e.value for e in exchanges],
+        "mechanism": [m.description for m in mechanisms],
+    }
+    forbidden_entries = [
+        f"{f.type}: {f.name}"
+        for f in gold.must_not_appear
+        if f.type != "actor" and any(has_keywords(f.keywords, t, f.share) for t in live_labels[f.type])
     ]
     gen = canvas.generator
     cost = Cost(
@@ -262,6 +277,7 @@ def score(
         "citation_validity": citations.validity,
         "quotes_not_verbatim": float(len(citations.not_verbatim)),
         "forbidden_actors": float(len(forbidden)),
+        "forbidden_entries": float(len(forbidden_entries)),
         "uncited_entries": float(len(citations.uncited_entries)),
         "calls": float(cost.calls),
         "prompt_tokens": float(cost.prompt_tokens),
@@ -289,6 +305,7 @@ def score(
         findings=findings,
         citations=citations,
         forbidden=forbidden,
+        forbidden_entries=forbidden_entries,
         cost=cost,
     )
 

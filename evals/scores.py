@@ -33,6 +33,7 @@ METRICS: dict[str, str] = {
     "citation_validity": "citations whose quote is the document text at their offsets / citations",
     "quotes_not_verbatim": "citations whose quote a reader cannot find in the file as a reader sees it",
     "forbidden_actors": "must_not_appear actors present in the canvas (must be 0)",
+    "forbidden_entries": "must_not_appear activities, exchanges, metrics and mechanisms present in the canvas",
     "uncited_entries": "generated entries with no citation",
     "calls": "LLM calls made",
     "prompt_tokens": "prompt tokens sent",
@@ -58,6 +59,7 @@ HEADLINE_METRICS: tuple[str, ...] = (
 COUNT_METRICS: frozenset[str] = frozenset(
     {
         "forbidden_actors",
+        "forbidden_entries",
         "uncited_entries",
         "activity_duplicates",
         "actor_duplicates",
@@ -173,6 +175,9 @@ class EcosystemScore(BaseModel):
     findings: FindingsScore = Field(default_factory=FindingsScore)
     citations: CitationScore = Field(default_factory=CitationScore)
     forbidden: list[str] = Field(default_factory=list)
+    forbidden_entries: list[str] = Field(
+        default_factory=list, description="must_not_appear entries other than actors present in the canvas."
+    )
     cost: Cost = Field(default_factory=Cost)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -13,6 +15,7 @@ from api.bodies import json_body, request_body
 from api.deps import Reader, ServiceDep, Writer, writer
 from api.problems import responses
 from api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
+from canvas.acceptance import CanvasAcceptance
 from canvas.diff import CanvasDiff, diff
 from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
 from canvas.ids import slug
@@ -20,6 +23,7 @@ from canvas.model import CanvasResult
 from canvas.render import to_html, to_markdown
 from canvas.review import ReviewAction
 from ecocanvas.errors import ConflictError, PreconditionRequiredError
+from evals.from_reviews import ReviewCase
 
 router = APIRouter(tags=["canvases"])
 
@@ -187,3 +191,46 @@ async def export(
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+@router.get(
+    "/canvases/{canvas_id}/gold",
+    response_model=ReviewCase,
+    summary="The canvas's review as an eval case (gold.json and its documents)",
+    responses={200: {"content": {"application/zip": {}}}, **responses(401, 404, 422)},
+)
+async def gold(
+    canvas_id: str,
+    who: Reader,
+    service: ServiceDep,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
+    fmt: Annotated[
+        Literal["json", "zip"],
+        Query(alias="format", description="json: the case (gold and where it came from); zip: its folder."),
+    ] = "json",
+) -> Response:
+    case, files = await run_in_threadpool(service.review_case, who, canvas_id, version)
+    headers = {"ETag": etag(canvas_id, case.version)}
+    if fmt == "json":
+        return Response(case.model_dump_json(), media_type="application/json", headers=headers)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for relative, data in sorted(files.items()):
+            archive.writestr(f"{case.name}/{relative}", data)
+    headers["Content-Disposition"] = f'attachment; filename="{case.name}-v{case.version}.zip"'
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+
+
+@router.get(
+    "/canvases/{canvas_id}/acceptance",
+    response_model=CanvasAcceptance,
+    summary="Draft acceptance: what review made of the drafted entries, per section",
+    responses=responses(401, 404, 422),
+)
+async def acceptance(
+    canvas_id: str,
+    who: Reader,
+    service: ServiceDep,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
+) -> CanvasAcceptance:
+    return await run_in_threadpool(service.acceptance, who, canvas_id, version)

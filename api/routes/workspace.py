@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.deps import Reader, ServiceDep
 from api.problems import responses
 from api.schemas import WorkspaceOut
+from canvas.acceptance import WorkspaceAcceptance
 
 router = APIRouter(tags=["workspace"])
 
@@ -26,3 +27,13 @@ async def workspace(who: Reader, service: ServiceDep) -> WorkspaceOut:
         )
 
     return await run_in_threadpool(run)
+
+
+@router.get(
+    "/workspace/acceptance",
+    response_model=WorkspaceAcceptance,
+    summary="Draft acceptance over every canvas of the workspace, per section and per backend/model/prompt",
+    responses=responses(401),
+)
+async def acceptance(who: Reader, service: ServiceDep) -> WorkspaceAcceptance:
+    return await run_in_threadpool(service.workspace_acceptance, who)

@@ -1,5 +1,6 @@
 // Version history: every version of the canvas, what made it, and a readable diff between any two.
 
+import { renderAcceptance } from "./acceptance.js";
 import { getJSON } from "./api.js";
 import { chip, clear, formatDate, h, hidden } from "./dom.js";
 import { LISTS, words } from "./model.js";
@@ -229,5 +230,7 @@ export async function renderHistory(root, ctx) {
       ),
     ),
   );
-  clear(root, form, out, table);
+  const acceptance = h("section", { class: "acceptance", "aria-labelledby": "acceptance-title" });
+  clear(root, form, out, table, acceptance);
+  renderAcceptance(acceptance, ctx);
 }

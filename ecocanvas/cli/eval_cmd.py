@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ecocanvas.cli.eval_reviews import export_workspace
 from ecocanvas.errors import InputError
 from ecocanvas.settings import Settings, load_settings
 from evals.baseline import baseline_from_run, save_baseline
@@ -66,20 +67,41 @@ def eval_command(
     write_check_baseline: Path | None = typer.Option(
         None, "--write-check-baseline", help="Also write the check set's run as its gate baseline to this file."
     ),
+    from_workspace: str | None = typer.Option(
+        None,
+        "--from-workspace",
+        "-w",
+        help="Instead of a dataset: turn this workspace's reviewed canvases into cases under OUT/cases/ and "
+        "report their draft acceptance; with --run, also evaluate on those cases.",
+    ),
+    canvas_ids: list[str] | None = typer.Option(
+        None, "--canvas", help="With --from-workspace: only this canvas (repeatable; default: every canvas)."
+    ),
+    run_cases: bool = typer.Option(
+        False, "--run", help="With --from-workspace: evaluate the current backend on the exported cases."
+    ),
 ) -> None:
-    """Draft a canvas for each example ecosystem and score it against the gold answers."""
+    """Draft a canvas for each example ecosystem (or reviewed canvas) and score it against the gold answers."""
     stdout = Console()
     if not stdout.is_terminal:
         # Piped or captured output has no width to respect; rich would otherwise assume 80 and squeeze.
         stdout = Console(width=160)
     console = Console(stderr=True)
     settings = load_settings(model=model)
+    out_dir = out or Path("runs") / f"eval-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    if from_workspace is not None:
+        if dataset is not None:
+            raise typer.BadParameter("--from-workspace makes the dataset: give it or --dataset, not both")
+        dataset = export_workspace(stdout, settings, from_workspace, out_dir, canvas_ids or ())
+        if not run_cases:
+            return
+    elif run_cases or canvas_ids:
+        raise typer.BadParameter("--run and --canvas go with --from-workspace")
     sets = _selected_sets(dataset, which, ecosystems or None)
     if write_check_baseline is not None and "check" not in sets:
         raise typer.BadParameter("--write-check-baseline needs the check set in the run (--set check or all)")
     # Read the earlier run before spending minutes on this one: a bad path fails at once.
     previous = _load_previous(compare_to, list(sets)) if compare_to is not None else {}
-    out_dir = out or Path("runs") / f"eval-{dt.datetime.now():%Y%m%d-%H%M%S}"
 
     runs: dict[str, RunResult] = {}
     for label, (folder, selected) in sets.items():
