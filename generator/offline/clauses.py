@@ -624,6 +624,8 @@ class ClauseReader:
 
 _CUT_DEPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "mark", "parataxis", "dep"}
 _NAME_PREPS = ("of", "for", "on", "across", "within")
+
+
 # An exchange's value keeps what it is access to, or made of: "access to our members".
 def _phrase_only(prep: Token) -> list[Token]:
     """A preposition's own phrase ("to the Park", "to A and B"), without the phrases hung on it
