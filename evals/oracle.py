@@ -43,6 +43,7 @@ API_KEY = "oracle"
 MAX_QUOTE = 600
 _PASSAGE = re.compile(r"<<<(P\d+)(?P<attrs>[^>\n]*)>>>\n(?P<text>.*?)(?=\n<<<|\Z)", re.S)
 _SECTION_ATTR = re.compile(r'section="([^"]*)"')
+_COLUMNS_ATTR = re.compile(r'columns="([^"]*)"')
 # A sentence ends at . ! ? or ; followed by space; a line (a table row, a list item) is its own unit.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
@@ -87,6 +88,7 @@ class Passage:
     id: str
     section: str
     text: str
+    columns: str = ""  # the column headers of its tables, as the marker shows them
 
     def spans(self) -> Iterator[Span]:
         """Every sentence or line of the passage, and runs of two or three adjacent ones."""
@@ -114,7 +116,9 @@ def passages_of(messages: Iterable[dict[str, Any]]) -> list[Passage]:
             continue
         for m in _PASSAGE.finditer(content):
             section = _SECTION_ATTR.search(m["attrs"])
-            seen.setdefault(m[1], Passage(m[1], section[1] if section else "", m["text"].strip()))
+            columns = _COLUMNS_ATTR.search(m["attrs"])
+            passage = Passage(m[1], section[1] if section else "", m["text"].strip(), columns[1] if columns else "")
+            seen.setdefault(m[1], passage)
     return list(seen.values())
 
 
@@ -158,7 +162,7 @@ class Reader:
             if hits < need:
                 continue
             named = sum(1 for n in names if self._named(span, n))
-            has_figures = figures is None or numbers(figures) <= numbers(span.text)
+            has_figures = figures is None or numbers(figures) <= numbers(self._read(span))
             passage = self.by_id[span.passage]
             around = sum(1 for n in others if mentions(passage.section + "\n" + passage.text, n))
             rank = (has_figures, named, hits, around, -len(span.text))
@@ -166,8 +170,14 @@ class Reader:
                 best = (rank, span)
         return best[1] if best is not None else None
 
+    def _read(self, span: Span) -> str:
+        """The span as its reader takes it: a table row with its passage's column headers."""
+        passage = self.by_id[span.passage]
+        row = "\t" in span.text or "|" in span.text
+        return f"{span.text}\n{passage.columns}" if row and passage.columns else span.text
+
     def _named(self, span: Span, names: Sequence[str]) -> bool:
-        if mentions(span.text, names):
+        if mentions(self._read(span), names):
             return True
         passage = self.by_id[span.passage]
         return refers_indirectly(span.text) and mentions(passage.section + "\n" + passage.text, names)
@@ -278,7 +288,7 @@ class Reader:
                 continue
             # A target whose figures are not in the quote is not what the passage says: a right model
             # reading only these passages names the metric and leaves the target out.
-            target = k.target if k.target and numbers(k.target) <= numbers(span.text) else None
+            target = k.target if k.target and numbers(k.target) <= numbers(self._read(span)) else None
             out.append(
                 {
                     "passage": span.passage,
