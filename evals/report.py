@@ -41,6 +41,21 @@ COST_COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMNS = QUALITY_COLUMNS + COST_COLUMNS
 # Counts that must be 0: shown as failures when they are not.
 _FORBIDDEN = ("forbidden_actors", "forbidden_entries")
+# The metrics runs are shown beside each other by (two bundled sets, or a run and its oracle replay).
+SIDE_BY_SIDE: tuple[str, ...] = (
+    *HEADLINE_METRICS,
+    "activity_precision",
+    "exchange_recall",
+    "owner_accuracy_found",
+    "activity_duplicates",
+    "actor_duplicates",
+    "quotes_not_verbatim",
+    "forbidden_actors",
+    "forbidden_entries",
+    "seconds",
+)
+# Beside an oracle replay: every quality metric (each loss is explained in docs/evals.md) and its cost.
+ORACLE_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in {"cost_usd"})
 
 
 def fmt(metric: str, value: float | None) -> str:
@@ -116,6 +131,22 @@ def compare_table(deltas: list[Delta], title: str) -> Table:
     return table
 
 
+def side_by_side_table(runs: dict[str, RunResult], metrics: tuple[str, ...] = SIDE_BY_SIDE, title: str = "") -> Table:
+    """The mean of each run per metric, one column per run (labelled with its ecosystem count)."""
+    table = Table(
+        title=title or "means side by side (rates averaged over ecosystems, counts summed)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("metric")
+    for label, run in runs.items():
+        table.add_column(f"{escape_markup(label)} ({len(run.ecosystems)})", justify="right")
+    for metric in metrics:
+        name = f"[bold]{metric}[/bold]" if metric in HEADLINE_METRICS else metric
+        table.add_row(name, *(fmt(metric, run.mean.get(metric)) for run in runs.values()))
+    return table
+
+
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d1d1f}
 h1{font-size:1.5rem}h2{margin-top:2.5rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
@@ -129,7 +160,8 @@ summary{cursor:pointer;color:#444}
 """
 
 
-def html_report(run: RunResult) -> str:
+def html_report(run: RunResult, beside: dict[str, RunResult] | None = None) -> str:
+    """The report of `run`; `beside` (e.g. its oracle replay) adds a table of means next to the run's own."""
     settings = ", ".join(f"{k}={v}" for k, v in run.settings.items())
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
@@ -142,6 +174,8 @@ def html_report(run: RunResult) -> str:
         "<p class=meta>Last row: rates averaged over the ecosystems; counts, cost and seconds summed. "
         "Definitions: docs/evals.md.</p>",
     ]
+    if beside:
+        parts += [_beside_html(run, beside)]
     parts += [_ecosystem_html(eco) for eco in run.ecosystems]
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -157,6 +191,20 @@ def _summary_html(run: RunResult) -> str:
     ]
     rows.append(f"<tr><th>all</th>{_cells(run.mean)}</tr>")
     return f"<table><tr><th>ecosystem</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _beside_html(run: RunResult, beside: dict[str, RunResult]) -> str:
+    runs = {run.model or "offline": run, **beside}
+    head = "".join(f"<th>{escape(label)} ({len(r.ecosystems)})</th>" for label, r in runs.items())
+    rows = [
+        f"<tr><td>{escape(m)}</td>{''.join(f'<td class=n>{fmt(m, r.mean.get(m))}</td>' for r in runs.values())}</tr>"
+        for m in ORACLE_METRICS
+    ]
+    return (
+        f"<h2>Beside: {escape(', '.join(beside))}</h2><table><tr><th>metric (mean)</th>{head}</tr>{''.join(rows)}"
+        "</table><p class=meta>The oracle answers every LLM call with the gold entries found in that call's "
+        "passages: what it loses, the pipeline loses with a right model (docs/evals.md).</p>"
+    )
 
 
 def _cells(scores: Scores) -> str:
@@ -267,9 +315,9 @@ def _list(title: str, items: list[str], kind: str) -> str:
     return f"<p>{escape(title)} ({len(items)}):</p><ul class={kind}>{lis}</ul>"
 
 
-def write_report(run: RunResult, out_dir: Path) -> tuple[Path, Path]:
+def write_report(run: RunResult, out_dir: Path, beside: dict[str, RunResult] | None = None) -> tuple[Path, Path]:
     """Write results.json and report.html into `out_dir`; returns both paths."""
     json_path = run.save(out_dir)
     html_path = out_dir / REPORT_FILE
-    html_path.write_text(html_report(run), encoding="utf-8")
+    html_path.write_text(html_report(run, beside), encoding="utf-8")
     return json_path, html_path

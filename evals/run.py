@@ -21,6 +21,7 @@ from ecocanvas.errors import EcocanvasError, InputError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from evals.dataset import Ecosystem
+from evals.oracle import OracleLLM
 from evals.results import RunResult
 from evals.score import score
 from evals.scores import EcosystemScore
@@ -95,20 +96,31 @@ def run_eval(
     dataset: Path,
     on_event: OnEvent | None = None,
     on_done: Callable[[EcosystemScore], None] | None = None,
+    *,
+    oracle: bool = False,
 ) -> RunResult:
-    """Run and score every ecosystem in order; `on_done` sees each score as it lands."""
+    """Run and score every ecosystem in order; `on_done` sees each score as it lands.
+
+    With `oracle`, every LLM call of an ecosystem is answered by `evals.oracle.OracleLLM` from that
+    ecosystem's gold, over the real HTTP path: the score is what the pipeline keeps of right answers.
+    """
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     scores: list[EcosystemScore] = []
     for eco in ecosystems:
-        scores.append(run_ecosystem(eco, settings, on_event))
+        if oracle:
+            with OracleLLM(eco.gold) as server:
+                scores.append(run_ecosystem(eco, server.settings(settings), on_event))
+        else:
+            scores.append(run_ecosystem(eco, settings, on_event))
         if on_done is not None:
             on_done(scores[-1])
+    used = settings if not oracle else settings.model_copy(update={"model": OracleLLM.model})
     return RunResult.build(
         scores,
         created=created,
         dataset=str(dataset),
-        model=settings.model,
-        settings=run_settings(settings),
+        model=used.model,
+        settings=run_settings(used),
     )
 
 

@@ -13,6 +13,9 @@ reference can create an actor. The answer is validated against the passages the 
   passage; every alias somewhere in the evidence;
 - every number of a value, target or cadence must appear in the quote, and enough of its words.
 
+A quote from a table row is read with the column headers of the cells it covers, as the model
+reads it (the passage marker carries them): a party or a year that only the header names counts.
+
 A failed check is an error instructor sends back to the model (a re-ask). When the re-asks run
 out, the client validates the last answer again with `lenient` set: the unsupported entries and
 references are then dropped and counted, the rest is kept (see `generator.llm`). What cannot be
@@ -234,6 +237,28 @@ class AnswerContext:
         found = grounder.locate(quote)
         return (found.start, found.end) if found is not None else None
 
+    def with_headers(self, passage_id: str, quote: str) -> str:
+        """`quote` followed by the column headers of the table cells it covers in the passage.
+
+        A table row states its facts with its headers: "8% of net charging revenue" under the column
+        "Korbin Supermarkets" says who is paid, "below 6%" under "Target 2025" says when. The passage
+        marker shows the headers to the model; the checks read them with the row the same way.
+        """
+        found = self.locate(passage_id, quote)
+        chunk = self.passages[passage_id].chunk if passage_id in self.passages else None
+        if found is None or chunk is None or not chunk.tables:
+            return quote
+        low, high = chunk.start + found[0], chunk.start + found[1]
+        labels = [
+            label
+            for table in chunk.tables
+            for row in table.rows
+            if not row.header
+            for cell in row.cells
+            if cell.start < high and cell.end > low and (label := table.label(cell))
+        ]
+        return "\n".join([quote, *dict.fromkeys(labels)])
+
     def find(self, quote: str) -> str | None:
         """The id of a passage that holds `quote`, to tell a model where its quote really is."""
         return next((pid for pid in self.passages if self.locate(pid, quote) is not None), None)
@@ -352,7 +377,7 @@ class _Checker:
             if self._cited("metrics", where, k, self._remover("metrics", k)):
                 text = self.ctx.text(k.passage)
                 self._words("metrics", where, "name", k.name, text, k, "metrics")
-                self._value("metrics", where, "target", k.target, k.quote, k)
+                self._value("metrics", where, "target", k.target, self.ctx.with_headers(k.passage, k.quote), k)
                 self._value("metrics", where, "cadence", k.cadence, text, k)
                 self._value("metrics", where, "data_source", k.data_source, text, k)
                 k.owner = self._primary("metrics", where, "owner", k.owner, k)
@@ -453,7 +478,7 @@ class _Checker:
             self._add(section, where, f"{label} {ref!r} is not an id in `actors`", clear)
             return ref
         names = [actor.name, *actor.aliases]
-        named = mentions(item.quote, names) or (
+        named = mentions(self.ctx.with_headers(item.passage, item.quote), names) or (
             refers_indirectly(item.quote) and mentions(self.ctx.text(item.passage), names)
         )
         if not named:
@@ -488,11 +513,12 @@ class _Checker:
         drop = self._remover("value_exchanges", x)
         if not self._cited("value_exchanges", where, x, drop):
             return
-        missing = missing_numbers(x.value, x.quote)
+        quote = self.ctx.with_headers(x.passage, x.quote)
+        missing = missing_numbers(x.value, quote)
         if missing:
             self._add("value_exchanges", where, f"value: {', '.join(missing)} is not in its quote", drop)
             return
-        if not words_supported(x.value, x.quote):
+        if not words_supported(x.value, quote):
             self._add("value_exchanges", where, f"value {x.value!r} is not what its quote says", drop)
             return
         ends = []
@@ -503,9 +529,7 @@ class _Checker:
                 self._add("value_exchanges", where, f"{label} {ref!r} is not an id in `actors`", drop)
                 return
             names = [actor.name, *actor.aliases]
-            named = mentions(x.quote, names) or (
-                refers_indirectly(x.quote) and mentions(self.ctx.text(x.passage), names)
-            )
+            named = mentions(quote, names) or (refers_indirectly(x.quote) and mentions(self.ctx.text(x.passage), names))
             if not named:
                 self._add("value_exchanges", where, f"{label} {actor.id} ({actor.name}) {_PRIMARY}", drop)
                 return

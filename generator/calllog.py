@@ -3,8 +3,8 @@
 One row per HTTP request (re-asks and transient retries included) and one per cache hit: when,
 which canvas run and call, model, server, prompt version, a hash of the messages, the chunk ids the
 call's evidence came from, tokens (and whether they were estimated because the server reported
-none), latency, the outcome, and the model's answer. `CallLog.recent` and `CallLog.get` read them
-(an `ecocanvas logs` command over them is not written yet).
+none), latency, the outcome, and the model's answer. `CallLog.recent` and `CallLog.get` read them,
+and `ecocanvas logs` (`ecocanvas/cli/logs_cmd.py`) prints them.
 
 Privacy: the messages themselves (document text) are stored only with `call_log_messages`; the
 answer is stored like the response cache stores it (it quotes the documents, and lives in the same

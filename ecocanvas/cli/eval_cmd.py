@@ -3,6 +3,9 @@
 With no --dataset it runs the two bundled sets side by side: the tuning set (`evals/ecosystems`)
 and the check set (`evals/check`, written by people who never saw the extractor and never used for
 tuning), so an improvement that only shows on the tuning set is visible as overfitting.
+
+With --oracle each set is run a second time against `evals.oracle.OracleLLM` (every LLM call answered
+with the gold entries found in its passages) and its means are printed and reported beside the run's.
 """
 
 from __future__ import annotations
@@ -11,33 +14,27 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ecocanvas.cli.eval_reviews import export_workspace
 from ecocanvas.errors import InputError
 from ecocanvas.settings import Settings, load_settings
 from evals.baseline import baseline_from_run, save_baseline
 from evals.dataset import BUNDLED_SETS, Ecosystem, load_dataset
-from evals.report import COST_COLUMNS, QUALITY_COLUMNS, compare_table, fmt, summary_table, write_report
+from evals.report import (
+    COST_COLUMNS,
+    ORACLE_METRICS,
+    QUALITY_COLUMNS,
+    compare_table,
+    fmt,
+    side_by_side_table,
+    summary_table,
+    write_report,
+)
 from evals.results import RESULTS_FILE, RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
 from evals.run import run_eval
-from evals.scores import HEADLINE_METRICS, EcosystemScore
-
-# Shown in the side-by-side table besides the headline metrics.
-_SIDE_BY_SIDE = (
-    *HEADLINE_METRICS,
-    "activity_precision",
-    "exchange_recall",
-    "owner_accuracy_found",
-    "activity_duplicates",
-    "actor_duplicates",
-    "quotes_not_verbatim",
-    "forbidden_actors",
-    "seconds",
-)
+from evals.scores import EcosystemScore
 
 
 def register(app: typer.Typer) -> None:
@@ -80,6 +77,12 @@ def eval_command(
     run_cases: bool = typer.Option(
         False, "--run", help="With --from-workspace: evaluate the current backend on the exported cases."
     ),
+    oracle: bool = typer.Option(
+        False,
+        "--oracle",
+        help="Also replay each set with an oracle model (every LLM call answered with the gold entries found in "
+        "its passages, over real HTTP) and show its scores beside the run's: what the pipeline loses of right answers.",
+    ),
 ) -> None:
     """Draft a canvas for each example ecosystem (or reviewed canvas) and score it against the gold answers."""
     stdout = Console()
@@ -107,14 +110,23 @@ def eval_command(
     for label, (folder, selected) in sets.items():
         run = _run_set(console, label, folder, selected, settings)
         runs[label] = run
-        json_path, html_path = write_report(run, out_dir / label if len(sets) > 1 else out_dir)
+        set_dir = out_dir / label if len(sets) > 1 else out_dir
+        replay = _run_set(console, f"{label} oracle", folder, selected, settings, oracle=True) if oracle else None
+        beside = {"oracle": replay} if replay is not None else None
+        json_path, html_path = write_report(run, set_dir, beside)
         stdout.print(summary_table(run, QUALITY_COLUMNS, title=f"{label}: {run.model or 'offline'} on {run.dataset}"))
         stdout.print(summary_table(run, COST_COLUMNS, title=f"{label}: cost"))
         stdout.print(f"results: {json_path}\nreport:  {html_path}")
+        if replay is not None:
+            oracle_json, _ = write_report(replay, set_dir / "oracle")
+            runs_beside = {run.model or "offline": run, "oracle": replay}
+            title = f"{label}: the run beside the oracle replay (what the pipeline keeps of right answers)"
+            stdout.print(side_by_side_table(runs_beside, ORACLE_METRICS, title))
+            stdout.print(f"oracle results: {oracle_json}")
         if label in previous:
             _print_comparison(stdout, run, previous[label], compare_to)
     if len(runs) > 1:
-        stdout.print(_side_by_side(runs))
+        stdout.print(side_by_side_table(runs))
     if write_baseline is not None:
         tuning = runs.get("tuning") or next(iter(runs.values()))
         stdout.print(f"baseline: {save_baseline(baseline_from_run(tuning), write_baseline)}")
@@ -145,7 +157,9 @@ def _selected_sets(
     return out
 
 
-def _run_set(console: Console, label: str, folder: Path, selected: list[Ecosystem], settings: Settings) -> RunResult:
+def _run_set(
+    console: Console, label: str, folder: Path, selected: list[Ecosystem], settings: Settings, *, oracle: bool = False
+) -> RunResult:
     total = len(selected)
     done: list[EcosystemScore] = []
     with console.status(f"{label}: evaluating {total} ecosystems") as status:
@@ -160,7 +174,7 @@ def _run_set(console: Console, label: str, folder: Path, selected: list[Ecosyste
             failed = f" [red]failed: {escape(eco.error)}[/red]" if eco.error else ""
             console.print(f"{label} \\[{len(done)}/{total}] {escape(eco.name)}: {line}{failed}")
 
-        return run_eval(selected, settings, folder, on_event=on_event, on_done=on_done)
+        return run_eval(selected, settings, folder, on_event=on_event, on_done=on_done, oracle=oracle)
 
 
 def _load_previous(path: Path, labels: list[str]) -> dict[str, RunResult]:
@@ -172,21 +186,6 @@ def _load_previous(path: Path, labels: list[str]) -> dict[str, RunResult]:
         return found
     run = load_run(path)
     return {label: run for label in labels[:1]}
-
-
-def _side_by_side(runs: dict[str, RunResult]) -> Table:
-    table = Table(
-        title="means side by side (rates averaged over ecosystems, counts summed)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("metric")
-    for label, run in runs.items():
-        table.add_column(f"{label} ({len(run.ecosystems)})", justify="right")
-    for metric in _SIDE_BY_SIDE:
-        name = f"[bold]{metric}[/bold]" if metric in HEADLINE_METRICS else metric
-        table.add_row(name, *(fmt(metric, run.mean.get(metric)) for run in runs.values()))
-    return table
 
 
 def _print_comparison(console: Console, run: RunResult, previous: RunResult, source: Path | None) -> None:

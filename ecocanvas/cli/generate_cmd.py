@@ -16,6 +16,11 @@ from generator import generate
 if TYPE_CHECKING:
     from generator.progress import ProgressEvent
 
+# How `generate` ends, by the draft's status (README, docs/llm.md). 1 is `check`'s "error finding"
+# and 2 an error before any draft (bad input, config, an unreadable corpus), so a draft that came
+# out incomplete gets codes of its own: a script can tell "fix the documents" from "retry the model".
+EXIT_CODES: dict[str, int] = {"complete": 0, "partial": 3, "budget_exceeded": 4, "failed": 5}
+
 
 class Format(StrEnum):
     json = "json"
@@ -70,3 +75,8 @@ def register(app: typer.Typer) -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
             console.print(f"wrote {out}")
+        code = EXIT_CODES[gen.status]
+        if code:
+            # The draft is written either way: what was drafted is still worth reviewing.
+            console.print(f"[red]status {gen.status}[/red]: exit {code}")
+            raise typer.Exit(code)
