@@ -128,6 +128,32 @@ class PartnerData(_Model):
     by_actor: dict[str, PartnerRecord] = Field(default_factory=dict)
 
 
+class PartnerImport(_Model):
+    """One stored import of a workspace's partner CSV, and what a person decided about its rows."""
+
+    version: int = Field(ge=1, description="1 for the workspace's first import; a re-import adds one.")
+    source: str = Field("", description="The file's name, as the importer gave it.")
+    created_at: datetime
+    columns: dict[str, ColumnField] = Field(default_factory=dict)
+    rows: int = 0
+    records: list[PartnerRecord] = Field(default_factory=list)
+    decisions: dict[str, str | None] = Field(
+        default_factory=dict, description="Row name key (`decision_key`) -> the actor id chosen, or null: skipped."
+    )
+
+    def match(self, canvas: Canvas) -> PartnerMatch:
+        return match_partners(canvas, self.records, self.decisions)
+
+    def data(self, canvas: Canvas) -> PartnerData:
+        """The figures per actor of `canvas`, as of the import's day (the rules' "today")."""
+        return PartnerData(
+            version=self.version,
+            imported_at=self.created_at.date(),
+            source=self.source,
+            by_actor=self.match(canvas).by_actor(),
+        )
+
+
 # -- keys ------------------------------------------------------------------------------------------
 
 

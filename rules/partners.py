@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from canvas.ids import normalise_key
 from canvas.partners import money_text, parse_money
-from rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset
+from rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset, join_names
 from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
 
 
@@ -143,9 +143,9 @@ def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Dra
         severity="warning",
         section="value_exchanges",
         inputs=("partners",),
-        description="A revenue exchange states an amount that differs from the revenue imported for the partner "
-        "at either end by more than the tolerance (a share of the imported figure). Amounts in two different "
-        "currencies are not compared.",
+        description="A revenue exchange states an amount that differs by more than the tolerance (a share of the "
+        "imported figure) from the revenue imported for every partner at its ends that has one (agreeing with either "
+        "end is enough: what one pays, the other earns). Amounts in two different currencies are not compared.",
         principle=Principle(
             seed="001",
             says="Transparency: partners and the orchestrator work from the same figures; a canvas whose "
@@ -180,25 +180,23 @@ def exchange_revenue_mismatch(ix: CanvasIndex, params: Params) -> Iterator[Draft
         stated = parse_money(ex.value)
         if stated is None:
             continue
+        compared = []
         for end in dict.fromkeys((ex.provider, ex.receiver)):
-            record = by_actor.get(end)
-            actor = ix.actor_by_id.get(end)
+            record, actor = by_actor.get(end), ix.actor_by_id.get(end)
             if record is None or record.revenue is None or actor is None:
                 continue
-            imported = record.revenue
-            if stated.currency and imported.currency and stated.currency != imported.currency:
+            if stated.currency and record.revenue.currency and stated.currency != record.revenue.currency:
                 continue
-            if abs(stated.amount - imported.amount) <= tolerance * imported.amount:
-                continue
-            yield Draft(
-                subjects=(ex.id, actor.id),
-                message=(
-                    f"{cap(entry_label(ex, ix))} states {money_text(stated)}, but the imported revenue of "
-                    f"{actor_display(actor)} is {money_text(imported)}."
-                ),
-                suggestion="Check which figure is current and correct the exchange or the partner data.",
-            )
-            break
+            compared.append((actor, record.revenue))
+        # The figure may be either end's (what one pays is what the other earns): agreeing with one is enough.
+        if not compared or any(abs(stated.amount - r.amount) <= tolerance * r.amount for _, r in compared):
+            continue
+        imported = join_names([f"{actor_display(a)} is {money_text(r)}" for a, r in compared])
+        yield Draft(
+            subjects=(ex.id, *(a.id for a, _ in compared)),
+            message=f"{cap(entry_label(ex, ix))} states {money_text(stated)}, but the imported revenue of {imported}.",
+            suggestion="Check which figure is current and correct the exchange or the partner data.",
+        )
 
 
 RULES = (top_tier_partner_without_metric, contract_ends_before_review, exchange_revenue_mismatch)

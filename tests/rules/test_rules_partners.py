@@ -135,3 +135,17 @@ def test_revenue_within_tolerance_in_another_currency_or_kind_or_without_amount_
     assert _partner_findings(c, data) == set()
     c.value_exchanges[0].value = "€500k of tokenisation"  # x1 is a capability, not revenue
     assert _partner_findings(c, data) == set()
+
+
+def test_revenue_agreeing_with_either_end_is_fine_and_disagreeing_with_both_names_both() -> None:
+    c = lumio()
+    c.value_exchanges[1].value = "licence fees of €120k a year"  # x2: lumio -> tessaro
+    data = _data(
+        lumio=_rec("Lumio", revenue=Money(amount=118_000, currency="EUR")),
+        tessaro=_rec("Tessaro", revenue=Money(amount=90_000, currency="EUR")),
+    )
+    assert _partner_findings(c, data) == set()
+    data.by_actor["lumio"] = _rec("Lumio", revenue=Money(amount=2_000_000, currency="EUR"))
+    assert _partner_findings(c, data) == {("exchange-revenue-mismatch", frozenset({"x2", "lumio", "tessaro"}))}
+    (finding,) = [f for f in check(c, partners=data) if f.rule == "exchange-revenue-mismatch"]
+    assert finding.message.endswith("the imported revenue of Lumio Pay is €2M and Tessaro Systems is €90k.")
