@@ -189,7 +189,7 @@ class PartnerService:
         )
 
     def decide(self, workspace_id: str, decision: PartnerDecision) -> CanvasPartners:
-        canvas_id = decision.canvas_id or self._newest_canvas(workspace_id)
+        canvas_id = decision.canvas_id or self.newest_canvas(workspace_id)
         for _ in range(_ATTEMPTS):
             found = self.current(workspace_id)
             record = next((r for r in found.records if r.row == decision.row), None)
@@ -218,7 +218,7 @@ class PartnerService:
             return self.canvas_partners(workspace_id, canvas_id)
         raise ConflictError("the workspace kept changing while the answer was being saved; answer again")
 
-    def _newest_canvas(self, workspace_id: str) -> str:
+    def newest_canvas(self, workspace_id: str) -> str:
         canvases = self.store.canvases(workspace_id)
         if not canvases:
             raise NotFoundError("this workspace has no canvas to match the partner data to")

@@ -266,7 +266,8 @@ def _date_cell(text: str) -> date:
 # -- CSV -------------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes | str) -> str:
+def decode_csv(data: bytes | str) -> str:
+    """The CSV's text: UTF-8 (a BOM dropped) or, failing that, Windows-1252 (what spreadsheet exports write)."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     if len(data) > MAX_CSV_BYTES:
@@ -342,7 +343,7 @@ def _split_aliases(text: str) -> list[str]:
 def read_partner_csv(data: bytes | str, mapping: dict[str, str] | None = None) -> PartnerTable:
     """The CSV's rows as records, or one InvalidFieldsError listing every bad row (nothing is returned
     for a file with any): `fields` holds `{"loc": ["row", n, column], "msg": why, "type": "partner_row"}`."""
-    text = _decode(data)
+    text = decode_csv(data)
     if not text.strip():
         raise InputError("the CSV is empty: it needs a header row and at least one partner")
     delimiter = _delimiter(text)
