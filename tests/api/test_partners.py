@@ -173,3 +173,14 @@ def test_the_import_and_its_canvas_versions_land_together_or_not_at_all(api: Api
         assert [i.version for i in store.partner_imports(workspace_id)] == [1]
     finally:
         engine.dispose()
+
+
+def test_the_exports_show_the_imported_figures(api: Api) -> None:
+    canvas_id = imported_canvas(api)
+    before = api.client.get(f"/v1/canvases/{canvas_id}/export/md", headers=api.auth()).text
+    assert "Partner data" not in before
+    api.client.post("/v1/partners", json={"csv": CSV, "source": "prm.csv"}, headers=api.auth())
+    md = api.client.get(f"/v1/canvases/{canvas_id}/export/md", headers=api.auth()).text
+    assert "| Brenmark Bank | Gold | €1.2M | €300k | 14 | 2030-06-30 |" in md
+    svg = api.client.get(f"/v1/canvases/{canvas_id}/export/svg", headers=api.auth()).text
+    assert 'class="tier-badge"' in svg and "Platinum" in svg
