@@ -337,7 +337,7 @@ def resolve_mapping(headers: list[str], mapping: dict[str, str] | None) -> dict[
 
 
 def _split_aliases(text: str) -> list[str]:
-    return [a.strip() for a in re.split(r"[;|/]|,(?!\d)", text) if a.strip()]
+    return [a.strip() for a in re.split(r"[;|]|,(?!\d)", text) if a.strip()]
 
 
 def read_partner_csv(data: bytes | str, mapping: dict[str, str] | None = None) -> PartnerTable:
