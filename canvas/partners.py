@@ -213,6 +213,16 @@ def _currency(sign: str | None) -> str | None:
     return _CURRENCY_SIGNS.get(sign.lower(), sign.upper())
 
 
+def _amount(match: re.Match[str]) -> Money | None:
+    amount = _number(match.group("num").strip())
+    if amount is None:
+        return None
+    scale = match.group("scale")
+    if scale:
+        amount *= _SCALES[scale.lower()]
+    return Money(amount=amount, currency=_currency(match.group("pre") or match.group("post")))
+
+
 def parse_money(text: str) -> Money | None:
     """The first amount in `text` with its scale and currency (`€2.4m` -> 2_400_000 EUR), else None.
 
@@ -220,24 +230,24 @@ def parse_money(text: str) -> Money | None:
     goes with them.
     """
     for match in _MONEY.finditer(text):
-        amount = _number(match.group("num").strip())
-        if amount is None:
-            continue
-        scale, pre, post = match.group("scale"), match.group("pre"), match.group("post")
+        marked = match.group("pre") or match.group("post") or match.group("scale")
         after = text[match.end() : match.end() + 1]
-        if after == "%" or (not (pre or post or scale) and re.fullmatch(r"(?:19|20)\d{2}", match.group("num"))):
+        if after == "%" or (not marked and re.fullmatch(r"(?:19|20)\d{2}", match.group("num"))):
             continue
-        if scale:
-            amount *= _SCALES[scale.lower()]
-        return Money(amount=amount, currency=_currency(pre or post))
+        money = _amount(match)
+        if money is not None:
+            return money
     return None
 
 
 def _money_cell(text: str) -> Money:
-    money = parse_money(text)
-    if money is None or not re.fullmatch(r"[\s\d.,'\u00a0€$£¥₹a-zA-Z-]*", text):
+    """A cell that is an amount and nothing else (`€1.2m`, `250 000`, `USD 90k`)."""
+    clean = text.strip()
+    match = _MONEY.fullmatch(clean.removeprefix("-").strip())
+    money = _amount(match) if match else None
+    if money is None:
         raise ValueError(f"{text!r} is not an amount (write e.g. 250000, 250k, €1.2m or 1.200.000 EUR)")
-    if text.strip().startswith("-"):
+    if clean.startswith("-"):
         raise ValueError(f"{text!r} is negative")
     return money
 

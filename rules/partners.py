@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from canvas.ids import normalise_key
+from canvas.model import EXCHANGE_KINDS
 from canvas.partners import money_text, parse_money
 from rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset, join_names
 from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
@@ -162,7 +163,7 @@ def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Dra
             ParamSpec(
                 name="kinds",
                 default=["revenue"],
-                choices=("revenue", "data", "capability", "customer_access", "service", "product", "other"),
+                choices=EXCHANGE_KINDS,
                 description="Exchange kinds whose stated amount is compared with the imported revenue.",
             ),
         ),

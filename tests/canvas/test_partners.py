@@ -131,6 +131,17 @@ def test_every_bad_row_is_reported_and_none_is_returned() -> None:
     assert str(caught.value).startswith("nothing was imported: row 2, column 'revenue'")
 
 
+@pytest.mark.parametrize("cell", ["5 apples", "about 5k", "5k-ish", "1.2.3"])
+def test_a_money_cell_must_be_an_amount_and_nothing_else(cell: str) -> None:
+    with pytest.raises(InvalidFieldsError, match="is not an amount"):
+        read_partner_csv(f"name,revenue\nAcme,{cell}\n")
+
+
+def test_a_year_like_money_cell_is_an_amount() -> None:
+    (record,) = read_partner_csv("name,revenue\nAcme,2025\n").records
+    assert record.revenue == Money(amount=2025)
+
+
 def test_empty_and_header_only_files_are_refused() -> None:
     with pytest.raises(InputError, match="empty"):
         read_partner_csv(b"")
