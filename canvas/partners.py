@@ -15,13 +15,13 @@ matched to a canvas's actors.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from datetime import date, datetime
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
 
 from canvas.ids import normalise_key
 from canvas.model import Actor, Canvas
@@ -53,6 +53,8 @@ HEADER_NAMES: dict[PartnerField, tuple[str, ...]] = {
 }  # fmt: skip
 _AUTO: dict[str, PartnerField] = {header: field for field, names in HEADER_NAMES.items() for header in names}
 
+# The least token-set ratio (0-100) at which an actor is offered as a candidate for an unmatched row.
+_CANDIDATE_SCORE = 60.0
 _LEGAL = re.compile(
     r"\s+(?:ltd|limited|inc|incorporated|plc|llc|gmbh|ag|sa|nv|bv|oy|ab|as|co|corp|corporation|group|holding|holdings)$"
 )
@@ -150,7 +152,7 @@ class PartnerImport(_Model):
             version=self.version,
             imported_at=self.created_at.date(),
             source=self.source,
-            by_actor=self.match(canvas).by_actor(),
+            by_actor=match_partners(canvas, self.records, self.decisions, with_candidates=False).by_actor(),
         )
 
 
@@ -453,29 +455,55 @@ def _actor_keys(actor: Actor) -> list[tuple[str, Literal["name", "alias"]]]:
     return [(k, how) for k, how in out if k]
 
 
+class _Names:
+    """Every live actor's name keys, once per match, for `candidates` to score against."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.keys: list[str] = []
+        self.owners: list[Actor] = []
+        for actor in actors:
+            for key in dict.fromkeys(name_key(n) for n in (actor.name, *actor.aliases)):
+                if key:
+                    self.keys.append(key)
+                    self.owners.append(actor)
+
+    def candidates(self, record: PartnerRecord, limit: int = 3) -> list[Candidate]:
+        """The actors whose names come closest to the record's, best first (for a person to choose from).
+
+        rapidfuzz's token-set ratio: word order and extra words ("Harbour Mobility" in "Nordhavn Harbour
+        Mobility") count little; in C++, so a file of thousands of unknown names against hundreds of actors
+        takes a fraction of a second.
+        """
+        best: dict[str, tuple[float, Actor]] = {}
+        for query in dict.fromkeys(name_key(n) for n in (record.name, *record.aliases)):
+            if not query:
+                continue
+            for _, score, i in process.extract(query, self.keys, scorer=fuzz.token_set_ratio, limit=limit * 2):
+                if score < _CANDIDATE_SCORE:
+                    continue
+                actor = self.owners[i]
+                if actor.id not in best or best[actor.id][0] < score:
+                    best[actor.id] = (score, actor)
+        ranked = sorted(best.values(), key=lambda pair: -pair[0])[:limit]
+        return [Candidate(actor_id=a.id, name=a.name, score=round(score / 100, 2)) for score, a in ranked]
+
+
 def candidates(record: PartnerRecord, actors: list[Actor], limit: int = 3) -> list[Candidate]:
-    """The actors whose names come closest to the record's, best first (for a person to choose from)."""
-    keys = [name_key(n) for n in (record.name, *record.aliases)]
-    scored: list[Candidate] = []
-    for actor in actors:
-        names = [actor.name, *actor.aliases]
-        best = max(
-            (difflib.SequenceMatcher(None, k, name_key(n)).ratio() for k in keys for n in names if name_key(n)),
-            default=0.0,
-        )
-        words = {w for k in keys for w in k.split() if len(w) > 2}
-        if words & {w for n in names for w in name_key(n).split()}:
-            best = max(best, 0.6)
-        if best >= 0.5:
-            scored.append(Candidate(actor_id=actor.id, name=actor.name, score=round(best, 2)))
-    scored.sort(key=lambda c: -c.score)
-    return scored[:limit]
+    """The actors whose names come closest to the record's, best first."""
+    return _Names(actors).candidates(record, limit)
 
 
 def match_partners(
-    canvas: Canvas, records: list[PartnerRecord], decisions: dict[str, str | None] | None = None
+    canvas: Canvas,
+    records: list[PartnerRecord],
+    decisions: dict[str, str | None] | None = None,
+    *,
+    with_candidates: bool = True,
 ) -> PartnerMatch:
     """Each record to the live actor it names (name before alias), or to the review list.
+
+    `with_candidates=False` leaves the review list's candidates out: what the rules and exports need,
+    on every re-check, costs no name comparisons.
 
     `decisions` (by `decision_key`) hold what a person chose: an actor id, or None to skip the row; a
     decision naming an actor the canvas no longer has counts as none. One actor takes one record: a
@@ -491,6 +519,7 @@ def match_partners(
                 if kind == how:
                     by_key.setdefault(key, (actor.id, kind))
     result = PartnerMatch()
+    names = _Names(actors) if with_candidates else None
     taken: dict[str, PartnerRecord] = {}
     for record in records:
         key = decision_key(record)
@@ -512,7 +541,8 @@ def match_partners(
             taken[hit[0]] = record
             result.matched.append(MatchedPartner(actor_id=hit[0], record=record, how=hit[1]))
             continue
-        result.unmatched.append(UnmatchedPartner(record=record, candidates=candidates(record, actors), reason=reason))
+        options = names.candidates(record) if names is not None else []
+        result.unmatched.append(UnmatchedPartner(record=record, candidates=options, reason=reason))
     return result
 
 
