@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -248,12 +248,11 @@ class PartnerService:
                 self._remember(workspace_id, version)
 
 
-class _Latest:
-    __slots__ = ("canvas", "canvas_id")
+class _Latest(NamedTuple):
+    """A canvas's id and its newest content, as a re-check read them."""
 
-    def __init__(self, canvas_id: str, canvas: Canvas) -> None:
-        self.canvas_id = canvas_id
-        self.canvas = canvas
+    canvas_id: str
+    canvas: Canvas
 
 
 def _shown_canvas(latest: list[_Latest], canvas_id: str | None) -> _Latest | None:
