@@ -184,3 +184,16 @@ def test_the_exports_show_the_imported_figures(api: Api) -> None:
     assert "| Brenmark Bank | Gold | €1.2M | €300k | 14 | 2030-06-30 |" in md
     svg = api.client.get(f"/v1/canvases/{canvas_id}/export/svg", headers=api.auth()).text
     assert 'class="tier-badge"' in svg and "Platinum" in svg
+
+
+def test_a_review_after_the_import_is_checked_with_the_partner_figures(api: Api) -> None:
+    canvas_id = imported_canvas(api)
+    api.client.post("/v1/partners", json={"csv": CSV}, headers=api.auth())
+    latest = api.client.get(f"/v1/canvases/{canvas_id}", headers=api.auth())
+    action = {"action": "accept", "entry_id": "tessaro"}
+    reviewed = api.client.post(
+        f"/v1/canvases/{canvas_id}/review", json=action, headers={**api.auth(), "If-Match": latest.headers["ETag"]}
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    rules = {(f["rule"], tuple(sorted(f["subjects"]))) for f in reviewed.json()["findings"]}
+    assert ("top-tier-partner-without-metric", ("tessaro",)) in rules
