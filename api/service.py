@@ -20,6 +20,7 @@ from typing import Any
 
 import rules
 from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
+from api.partners import PartnerService, findings_with
 from api.schemas import (
     CanvasVersion,
     CheckRequest,
@@ -141,6 +142,7 @@ class Service:
         self._json: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.warm = threading.Event()
+        self.partners = PartnerService(store, self._remember)
 
     def warm_up(self) -> None:
         """Load what the first job would otherwise load while requests wait on the interpreter lock:
@@ -352,14 +354,14 @@ class Service:
         }
         if request.canvas_id is None:
             canvas = _titled(canvas, request.title)
-            result = CanvasResult(canvas=canvas, findings=rules.check(canvas))
+            result = CanvasResult(canvas=canvas, findings=self.recheck(workspace_id, canvas, []))
             first = {**action, "based_on": 0}
             return self.store.complete(job.id, self.owner, workspace_id, None, result, first, 0, sections)
         # A person may review while the job runs: merge onto whatever version is newest when we write.
         for _ in range(_MERGE_ATTEMPTS):
             previous = self.store.version(workspace_id, request.canvas_id)
             merged = _titled(keep_reviewed(canvas, previous.canvas), request.title)
-            findings = recheck(merged, previous.findings)
+            findings = self.recheck(workspace_id, merged, previous.findings)
             try:
                 return self.store.complete(
                     job.id, self.owner, workspace_id, request.canvas_id, CanvasResult(canvas=merged, findings=findings),
@@ -396,7 +398,7 @@ class Service:
                 f"a citation is not the text of a document in this workspace: {first}{more}", wrong
             )
         canvas = result.canvas
-        findings = recheck(canvas, result.findings)
+        findings = self.recheck(who.workspace_id, canvas, result.findings)
         canvas_id = self.store.create_canvas(who.workspace_id, canvas.title)
         saved = self.store.add_version(
             who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), {"action": "import"},
@@ -448,12 +450,17 @@ class Service:
         else:
             current = self.version(who, canvas_id, based_on)
             canvas, findings = apply_review(current.canvas, current.findings, action, now=datetime.now(UTC))
-            findings = recheck(canvas, findings)
+            findings = self.recheck(who.workspace_id, canvas, findings)
         saved = self.store.add_version(
             who.workspace_id, canvas_id, CanvasResult(canvas=canvas, findings=findings), record, based_on=based_on
         )
         self._remember(who.workspace_id, saved)
         return saved
+
+    def recheck(self, workspace_id: str, canvas: Canvas, findings: list[Finding]) -> list[Finding]:
+        """Findings of the edited or regenerated canvas, with the workspace's partner figures, keeping what a
+        person decided and wrote about the ones still there."""
+        return findings_with(canvas, findings, self.partners.data(workspace_id, canvas))
 
     def _undo_target(self, who: Principal, canvas_id: str, number: int) -> int:
         """The version whose state undoing `number`'s action brings back.
@@ -480,12 +487,6 @@ def _deleted_during_job(kb: KnowledgeBase, docs: Sequence[Document]) -> InputErr
     names = ", ".join(repr(d.name) for d in gone)
     what = f"document {names} was" if len(gone) == 1 else f"documents {names} were"
     return InputError(f"{what} deleted during the job; run it again without it, or upload it again")
-
-
-def recheck(canvas: Canvas, findings: list[Finding]) -> list[Finding]:
-    """Findings of the edited or regenerated canvas, keeping what a person decided and wrote about the ones
-    still there."""
-    return rules.carry_over(rules.check(canvas), findings)
 
 
 def _titled(canvas: Canvas, title: str | None) -> Canvas:

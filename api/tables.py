@@ -131,3 +131,22 @@ class CanvasVersionRow(Base):
     body: Mapped[str] = mapped_column(Text)
     job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PartnerImportRow(Base):
+    """One import of a workspace's partner CSV. The newest is the one in use; a re-import adds a row, so
+    every earlier import can still be read back (`GET /v1/partners?version=n`)."""
+
+    __tablename__ = "partner_imports"
+    # The unique pair numbers the imports: two imports racing for n + 1 cannot both land.
+    __table_args__ = (UniqueConstraint("workspace_id", "version", name="uq_partner_imports_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(255), default="")
+    columns: Mapped[dict[str, Any]] = mapped_column(JSON)
+    records: Mapped[list[Any]] = mapped_column(JSON)
+    # What a person decided for rows no actor matched: the row's name key -> an actor id, or null (skip).
+    decisions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

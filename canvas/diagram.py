@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges, short
 from canvas.model import ACTOR_KINDS, Actor, Canvas, Exchange
+from canvas.partners import PartnerData, PartnerRecord, money_text, record_summary
 
 # -- SVG -----------------------------------------------------------------------------------------
 
@@ -430,7 +431,32 @@ def layout(canvas: Canvas) -> Diagram:
     return Diagram(tuple(actors), centres, drawn, view)
 
 
-def _edge(edge: EdgeLayout, names: dict[str, str]) -> str:
+def partner_weights(exchanges: Iterable[Exchange], partners: PartnerData | None) -> dict[str, tuple[float, str]]:
+    """Per exchange id, the stroke width its partners' figures give it (1.4 to 6) and the figure's words.
+
+    An exchange weighs what the partner at either end brings: its revenue, else its co-sell pipeline
+    (the larger end counts). The widths grow with the square root of the figure, so one very large
+    partner does not make every other arrow a hairline.
+    """
+    if partners is None:
+        return {}
+    figures: dict[str, tuple[float, str]] = {}
+    for x in exchanges:
+        best: tuple[float, str] | None = None
+        for end in (x.provider, x.receiver):
+            record = partners.by_actor.get(end)
+            money = record and (record.revenue or record.pipeline)
+            if record is not None and money:
+                what = "revenue" if record.revenue else "pipeline"
+                found = (money.amount, f"{record.name}: {what} {money_text(money)}")
+                best = found if best is None or found[0] > best[0] else best
+        if best is not None and best[0] > 0:
+            figures[x.id] = best
+    top = max((f for f, _ in figures.values()), default=0.0)
+    return {i: (1.4 + 4.6 * math.sqrt(f / top), words) for i, (f, words) in figures.items()} if top else {}
+
+
+def _edge(edge: EdgeLayout, names: dict[str, str], weight: tuple[float, str] | None = None) -> str:
     x = edge.exchange
     left, top, right, bottom = edge.label
     mid = (left + right) / 2
@@ -439,6 +465,10 @@ def _edge(edge: EdgeLayout, names: dict[str, str]) -> str:
         f'<tspan x="{_f(mid)}" y="{_f(first + k * _LINE_H)}">{_x(line)}</tspan>' for k, line in enumerate(edge.lines)
     )
     title = f"{names[x.provider]} → {names[x.receiver]}: {x.value} ({x.kind})"
+    width = 1.4
+    if weight is not None:
+        width, figure = weight
+        title += f" · {figure}"
     leader = ""
     if edge.leader:
         ax, ay = edge.leader
@@ -449,7 +479,7 @@ def _edge(edge: EdgeLayout, names: dict[str, str]) -> str:
         )
     return (
         f'<g class="exchange" data-exchange-id="{_x(x.id)}"><title>{_x(title)}</title>'
-        f'<path d="{edge.path}" fill="none" stroke="{_EDGE_COLOUR}" stroke-width="1.4" '
+        f'<path d="{edge.path}" fill="none" stroke="{_EDGE_COLOUR}" stroke-width="{_f(width)}" '
         f'marker-end="url(#ecocanvas-arrow)"/>{leader}'
         f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(right - left)}" height="{_f(bottom - top)}" rx="3" '
         'fill="#ffffff" fill-opacity="0.85"/>'
@@ -469,10 +499,26 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
     return [short(line, width) for line in out] or [""]
 
 
-def _node(actor: Actor, x: float, y: float) -> str:
+def _badge(record: PartnerRecord | None, x: float, y: float) -> str:
+    """The partner's tier as a badge on the box's top-right corner, from the imported partner data."""
+    if record is None or not record.tier:
+        return ""
+    label = short(XML_INVALID.sub(" ", record.tier), 14)
+    w = text_width(label, 9) + 10
+    left, top = x + NODE_W / 2 - w + 6, y - NODE_H / 2 - 8
+    return (
+        f'<g class="tier-badge"><rect x="{_f(left)}" y="{_f(top)}" width="{_f(w)}" height="15" rx="7" fill="#1b1f24"/>'
+        f'<text x="{_f(left + w / 2)}" y="{_f(top + 11)}" text-anchor="middle" font-size="9" font-weight="600" '
+        f'fill="#ffffff">{_x(label)}</text></g>'
+    )
+
+
+def _node(actor: Actor, x: float, y: float, record: PartnerRecord | None = None) -> str:
     fill, stroke = KIND_COLOURS[actor.kind]
     kind = actor.kind.replace("_", " ")
     title = f"{actor.name} — {actor.role}" if actor.role else f"{actor.name} ({kind})"
+    if record is not None:
+        title += f" · {record_summary(record)}"
     lines = _wrap(XML_INVALID.sub(" ", actor.name), 22, 2)
     top = y - 4 - 7 * (len(lines) - 1)
     names = "".join(
@@ -486,7 +532,7 @@ def _node(actor: Actor, x: float, y: float) -> str:
         f'<rect x="{_f(x - NODE_W / 2)}" y="{_f(y - NODE_H / 2)}" width="{_f(NODE_W)}" height="{_f(NODE_H)}" '
         f'rx="8" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>{names}'
         f'<text x="{_f(x)}" y="{_f(top + 14 * len(lines) + 2)}" text-anchor="middle" font-size="10" '
-        f'fill="{stroke}">{_x(kind)}</text></g>'
+        f'fill="{stroke}">{_x(kind)}</text>{_badge(record, x, y)}</g>'
     )
 
 
@@ -514,8 +560,12 @@ def _svg(x0: float, y0: float, width: float, height: float, label: str, body: st
     )
 
 
-def svg(canvas: Canvas) -> str:
-    """The value-flow diagram as a self-contained SVG: actors on a circle, exchanges as labelled arrows."""
+def svg(canvas: Canvas, partners: PartnerData | None = None) -> str:
+    """The value-flow diagram as a self-contained SVG: actors on a circle, exchanges as labelled arrows.
+
+    With imported partner data, an arrow is as thick as the revenue (else pipeline) of the partner at its
+    ends, and a partner's box carries its tier as a badge; the layout is the same either way.
+    """
     title = " ".join((canvas.title or "Execution canvas").split())
     diagram = layout(canvas)
     if not diagram.actors:
@@ -528,8 +578,10 @@ def svg(canvas: Canvas) -> str:
         '<defs><marker id="ecocanvas-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_EDGE_COLOUR}"/></marker></defs>'
     )
-    edges = [_edge(e, names) for e in diagram.edges]
-    nodes = [_node(a, *diagram.centres[a.id]) for a in diagram.actors]
+    weights = partner_weights((e.exchange for e in diagram.edges), partners)
+    records = partners.by_actor if partners is not None else {}
+    edges = [_edge(e, names, weights.get(e.exchange.id)) for e in diagram.edges]
+    nodes = [_node(a, *diagram.centres[a.id], records.get(a.id)) for a in diagram.actors]
     x0, y0, x1, y1 = diagram.view
     pad = 24.0
     legend, legend_w = _legend(diagram.actors, x0, y1 + pad)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from canvas.exports import ExportOptions, selected
 from canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
+from canvas.partners import PartnerData, money_text
 
 _SECTION_TITLES = {
     "scope": "1. Scope and objectives",
@@ -201,12 +202,33 @@ def _md_block(text: str) -> str:
     return "\n".join(lines)
 
 
+_PARTNER_LABELS = ["Actor", "Tier", "Co-sell pipeline", "Revenue", "Shared accounts", "Contract end"]
+
+
+def _partner_rows(canvas: Canvas, partners: PartnerData | None) -> tuple[str, list[list[str]]]:
+    """The imported partner figures of the actors shown, and a line saying where they come from."""
+    if partners is None:
+        return "", []
+    rows = []
+    for actor in canvas.actors:
+        r = partners.by_actor.get(actor.id)
+        if r is None:
+            continue
+        accounts = "" if r.overlapping_accounts is None else str(r.overlapping_accounts)
+        end = r.contract_end.isoformat() if r.contract_end else ""
+        rows.append([actor.name, r.tier or "", money_text(r.pipeline), money_text(r.revenue), accounts, end])
+    source = f" from {partners.source}" if partners.source else ""
+    when = partners.imported_at.isoformat()
+    note = f"Imported partner data{source} (import {partners.version}, {when}); not from the documents."
+    return note, rows
+
+
 def _md_cell(cell: _Cell) -> str:
     text = _md(cell.text)
     return f"**{text}**" if cell.gap else text
 
 
-def to_markdown(result: CanvasResult, options: ExportOptions | None = None) -> str:
+def to_markdown(result: CanvasResult, options: ExportOptions | None = None, partners: PartnerData | None = None) -> str:
     options = options or ExportOptions()
     full = result.canvas
     canvas, notes = selected(full, options), _Notes()
@@ -244,6 +266,12 @@ def to_markdown(result: CanvasResult, options: ExportOptions | None = None) -> s
                 refs = "".join(f"[^{n}]" for n in notes.refs(entry.sources))
                 out.append("| " + " | ".join([*(_md_cell(c) for c in cells), entry.status, refs or "—"]) + " |")
             out.append("")
+        note, partner_rows = _partner_rows(canvas, partners) if section == "actors" else ("", [])
+        if partner_rows:
+            out += ["### Partner data", "", f"_{_md(note)}_", ""]
+            out += ["| " + " | ".join(_PARTNER_LABELS) + " |", "|" + "---|" * len(_PARTNER_LABELS)]
+            out += ["| " + " | ".join(_md(c) or "—" for c in row) + " |" for row in partner_rows]
+            out.append("")
     out += _md_findings(result.findings)
     if notes.items:
         out += ["## Sources", ""]
@@ -277,7 +305,7 @@ th{background:#f3f5f7} sup a{text-decoration:none} .sev-error{color:#b42318}.sev
 """
 
 
-def to_html(result: CanvasResult, options: ExportOptions | None = None) -> str:
+def to_html(result: CanvasResult, options: ExportOptions | None = None, partners: PartnerData | None = None) -> str:
     options = options or ExportOptions()
     full = result.canvas
     canvas, notes = selected(full, options), _Notes()
@@ -319,6 +347,14 @@ def to_html(result: CanvasResult, options: ExportOptions | None = None) -> str:
                     f"<tr id='{e(entry.id)}'>{tds}<td>{e(entry.status)}</td><td>{sup(entry.sources)}</td></tr>"
                 )
             body.append("".join(lines) + "</tbody></table>")
+        note, partner_rows = _partner_rows(canvas, partners) if section == "actors" else ("", [])
+        if partner_rows:
+            head = "".join(f"<th scope=col>{e(x)}</th>" for x in _PARTNER_LABELS)
+            trs = "".join("<tr>" + "".join(f"<td>{e(c) or '—'}</td>" for c in row) + "</tr>" for row in partner_rows)
+            body.append(
+                f"<h3>Partner data</h3><p class=muted>{e(note)}</p>"
+                f"<table class=partners><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
+            )
     body.append("<h2>Findings</h2>")
     if result.findings:
         items = "".join(

@@ -28,6 +28,8 @@ command line and exits 1 when an open finding has severity `error`; `ecocanvas r
   `(open)`, `none` and the like is treated as missing (an owner that is a real actor id never is).
 - **Subjects** are the ids of the entries a finding is about; rules about a whole section (`no-*`)
   have none. A rule whose section is `any` gives each finding the section of its entry.
+- **Partner data** (`ecocanvas partners import`, `POST /v1/partners`) is an optional input: the rules
+  marked as needing it find nothing without it, and the others never read it.
 - **Policy**: a TOML file (`--policy F`, `rules.load_policy`) disables rules, changes severities and
   sets parameters; unknown rule ids or parameters are an error. See `docs/policy-example.toml`.
 """
@@ -67,6 +69,8 @@ def _param_line(param: ParamSpec) -> str:
 
 def _rule_section(spec: RuleSpec) -> list[str]:
     state = "" if spec.enabled else " · **off by default**"
+    if "partners" in spec.inputs:
+        state += " · needs imported partner data (`ecocanvas partners import`)"
     lines = [
         f"### `{spec.id}`",
         "",

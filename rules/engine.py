@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from canvas.ids import short_hash
 from canvas.model import Canvas, Finding, FindingStatus, Severity
+from canvas.partners import PartnerData
 from rules.index import CanvasIndex
 from rules.policy import Policy
 from rules.registry import RULES
@@ -51,15 +52,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(canvas: Canvas, policy: Policy | None = None) -> list[Finding]:
+def check(canvas: Canvas, policy: Policy | None = None, partners: PartnerData | None = None) -> list[Finding]:
     """The gaps in `canvas`: pure, deterministic, and defined for every valid Canvas.
+
+    `partners` is the partner data imported for the canvas's workspace (figures per actor id); the
+    rules about it find nothing without it, and every other rule ignores it.
 
     Order: severity (errors first), then catalogue order of the rules, then canvas order of the
     entries. Rejected entries are ignored (see `CanvasIndex`), and so are the sections the generator
     says it could not draft (`canvas.generator.sections[...].status` failed or skipped).
     """
     with _collector_paused():
-        return _check(canvas, policy or _DEFAULT_POLICY)
+        return _check(canvas, policy or _DEFAULT_POLICY, partners)
 
 
 # A section the generator could not draft (its call failed or the budget stopped it) is not a gap in
@@ -67,8 +71,8 @@ def check(canvas: Canvas, policy: Policy | None = None) -> list[Finding]:
 _UNDRAFTED = frozenset({"failed", "skipped"})
 
 
-def _check(canvas: Canvas, policy: Policy) -> list[Finding]:
-    index = CanvasIndex(canvas)
+def _check(canvas: Canvas, policy: Policy, partners: PartnerData | None) -> list[Finding]:
+    index = CanvasIndex(canvas, partners)
     undrafted = {name for name, run in canvas.generator.sections.items() if run.status in _UNDRAFTED}
     ranked: dict[str, tuple[int, int, Finding]] = {}
     for position, rule in enumerate(RULES):

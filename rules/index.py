@@ -26,6 +26,7 @@ from canvas.model import (
     Metric,
     SectionName,
 )
+from canvas.partners import PartnerData, PartnerRecord
 
 E = TypeVar("E", bound=Entry)
 
@@ -81,8 +82,10 @@ def parse_date(text: str | None) -> date | None:
 
 
 class CanvasIndex:
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, partners: PartnerData | None = None) -> None:
         self.canvas = canvas
+        # Imported partner figures (optional input): the partner rules read them, no other rule does.
+        self.partners = partners
         self.actors = _live(canvas.actors)
         self.exchanges = _live(canvas.value_exchanges)
         self.activities = _live(canvas.activities)
@@ -94,6 +97,15 @@ class CanvasIndex:
         live_or_not = {a.id for a in canvas.actors}
         self.rejected_actor_ids = live_or_not - self.actor_by_id.keys()
         self.rejected_activity_ids = {a.id for a in canvas.activities} - self.activity_by_id.keys()
+
+    def partner_records(self) -> Iterator[tuple[Actor, PartnerRecord]]:
+        """(live actor, its imported partner record), in canvas order; nothing without partner data."""
+        if self.partners is None:
+            return
+        for actor in self.actor_by_id.values():
+            record = self.partners.by_actor.get(actor.id)
+            if record is not None:
+                yield actor, record
 
     def names_owner(self, owner: str | None) -> bool:
         """Whether an owner field names somebody: a known actor id, or an id that is neither blank nor a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules import activities, actors, exchanges, governance, metrics, review
+from rules import activities, actors, exchanges, governance, metrics, partners, review
 from rules.spec import Rule, RuleSpec
 
 RULES: tuple[Rule, ...] = (
@@ -12,6 +12,7 @@ RULES: tuple[Rule, ...] = (
     *governance.RULES,
     *metrics.RULES,
     *review.RULES,
+    *partners.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {}

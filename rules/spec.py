@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from rules.index import CanvasIndex
 
 ParamValue = bool | int | float | str | list[str]
+# Optional inputs beside the canvas a rule may read (`rules.check(..., partners=...)`); without them it finds nothing.
+RuleInput = Literal["partners"]
 SeedId = Literal["000", "001", "002", "003", "004", "contract"]
 
 # The seeds in shared/seeds/ and the contract, named so a principle can point at them.
@@ -107,6 +109,9 @@ class RuleSpec(_Spec):
     principle: Principle
     params: tuple[ParamSpec, ...] = ()
     enabled: bool = Field(True, description="Whether the rule runs when no policy says otherwise.")
+    inputs: tuple[RuleInput, ...] = Field(
+        (), description="Optional inputs beside the canvas the rule reads; without them it finds nothing."
+    )
 
     def defaults(self) -> dict[str, ParamValue]:
         return {p.name: p.default for p in self.params}

@@ -20,6 +20,7 @@ from canvas.diff import CanvasDiff, diff
 from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
 from canvas.ids import slug
 from canvas.model import CanvasResult
+from canvas.partners import PartnerData
 from canvas.render import to_html, to_markdown
 from canvas.review import ReviewAction
 from ecocanvas.errors import ConflictError, PreconditionRequiredError
@@ -30,13 +31,14 @@ router = APIRouter(tags=["canvases"])
 ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
 # Per format: media type, file suffix, and how the stored version becomes the file. JSON is the
 # contract and holds everything; the others follow the export options.
-_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult, ExportOptions], str]]] = {
-    "json": ("application/json", "json", lambda r, o: r.model_dump_json(indent=2)),
+# md, html and svg also show the workspace's imported partner figures (`p`, None without any).
+_EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult, ExportOptions, PartnerData | None], str]]] = {
+    "json": ("application/json", "json", lambda r, o, p: r.model_dump_json(indent=2)),
     "md": ("text/markdown; charset=utf-8", "md", to_markdown),
     "html": ("text/html; charset=utf-8", "html", to_html),
-    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r, o: raci_csv(selected(r.canvas, o))),
-    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r, o: mermaid(selected(r.canvas, o))),
-    "svg": ("image/svg+xml", "svg", lambda r, o: svg(selected(r.canvas, o))),
+    "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r, o, p: raci_csv(selected(r.canvas, o))),
+    "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r, o, p: mermaid(selected(r.canvas, o))),
+    "svg": ("image/svg+xml", "svg", lambda r, o, p: svg(selected(r.canvas, o), p)),
 }
 # At most 10 digits: a longer number is no version of ours, and int() of thousands of digits is refused anyway.
 _ETAG = re.compile(r'^(?:W/)?"([0-9a-f]+):([0-9]{1,10})"$')
@@ -176,9 +178,10 @@ async def export(
     final: Annotated[bool, Query(description="A final version: md and html are not marked (draft).")] = False,
 ) -> Response:
     found = await run_in_threadpool(service.version, who, canvas_id, version)
+    partners = await run_in_threadpool(service.partners.data, who.workspace_id, found.canvas)
     media_type, suffix, render = _EXPORTS[fmt]
     options = ExportOptions(rejected=rejected, drafts=drafts, final=final)
-    body = render(CanvasResult(canvas=found.canvas, findings=found.findings), options)
+    body = render(CanvasResult(canvas=found.canvas, findings=found.findings), options, partners)
     name = f"{slug(found.canvas.title or 'canvas')}-v{found.version}.{suffix}"
     return Response(
         body,

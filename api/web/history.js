@@ -59,6 +59,8 @@ export function describeAction(action, index, findingLabel) {
       return a.value ? `Set the ${fieldLabel(a.field).toLowerCase()} to ${quoted(a.value)}` : `Cleared the ${fieldLabel(a.field).toLowerCase()}`;
     case "merge":
       return `Merged ${entry(a.other_id)} into ${entry(a.entry_id)}`;
+    case "partners":
+      return `Checked against partner data (import ${a.partner_import})`;
     case "comment":
       return a.entry_id ? `Commented on ${entry(a.entry_id)}` : `Commented on ${finding(a.finding_id)}`;
     case "dismiss":

@@ -20,7 +20,15 @@ app = typer.Typer(
 )
 
 # Each module defines `register(app)`; one module per command group keeps this file a table of contents.
-_COMMAND_MODULES = ("knowledge_cmds", "generate_cmd", "logs_cmd", "rules_cmds", "eval_cmd", "serve_cmds")
+_COMMAND_MODULES = (
+    "knowledge_cmds",
+    "generate_cmd",
+    "logs_cmd",
+    "rules_cmds",
+    "eval_cmd",
+    "serve_cmds",
+    "partners_cmds",
+)
 
 
 def _version(value: bool) -> None:

@@ -11,7 +11,16 @@ from support.api_harness import api_settings, database, database_kinds
 from api.db import make_engine, migrate
 from ecocanvas.errors import ConfigError
 
-TABLES = {"workspaces", "api_keys", "jobs", "job_events", "canvases", "canvas_versions", "alembic_version"}
+TABLES = {
+    "workspaces",
+    "api_keys",
+    "jobs",
+    "job_events",
+    "canvases",
+    "canvas_versions",
+    "partner_imports",
+    "alembic_version",
+}
 
 
 @pytest.mark.parametrize("kind", database_kinds())
@@ -26,7 +35,7 @@ def test_migrations_build_the_schema_and_are_idempotent(
             migrate(engine)  # a second start finds the schema current and changes nothing
             assert set(inspect(engine).get_table_names()) == TABLES
             with engine.connect() as connection:
-                assert connection.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+                assert connection.exec_driver_sql("select version_num from alembic_version").scalar() == "0003"
         finally:
             engine.dispose()
 

@@ -12,6 +12,7 @@ named here, and only there:
 - a canvas's citations: a quote as long as `end - start`, and on import the text of a document of
   the workspace at those offsets, are rules across fields and documents (422); so are a policy's
   rule ids and their parameters (docs/rules.md);
+- a partner CSV's content (its columns, amounts and dates) and a decision's `actor_id` for `map` (422);
 - the review's If-Match: optional in the schema, because the server answers its absence itself (428);
 - a review action's rules across fields: a comment names exactly one of `entry_id` and `finding_id`,
   `set` takes a list for `review.stakeholders` and text (with the field's own cap) for the others (422).
@@ -36,7 +37,14 @@ CONFIG = SchemathesisConfig.from_dict(
         "output": {"sanitization": {"enabled": False}},
         "operations": [
             {
-                "include-name": ["POST /v1/documents", "POST /v1/generate", "POST /v1/check", "POST /v1/canvases"],
+                "include-name": [
+                    "POST /v1/documents",
+                    "POST /v1/generate",
+                    "POST /v1/check",
+                    "POST /v1/canvases",
+                    "POST /v1/partners",
+                    "POST /v1/partners/decisions",
+                ],
                 "checks": {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "413", "415", "422"]}},
             },
             {

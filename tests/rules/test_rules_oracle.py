@@ -19,7 +19,8 @@ def _canvas(seed: int) -> tuple[random.Random, Canvas]:
 
 
 def test_every_rule_has_a_planter() -> None:
-    assert set(PLANTERS) == {r.id for r in RULES}
+    # Rules over an optional input (imported partner data) have their own tests: a bare canvas cannot plant them.
+    assert set(PLANTERS) == {r.id for r in RULES if not r.spec.inputs}
     assert all(len(pair) == 2 and pair <= set(PLANTERS) for pair in CONFLICTS)
 
 
