@@ -351,6 +351,11 @@ _PERSON_TITLE = re.compile(
     r"representative|specialist|analyst|engineer|nurse|physician|sponsor|owner)s?$",
     re.I,
 )
+# A person, by an honorific or by initials before a surname ("Dr Ruth Callan", "S. Farrell"): people
+# act for an organisation and are never actors themselves.
+_PERSON_NAME = re.compile(
+    r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame)\.?\s+[A-Z]|(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\b|$))"
+)
 # Lower-case role nouns that documents define as aliases ("the utility", "the bank").
 ROLE_NOUN = re.compile(r"^(?:the\s+)?[a-z][a-z\- ]{2,40}$")
 
@@ -474,6 +479,7 @@ class Lexicon:
                 entry.name in drop
                 or entry.name.upper() in drop
                 or _PERSON_TITLE.search(entry.name)
+                or _PERSON_NAME.match(entry.name)
                 or (len(words) == 1 and words[0].lower() in corpus_words)
             ):
                 # Job titles and common nouns ("Observations (BP)") are not organisations.

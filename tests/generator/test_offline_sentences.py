@@ -137,3 +137,9 @@ def test_two_names_for_one_piece_of_work_become_one_name_but_not_across_owners()
         "escalations."
     ).activities.activities
     assert len({a.name for a in different}) == 2, [a.name for a in different]
+
+
+def test_a_person_is_never_an_actor() -> None:
+    """A lead column names people too; a person acts for an organisation and is not one."""
+    table = "| Activity | Lead |\n|---|---|\n| Grid studies | S. Farrell |\n| Site activation | Dr Ruth Callan |\n"
+    assert [a.name for a in draft(table).actors.actors] == []
