@@ -295,6 +295,8 @@ _BYLINE = re.compile(
     r"company|on behalf of)\s*:",
     re.I,
 )
+# A party defined as the writer: 'Harlow Freight Ltd ("Harlow", "we", "us")'.
+_WE_DEFINED = re.compile(r"\s*\([^()]*[\"“'‘](?:we|us|our)[\"”'’][^()]*\)", re.I)
 _PERSON_AT = re.compile(r"(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){0,2})\s*\((?P<org>[^)]{2,60})\)")
 
 
@@ -313,6 +315,10 @@ def find_writers(ctx: Context) -> None:
         by_document.setdefault(unit.document.id, []).append(unit)
     document_writer: dict[str, ActorEntry] = {}
     for doc_id, units in by_document.items():
+        defined = _defined_writer(ctx, units)
+        if defined is not None:
+            document_writer[doc_id] = defined
+            continue
         for unit in units[:15]:
             if _BYLINE.search(unit.text):
                 found = ctx.mentions(unit.text)
@@ -354,6 +360,16 @@ def _speaker_org(ctx: Context, label: str, people: dict[str, ActorEntry]) -> Act
     if found:
         return found[0][2]
     return people.get(label.split()[0])
+
+
+def _defined_writer(ctx: Context, units: list[Unit]) -> ActorEntry | None:
+    """The party a document defines as "we" (an agreement's parties clause), named right before it."""
+    for unit in units:
+        for m in _WE_DEFINED.finditer(unit.text):
+            before = [entry for _, e, entry in ctx.mentions(unit.text) if m.start() - 12 <= e <= m.start()]
+            if before:
+                return before[-1]
+    return None
 
 
 def _most_named(ctx: Context) -> ActorEntry | None:

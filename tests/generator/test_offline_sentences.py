@@ -143,3 +143,11 @@ def test_a_person_is_never_an_actor() -> None:
     """A lead column names people too; a person acts for an organisation and is not one."""
     table = "| Activity | Lead |\n|---|---|\n| Grid studies | S. Farrell |\n| Site activation | Dr Ruth Callan |\n"
     assert [a.name for a in draft(table).actors.actors] == []
+
+
+def test_we_is_the_party_an_agreement_defines_as_we() -> None:
+    read = roles(
+        'This agreement is between Mendez Parts GmbH ("Mendez") and Harlow Freight Ltd ("Harlow", "we", "us"). '
+        "We run returns processing for all stores."
+    )
+    assert read["Returns processing for all stores"][0] == "Harlow Freight Ltd"
