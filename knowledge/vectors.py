@@ -114,7 +114,7 @@ def _server(url: str) -> Any:
 def collection_name(workspace: str, embedder: str) -> str:
     """The workspace's collection on a shared server: readable, unique, and within Chroma's 3-63 characters."""
     digest = hashlib.sha256(workspace.encode("utf-8")).hexdigest()[:8]
-    return f"{workspace[:40]}-{digest}-{embedder}"
+    return f"{workspace[: 63 - len(embedder) - len(digest) - 2]}-{digest}-{embedder}"
 
 
 def _drop_legacy(client: Any, path: Path) -> None:
@@ -134,6 +134,14 @@ class VectorIndex:
             if server:
                 self._client = _server(server)
                 name = collection_name(workspace or path.parent.name, embedder.space)
+                # An older release named the collection by embedder: drop it, reconcile embeds again.
+                legacy = collection_name(workspace or path.parent.name, embedder.name)
+                if legacy != name:
+                    try:
+                        self._client.delete_collection(legacy)
+                        log.info("vector_collection_dropped", server=server, collection=legacy)
+                    except chromadb.errors.NotFoundError:
+                        pass
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 _hold(path)

@@ -98,8 +98,9 @@ def test_processes_writing_one_workspace_on_a_chroma_server_see_each_others_vect
 
 
 def test_collection_names_fit_chroma_for_every_workspace_name() -> None:
-    names = {collection_name(w, "minilm") for w in ("a", "a.", "x-", "ws_1", "W" * 63, "W" * 62 + ".")}
-    assert len(names) == 6
+    workspaces = ("a", "a.", "x-", "ws_1", "W" * 63, "W" * 62 + ".")
+    names = {collection_name(w, space) for w in workspaces for space in ("hash", "minilm", "minilm-onnx-int8")}
+    assert len(names) == 18
     for name in names:
         assert 3 <= len(name) <= 63 and name[0].isalnum() and name[-1].isalnum() and ".." not in name
 
