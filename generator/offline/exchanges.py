@@ -18,6 +18,7 @@ from generator.offline.lexicon import ActorEntry
 from generator.offline.vocabulary import header_is, vocabulary, words
 from generator.units import Unit
 
+_MARK = re.compile(r"[RACIS](?:\s*[/,]\s*[RACIS])*|[xX✓✔✗-]+|yes|no", re.I)
 _ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")
 _TAIL = re.compile(r"\s*(?:,\s*)?\b(?:to|for|from|with|towards|by)\s+(?:the\s+|all\s+|each\s+)?[^,;]*$", re.I)
 
@@ -93,8 +94,8 @@ def _column_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
     for header, value in cells[1:]:
         columns = ctx.resolve_cell(header)
-        if not columns or p.EMPTY_CELL.match(value) or not value.strip():
-            continue
+        if not columns or p.EMPTY_CELL.match(value) or len(value.strip()) < 3 or _MARK.fullmatch(value.strip()):
+            continue  # a RACI letter or a tick says who takes part, not what is given
         party = columns[0]
         if other is None or other is party:
             continue

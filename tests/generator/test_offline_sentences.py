@@ -151,3 +151,19 @@ def test_we_is_the_party_an_agreement_defines_as_we() -> None:
         "We run returns processing for all stores."
     )
     assert read["Returns processing for all stores"][0] == "Harlow Freight Ltd"
+
+
+def test_a_table_with_a_column_per_party_gives_an_exchange_per_cell() -> None:
+    table = (
+        "| | Vellmar Energi | Kestrel Logistics |\n|---|---|---|\n"
+        "| What the partner provides | Grid connections at every site | Spare parts within 48 hours |\n"
+        "| What Nordhavn Motors pays | Connection fees | A fixed monthly fee |\n"
+    )
+    assert flows(table) == {
+        ("Vellmar Energi", "Nordhavn Motors", "Grid connections at every site"),
+        ("Kestrel Logistics", "Nordhavn Motors", "Spare parts within 48 hours"),
+        ("Nordhavn Motors", "Vellmar Energi", "Connection fees"),
+        ("Nordhavn Motors", "Kestrel Logistics", "A fixed monthly fee"),
+    }
+    raci = "| Activity | Vellmar Energi | Kestrel Logistics |\n|---|---|---|\n| Provide spare parts | A | R |\n"
+    assert flows(raci) == set()
