@@ -80,6 +80,41 @@ class Lease:
         self._thread.join()
 
 
+class CancelWatch:
+    """Sets `event` once the job's cancellation is asked for, checking `requested` every `seconds`.
+
+    The request may come to any process (it is a flag in the database), and the generation only
+    looks at an event between its steps and while it waits on its model calls: so the in-flight call
+    is abandoned within `seconds` instead of the job running on to its next step.
+    """
+
+    def __init__(self, job_id: str, requested: Callable[[], bool], seconds: float) -> None:
+        self.job_id = job_id
+        self.event = threading.Event()
+        self._requested = requested
+        self._seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"ecocanvas-cancel-{job_id[:8]}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._seconds):
+            try:
+                if self._requested():
+                    self.event.set()
+                    return
+            except Exception:
+                # A database hiccup: the job's own checks between steps still see the flag later.
+                log.exception("cancel_check_failed", job_id=self.job_id)
+
+    def __enter__(self) -> threading.Event:
+        self._thread.start()
+        return self.event
+
+    def __exit__(self, *_exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class ThreadRunner:
     """Runs jobs in a bounded pool of threads inside the server process."""
 

@@ -110,9 +110,14 @@ class JobRequest(BaseModel):
     )
 
 
+# A step's status while it runs and once it ended: `cancelled` is a step the job was cancelled in the middle of.
+StepStatus = Literal["pending", "running", "ok", "failed", "skipped", "cached", "cancelled"]
+
+
 class SectionProgress(BaseModel):
-    status: Literal["pending", "running", "ok", "failed", "skipped", "cached"] = "pending"
+    status: StepStatus = "pending"
     message: str = ""
+    seconds: float | None = Field(None, description="How long the section's step took, once it ended.")
 
 
 class JobOut(BaseModel):
@@ -131,10 +136,16 @@ class JobOut(BaseModel):
 
 
 class JobEvent(BaseModel):
+    """One step of a job as `generator.progress.ProgressEvent` reported it; the `end` event's status is the job's."""
+
     seq: int
     stage: str
-    message: str
+    message: str = Field(description="One sentence for a person; never parsed.")
     at: datetime
+    status: StepStatus | JobStatus | None = Field(None, description="The step's status; on `end`, the job's.")
+    sections: list[str] = Field(default_factory=list, description="The canvas sections this step drafts.")
+    seconds: float | None = Field(None, description="How long the step took (on its final status).")
+    elapsed: float | None = Field(None, description="Seconds since the generation started.")
 
 
 # At least one character that is not white space: a blank text or query has nothing to read or find.

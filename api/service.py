@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import rules
-from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
+from api.jobs import CancelWatch, JobCancelled, JobRunner, Lease, LeaseLost
 from api.partners import PartnerService, findings_with
 from api.schemas import (
     CanvasVersion,
@@ -39,7 +39,14 @@ from canvas.acceptance import CanvasAcceptance, WorkspaceAcceptance, canvas_acce
 from canvas.citations import citation_problem, citations
 from canvas.model import Canvas, CanvasResult, Finding
 from canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
-from ecocanvas.errors import ConflictError, EcocanvasError, InputError, InvalidFieldsError, NotFoundError
+from ecocanvas.errors import (
+    ConflictError,
+    EcocanvasError,
+    GenerationCancelled,
+    InputError,
+    InvalidFieldsError,
+    NotFoundError,
+)
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from evals.from_reviews import ReviewCase, case_files, case_from_review
@@ -101,9 +108,13 @@ class _JobProgress:
         self.check()
         # Only the steps that draft sections say which; their status is the event's own field.
         sections: dict[str, SectionProgress] = {
-            name: SectionProgress(status=event.status, message=event.message) for name in event.sections
+            name: SectionProgress(status=event.status, message=event.message, seconds=event.seconds)
+            for name in event.sections
         }
-        self.store.record(self.job_id, event.stage, event.message, sections)
+        self.store.record(
+            self.job_id, event.stage, event.message, sections,
+            status=event.status, seconds=event.seconds, elapsed=event.elapsed,
+        )  # fmt: skip
 
 
 class _LeasedProgress:
@@ -292,14 +303,18 @@ class Service:
         workspace_id, workspace = self.store.job_owner(job_id)
         log.info("job_started", job_id=job_id, workspace=workspace, attempt=job.attempts, owner=self.owner)
         renew = functools.partial(self.store.renew, job_id, self.owner, lease_seconds)
-        with Lease(job_id, renew, lease_seconds) as lease:
+        requested = functools.partial(self.store.cancel_requested, job_id)
+        with (
+            Lease(job_id, renew, lease_seconds) as lease,
+            CancelWatch(job_id, requested, self.settings.job_cancel_poll_seconds) as cancel,
+        ):
             progress = _LeasedProgress(_JobProgress(self.store, job_id), lease)
             try:
-                version = self._generate(workspace_id, workspace, job, progress)
+                version = self._generate(workspace_id, workspace, job, progress, cancel)
             except LeaseLost:
                 log.warning("job_taken_over", job_id=job_id, owner=self.owner)
                 return None
-            except JobCancelled:
+            except (JobCancelled, GenerationCancelled):
                 self._finish(job_id, "cancelled", error="cancelled on request")
                 log.info("job_cancelled", job_id=job_id)
             except EcocanvasError as exc:
@@ -325,7 +340,9 @@ class Service:
             log.info("jobs_released", jobs=len(released))
         return released
 
-    def _generate(self, workspace_id: str, workspace: str, job: JobOut, progress: _LeasedProgress) -> CanvasVersion:
+    def _generate(
+        self, workspace_id: str, workspace: str, job: JobOut, progress: _LeasedProgress, cancel: threading.Event
+    ) -> CanvasVersion:
         request = job.request
         kb = self.kb(workspace)
         docs = [kb.get(i) for i in request.document_ids] if request.document_ids else kb.documents()
@@ -334,9 +351,12 @@ class Service:
         settings = self.settings
         if request.max_tokens is not None:
             settings = settings.model_copy(update={"max_tokens": request.max_tokens})
-        progress(ProgressEvent(stage="ingest", message=f"{len(docs)} documents", counts={"documents": len(docs)}))
+        message = f"{len(docs)} document{'s' if len(docs) != 1 else ''} to draft from"
+        # Uploads were read when they came in: this step only names what the draft reads.
+        read = ProgressEvent(stage="ingest", status="ok", message=message, counts={"documents": len(docs)})
+        progress(read)
         try:
-            canvas = draft_canvas(kb, docs, settings, progress)
+            canvas = draft_canvas(kb, docs, settings, progress, cancel)
         except NotFoundError as exc:
             gone = _deleted_during_job(kb, docs)
             if gone is None:
@@ -349,7 +369,7 @@ class Service:
         progress.check()
         action: dict[str, Any] = {"action": "generate", "job_id": job.id, "documents": [d.id for d in docs]}
         sections = {
-            name: SectionProgress(status=run.status, message=run.error or run.status)
+            name: SectionProgress(status=run.status, message=run.error or run.status, seconds=run.seconds)
             for name, run in canvas.generator.sections.items()
         }
         if request.canvas_id is None:

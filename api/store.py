@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, Row, func, select, update
+from sqlalchemy import Engine, Row, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.jobs import LeaseLost
+from api.jobs import JobCancelled, LeaseLost
 from api.schemas import (
     TERMINAL,
     CanvasSummary,
@@ -120,6 +120,14 @@ def _merged(current: dict[str, Any], sections: dict[str, SectionProgress] | None
     merged = dict(current)
     merged.update({k: v.model_dump() for k, v in (sections or {}).items()})
     return merged
+
+
+def _stopped(current: dict[str, Any], status: str, error: str | None) -> dict[str, Any]:
+    """A job's sections once it ended: a section still running when the job was cancelled or failed says so."""
+    if status not in {"cancelled", "failed"}:
+        return current
+    ended = SectionProgress(status=status, message=error or status).model_dump()
+    return {k: ended if v.get("status") == "running" else v for k, v in current.items()}
 
 
 class Store:
@@ -379,14 +387,24 @@ class Store:
                 self.record(found, "queued", f"resumed: the process running attempt {attempts} stopped")
                 requeued.append(found)
             else:
-                self.record(found, "end", f"{values['status']}: {values['error']}")
+                self.record(found, "end", f"{values['status']}: {values['error']}", status=values["status"])
         return requeued
 
     def queued(self) -> list[str]:
         with self._tx() as s:
             return list(s.scalars(select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at)))
 
-    def record(self, job_id: str, stage: str, message: str, sections: dict[str, SectionProgress] | None = None) -> None:
+    def record(
+        self,
+        job_id: str,
+        stage: str,
+        message: str,
+        sections: dict[str, SectionProgress] | None = None,
+        *,
+        status: str | None = None,
+        seconds: float | None = None,
+        elapsed: float | None = None,
+    ) -> None:
         """Append a progress event and move the job's stage (and sections) along."""
         for _ in range(5):
             try:
@@ -395,7 +413,12 @@ class Store:
                     if row is None:
                         return
                     seq = (s.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == job_id)) or 0) + 1
-                    s.add(JobEventRow(job_id=job_id, seq=seq, stage=stage[:64], message=message))
+                    s.add(
+                        JobEventRow(
+                            job_id=job_id, seq=seq, stage=stage[:64], message=message, status=status,
+                            sections=list(sections or {}), seconds=seconds, elapsed=elapsed,
+                        )
+                    )  # fmt: skip
                     row.stage = stage[:64]
                     if sections:
                         row.sections = _merged(row.sections, sections)
@@ -429,9 +452,8 @@ class Store:
             row.error = error
             row.finished_at = utcnow()
             row.lease_owner = row.lease_expires_at = None
-            if sections:
-                row.sections = _merged(row.sections, sections)
-        self.record(job_id, "end", f"{status}: {error}" if error else status)
+            row.sections = _merged(_stopped(row.sections, status, error), sections)
+        self.record(job_id, "end", f"{status}: {error}" if error else status, status=status)
 
     def complete(
         self,
@@ -452,12 +474,21 @@ class Store:
         try:
             with self._tx() as s:
                 # The lease first: this row lock is what a takeover would have to wait for.
+                # A cancel asked for while the draft was being finished still wins: the job leaves no version.
                 held = s.execute(
                     update(JobRow)
-                    .where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
+                    .where(
+                        JobRow.id == job_id,
+                        JobRow.status == "running",
+                        JobRow.lease_owner == owner,
+                        not_(JobRow.cancel_requested),
+                    )
                     .values(lease_owner=None, lease_expires_at=None, status="succeeded", finished_at=utcnow())
                 )
                 if int(held.rowcount) != 1:  # type: ignore[attr-defined]
+                    ours = (JobRow.id == job_id) & (JobRow.lease_owner == owner)
+                    if s.scalar(select(JobRow.cancel_requested).where(ours)):
+                        raise JobCancelled(job_id)
                     raise LeaseLost(job_id)
                 if canvas_id is None:
                     canvas_id = _new_id()
@@ -472,7 +503,7 @@ class Store:
                 job.sections = _merged(job.sections, sections)
         except IntegrityError as exc:
             raise ConflictError(f"another change to the canvas landed first (version {based_on + 1})") from exc
-        self.record(job_id, "end", "succeeded")
+        self.record(job_id, "end", "succeeded", status="succeeded")
         return version
 
     def request_cancel(self, workspace_id: str, job_id: str) -> JobOut:
@@ -490,7 +521,7 @@ class Store:
                 row.finished_at = utcnow()
                 row.error = "cancelled before it started"
         if queued:
-            self.record(job_id, "end", "cancelled")
+            self.record(job_id, "end", "cancelled", status="cancelled")
         return self.job(workspace_id, job_id)
 
     def cancel_requested(self, job_id: str) -> bool:
@@ -505,7 +536,13 @@ class Store:
                 .order_by(JobEventRow.seq)
                 .limit(limit)
             ).all()
-            return [JobEvent(seq=r.seq, stage=r.stage, message=r.message, at=r.at) for r in rows]
+            return [
+                JobEvent(
+                    seq=r.seq, stage=r.stage, message=r.message, at=r.at, status=r.status, sections=r.sections or [],
+                    seconds=r.seconds, elapsed=r.elapsed,
+                )
+                for r in rows
+            ]  # fmt: skip
 
     # -- canvases --------------------------------------------------------------------------------
 

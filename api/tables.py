@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -102,6 +103,11 @@ class JobEventRow(Base):
     stage: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The event's structured fields (generator.progress.ProgressEvent); none on events written before 0004.
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    sections: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    elapsed: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class CanvasRow(Base):

@@ -132,6 +132,12 @@ class Settings(BaseSettings):
     job_workers: int = Field(2, ge=1, le=16, description="Generation jobs run at once; more wait in the queue.")
     job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")
     sync_timeout: float = Field(120.0, gt=0, description="Seconds the synchronous endpoint waits for a canvas.")
+    job_cancel_poll_seconds: float = Field(
+        0.5,
+        gt=0,
+        le=30,
+        description="How often a running job looks for a cancel request while it waits on a model call.",
+    )
 
     # scaling out (docs/deploy.md): several API processes and workers on one database
     queue_url: str | None = Field(

@@ -292,6 +292,8 @@ def _extract_llm(
     )
 
     def run(call: PlannedCall) -> _Outcome:
+        # Between calls: one waiting for a free slot does not start once the generation is cancelled.
+        _stop_if(cancel)
         started = time.perf_counter()
         clock.emit(
             "extract",

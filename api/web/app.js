@@ -397,7 +397,10 @@ async function afterJob(job) {
 async function resumeJob() {
   const jobs = await getJSON("/jobs");
   const running = jobs.find((j) => j.status === "queued" || j.status === "running");
-  if (running) afterJob(await follow(running)).catch((err) => showError(err.message));
+  if (!running) return;
+  // The progress list lives in "Documents and generation": unfold it, or a reload mid-job hides the job.
+  $("#setup").open = true;
+  afterJob(await follow(running)).catch((err) => showError(err.message));
 }
 
 function updateCounts() {

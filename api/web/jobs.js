@@ -17,24 +17,45 @@ const STEPS = [
   ["ground", "Checking every quote against its document", 2],
   ["resolve", "Merging the names of actors", 3],
 ];
-// The generator drafts sections in calls named after their first section; a call's event moves all of its sections.
-const CALL_SECTIONS = {
-  actors: ["scope", "actors", "review"],
-  responsibilities: ["activities", "value_exchanges"],
-  governance: ["governance", "metrics"],
-  extract: ["scope", "actors", "value_exchanges", "activities", "governance", "metrics", "review"],
+// Stages that are not a step of the list: planning the model calls and drafting (whose events name their sections).
+const STAGE_PHASES = { plan: 1, extract: 1 };
+const STATE_WORDS = {
+  pending: "waiting",
+  running: "working…",
+  cancelling: "cancelling…",
+  done: "done",
+  ok: "done",
+  cached: "from cache",
+  skipped: "skipped",
+  failed: "failed",
+  cancelled: "cancelled",
+  unrun: "not run",
 };
-const STATE_WORDS = { pending: "waiting", running: "working…", done: "done", ok: "done", cached: "from cache", skipped: "skipped", failed: "failed" };
-const STATE_CHIPS = { pending: "draft", running: "edited", done: "accepted", ok: "accepted", cached: "accepted", skipped: "draft", failed: "rejected" };
-const FINAL = new Set(["ok", "failed", "skipped", "cached"]);
+const STATE_CHIPS = { pending: "draft", running: "edited", cancelling: "edited", done: "accepted", ok: "accepted", cached: "accepted", skipped: "draft", failed: "rejected", cancelled: "rejected", unrun: "draft" };
+const FINAL = new Set(["done", "ok", "failed", "skipped", "cached", "cancelled", "unrun"]);
+const ACTIVE = new Set(["running", "cancelling"]);
 
 let steps = new Map();
 let controller = null;
 let current = null;
+let ticker = null;
 
 function phaseOf(stage) {
-  if (stage in CALL_SECTIONS) return 1;
+  if (stage in STAGE_PHASES) return STAGE_PHASES[stage];
   return STEPS.find(([key]) => key === stage)?.[2] ?? null;
+}
+
+/** "4 s", "2.5 s", "1 min 5 s": how long a step ran (rounded to whole seconds while it still runs). */
+export function duration(seconds, running = false) {
+  const s = Math.max(0, seconds);
+  if (s < 60) return running || s >= 10 ? `${Math.floor(s)} s` : `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
+}
+
+function timeOf(step) {
+  if (step.seconds !== null) return duration(step.seconds);
+  if (ACTIVE.has(step.state) && step.started !== null) return duration((Date.now() - step.started) / 1000, true);
+  return "";
 }
 
 function draw() {
@@ -42,55 +63,83 @@ function draw() {
     document.getElementById("progress-list"),
     STEPS.map(([key, label]) => {
       const step = steps.get(key);
+      const time = timeOf(step);
       return h(
         "li",
         { dataset: { step: key, state: step.state } },
         h("span", { class: "step-label" }, label),
         chip(STATE_WORDS[step.state] || step.state, STATE_CHIPS[step.state] || "draft"),
-        step.message && step.message !== step.state ? h("span", { class: "muted small-text step-msg" }, step.message) : "",
+        time ? h("span", { class: "muted small-text step-time" }, time) : "",
+        // "ok", "cancelled"...: the chip says it already.
+        step.message && !(step.message in STATE_WORDS) ? h("span", { class: "muted small-text step-msg" }, step.message) : "",
       );
     }),
   );
 }
 
-function set(key, state, message) {
+function set(key, state, { message, at, seconds } = {}) {
   const step = steps.get(key);
-  if (!step || (FINAL.has(step.state) && state === "running")) return;
+  if (!step || FINAL.has(step.state)) return;
+  // A cancel asked for on this page shows at once; the server's later "running" news does not undo it.
+  if (step.state === "cancelling" && state === "running") return;
+  if (ACTIVE.has(state) && step.started === null && at) step.started = Date.parse(at);
+  if (FINAL.has(state)) {
+    if (seconds !== undefined && seconds !== null) step.seconds = seconds;
+    else if (step.started !== null) step.seconds = ((at ? Date.parse(at) : Date.now()) - step.started) / 1000;
+  }
   step.state = state;
   if (message !== undefined) step.message = message;
 }
 
-function finishBefore(phase) {
-  for (const [key, , p] of STEPS) if (p < phase && steps.get(key).state === "running") set(key, "done");
+function finishBefore(phase, at) {
+  for (const [key, , p] of STEPS) if (p < phase && ACTIVE.has(steps.get(key).state)) set(key, "done", { at });
 }
 
 function onProgress(event) {
+  if (event.stage === "end" || event.stage === "queued") return; // the job's own news: `onJob` and the verdict
   const phase = phaseOf(event.stage);
-  const word = String(event.message || "").split(":", 1)[0].trim();
-  const state = FINAL.has(word) ? word : "running";
-  if (phase !== null) finishBefore(phase);
-  const targets = CALL_SECTIONS[event.stage] || (phase !== null ? [event.stage] : []);
-  for (const key of targets) set(key, state, event.message);
-  document.getElementById("progress-message").textContent = `${event.stage}: ${event.message}`;
-  announce(`Generating: ${event.stage}, ${event.message}`);
+  const state = event.status && event.status !== "running" ? event.status : "running";
+  if (phase !== null) finishBefore(phase, event.at);
+  const targets = event.sections?.length ? event.sections : phase !== null && event.stage in STAGE_PHASES ? [] : [event.stage];
+  for (const key of targets) set(key, state, { message: event.message, at: event.at, seconds: event.seconds });
+  // People read the step's own sentence, never the stage's code name.
+  if (!cancelling()) document.getElementById("progress-message").textContent = event.message;
+  announce(`Generating: ${event.message}`);
   draw();
+}
+
+function cancelling() {
+  return [...steps.values()].some((step) => step.state === "cancelling");
+}
+
+/** Each step's end once the job ended: a step it never reached was not run; one it was in, cancelled or failed. */
+function settle(job) {
+  const ended = { succeeded: "done", cancelled: "cancelled", failed: "failed" }[job.status];
+  for (const [key] of STEPS) {
+    const step = steps.get(key);
+    if (FINAL.has(step.state)) continue;
+    if (job.status === "succeeded" || ACTIVE.has(step.state)) set(key, ended, { message: job.status === "failed" ? job.error || "" : undefined });
+    else set(key, "unrun");
+  }
 }
 
 function onJob(job) {
   for (const [key, section] of Object.entries(job.sections || {})) {
-    if (steps.has(key) && section.status !== "pending") set(key, section.status, section.message || undefined);
+    if (steps.has(key) && section.status !== "pending") set(key, section.status, { message: section.message || undefined, seconds: section.seconds });
   }
   if (job.stage) {
     const phase = phaseOf(job.stage);
     if (phase !== null) finishBefore(phase);
   }
-  if (job.status === "succeeded") for (const [key] of STEPS) if (!FINAL.has(steps.get(key).state)) set(key, "done");
+  if (["succeeded", "failed", "cancelled"].includes(job.status)) settle(job);
   draw();
 }
 
 function busy(on) {
   for (const id of ["generate-button", "regenerate-button"]) document.getElementById(id).disabled = on;
-  document.getElementById("cancel-job").hidden = !on;
+  const cancel = document.getElementById("cancel-job");
+  cancel.hidden = !on;
+  cancel.disabled = false;
   document.getElementById("progress").setAttribute("aria-busy", on ? "true" : "false");
 }
 
@@ -99,11 +148,13 @@ export async function follow(job) {
   stopWatching();
   current = job;
   controller = new AbortController();
-  steps = new Map(STEPS.map(([key]) => [key, { state: "pending", message: "" }]));
+  steps = new Map(STEPS.map(([key]) => [key, { state: "pending", message: "", started: null, seconds: null }]));
   document.getElementById("progress").hidden = false;
   document.getElementById("progress-message").textContent = job.status === "queued" ? "Waiting for a free worker…" : "";
   busy(true);
   onJob(job);
+  // The running steps' times move on between events.
+  ticker = setInterval(draw, 1000);
   try {
     const done = await watchJob(job.id, { onProgress, onJob, signal: controller.signal });
     const verdict = { succeeded: "The canvas is ready.", failed: `Generation failed: ${done.error || "no reason given"}`, cancelled: "Generation was cancelled." }[done.status];
@@ -116,6 +167,8 @@ export async function follow(job) {
     if (!(err instanceof ApiError && err.status === 401)) showError(`Lost track of the job: ${err.message}`);
     return null;
   } finally {
+    clearInterval(ticker);
+    ticker = null;
     busy(false);
     current = null;
   }
@@ -143,11 +196,24 @@ export async function generate({ canvasId = null, title = null } = {}) {
 
 export async function cancelCurrent() {
   if (!current) return;
+  const button = document.getElementById("cancel-job");
+  const before = new Map([...steps].map(([key, step]) => [key, { ...step }]));
+  // Shown at once: the server stops the step in flight within a moment, and the end event confirms it.
+  button.disabled = true;
+  for (const [key, step] of steps) if (step.state === "running") set(key, "cancelling");
+  document.getElementById("progress-message").textContent = "Cancelling…";
+  announce("Cancelling the generation…");
+  draw();
   try {
     await request(`/jobs/${encodeURIComponent(current.id)}/cancel`, { method: "POST" });
-    announce("Cancelling…");
   } catch (err) {
-    showError(`Could not cancel: ${err.message}`);
+    // A job that ended first (409) ends the watch by itself; otherwise the steps go back to what they were.
+    if (!(err instanceof ApiError && err.status === 409)) {
+      steps = before;
+      draw();
+      button.disabled = false;
+      showError(`Could not cancel: ${err.message}`);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ def test_migrations_build_the_schema_and_are_idempotent(
             migrate(engine)  # a second start finds the schema current and changes nothing
             assert set(inspect(engine).get_table_names()) == TABLES
             with engine.connect() as connection:
-                assert connection.exec_driver_sql("select version_num from alembic_version").scalar() == "0003"
+                assert connection.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
         finally:
             engine.dispose()
 
