@@ -303,20 +303,23 @@ async function undo() {
 function editTitle() {
   const row = $("#title-row");
   // The row stays in the page (hidden): a save re-renders the title inside it.
-  const close = () => {
+  const restore = () => {
     form.remove();
     row.hidden = false;
-    $("#edit-title").focus();
   };
   const form = fieldForm({
     label: "Canvas title",
     kind: "text",
     value: state.current.canvas.title,
     index: state.index,
-    onCancel: close,
+    restore,
+    returnTo: () => $("#edit-title"),
     onSubmit: async (value) => {
       const problem = await review({ action: "set", field: "title", value }, { field: "title" });
-      if (!problem) close();
+      if (!problem) {
+        restore();
+        $("#edit-title").focus();
+      }
       return problem;
     },
   });

@@ -150,10 +150,8 @@ export function startEdit(card, found, ctx) {
     entry,
     index: ctx.index,
     heading: `Edit ${LISTS[list].one}`,
-    onCancel: () => {
-      form.replaceWith(card);
-      focusCard(card);
-    },
+    restore: () => form.replaceWith(card),
+    returnTo: () => card.querySelector(".entry-open"),
     onSubmit: async (changes, _list, newActors) => {
       if (!Object.keys(changes).length) return "Nothing changed: edit a field first, or cancel.";
       const edit = { action: "edit", entry_id: entry.id, changes };
@@ -180,11 +178,11 @@ function startAdd(panel, button, ctx) {
     entry: null,
     index: ctx.index,
     heading: `Add to ${panel.title.toLowerCase()}`,
-    onCancel: () => {
+    restore: () => {
       slot.remove();
       button.hidden = false;
-      button.focus();
     },
+    returnTo: () => button,
     onSubmit: async (fields, list, newActors) => ctx.actions.review(withNewActors(newActors, { action: "add", section: list, entry: fields }), { added: true }),
   });
   slot.append(form);
@@ -204,10 +202,8 @@ function editable({ label, value, display, field, ctx, kind = "text", gap = fals
       kind,
       value,
       index: ctx.index,
-      onCancel: () => {
-        form.replaceWith(dd);
-        button.focus();
-      },
+      restore: () => form.replaceWith(dd),
+      returnTo: () => button,
       onSubmit: (next) => ctx.actions.review({ action: "set", field, value: next }, { field }),
     });
     dd.replaceWith(form);

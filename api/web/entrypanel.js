@@ -2,7 +2,7 @@
 // another entry into it, and comments.
 
 import { chip, formatDate, h, hidden, uid } from "./dom.js";
-import { entryForm } from "./forms.js";
+import { entryForm, inlineEdit } from "./forms.js";
 import { withNewActors } from "./board.js";
 import { LISTS } from "./model.js";
 
@@ -15,19 +15,17 @@ function commentList(comments) {
   );
 }
 
-/** A textarea and a button: a comment form, or the reason of a rejection. */
-export function noteForm({ label, button, required, onSubmit, className = "note-form" }) {
+/**
+ * A textarea and a button: a comment form, or the reason of a rejection. Given `restore` and `returnTo`, it is an
+ * inline form that opened in place of something (`inlineEdit`: a Cancel button and Escape put that back).
+ */
+export function noteForm({ label, button, required, onSubmit, className = "note-form", restore = null, returnTo = null }) {
   const id = uid("note");
   const input = h("textarea", { id, rows: 2, maxlength: 2000 });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
-  const form = h(
-    "form",
-    { class: className, novalidate: true },
-    h("label", { for: id }, label),
-    input,
-    error,
-    h("div", { class: "form-buttons" }, h("button", { type: "submit", class: "small primary" }, button)),
-  );
+  const form = h("form", { class: className, novalidate: true }, h("label", { for: id }, label), input, error);
+  if (restore) form.append(inlineEdit(form, { save: button, restore, returnTo }).buttons);
+  else form.append(h("div", { class: "form-buttons" }, h("button", { type: "submit", class: "small primary" }, button)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -63,7 +61,8 @@ export function entryReview({ found, index, review }) {
         entry,
         index,
         heading: `Edit ${LISTS[list].one}`,
-        onCancel: () => form.replaceWith(buttons),
+        restore: () => form.replaceWith(buttons),
+        returnTo: () => buttons.querySelector('[data-drawer-act="edit"]'),
         onSubmit: async (changes, _list, newActors) => {
           if (!Object.keys(changes).length) return "Nothing changed: edit a field first, or cancel.";
           return act(withNewActors(newActors, { action: "edit", entry_id: entry.id, changes }));

@@ -2,6 +2,7 @@
 
 import { chip, h, hidden, uid } from "./dom.js";
 import { commentList, noteForm } from "./entrypanel.js";
+import { inlineEdit } from "./forms.js";
 import { PANELS } from "./model.js";
 
 const GROUPS = [
@@ -21,25 +22,13 @@ function reasonForm(finding, { verb, required, action }, ctx, item) {
     input,
     h("p", { id: `${id}-hint`, class: "muted small-text" }, required ? "The reason is kept with the finding on every later version." : "Say what was done, if useful."),
     error,
-    h(
-      "div",
-      { class: "form-buttons" },
-      h("button", { type: "submit", class: "primary small" }, verb),
-      h("button", { type: "button", class: "small", onclick: () => close() }, "Cancel"),
-    ),
   );
   const buttons = item.querySelector(".finding-actions");
-  const close = () => {
+  const restore = () => {
     form.remove();
     buttons.hidden = false;
-    buttons.querySelector("button")?.focus();
   };
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      close();
-    }
-  });
+  form.append(inlineEdit(form, { save: verb, restore, returnTo: () => buttons.querySelector("button") }).buttons);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const reason = input.value.trim();
@@ -99,14 +88,11 @@ function findingItem(finding, ctx) {
         button: "Add comment",
         required: true,
         onSubmit: (text) => ctx.actions.review({ action: "comment", finding_id: finding.id, text }, { findingId: finding.id }),
-      });
-      form.addEventListener("keydown", (event) => {
-        if (event.key === "Escape") {
-          event.stopPropagation();
+        restore: () => {
           form.remove();
           buttons.hidden = false;
-          comment.focus();
-        }
+        },
+        returnTo: () => comment,
       });
       buttons.hidden = true;
       buttons.after(form);

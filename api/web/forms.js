@@ -113,6 +113,39 @@ function normalised(spec, value) {
   return value ?? "";
 }
 
+// Input types where Enter means "done" (a textarea's Enter is a new line; a checkbox's is a toggle).
+const ONE_LINE = new Set(["text", "search", "email", "url", "number", "tel"]);
+
+/**
+ * What every inline edit form shares: its Save and Cancel buttons and its keys. Escape or Cancel runs
+ * `restore` (which puts the page back as it was) and returns focus to `returnTo()`, the edited card or the
+ * button that opened the form; Ctrl+Enter saves from any field, Enter from a one-line field.
+ * Returns the row of buttons to place in the form, the Save button (disabled while a save runs) and `close`.
+ */
+export function inlineEdit(form, { save, restore, returnTo }) {
+  const saveButton = h("button", { type: "submit", class: "primary small", "aria-keyshortcuts": "Control+Enter" }, save);
+  const close = () => {
+    restore();
+    returnTo()?.focus();
+  };
+  const buttons = h("div", { class: "form-buttons" }, saveButton, h("button", { type: "button", class: "small", onclick: close }, "Cancel"));
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      // Not the side panel's or the page's Escape too: one key press undoes one thing.
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.altKey) {
+      const oneLine = event.target instanceof HTMLInputElement && ONE_LINE.has(event.target.type);
+      if (!(event.ctrlKey || event.metaKey || oneLine)) return;
+      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
+      event.preventDefault();
+      if (!saveButton.disabled) form.requestSubmit(saveButton);
+    }
+  });
+  return { buttons, save: saveButton, close };
+}
+
 function showProblem(error, text) {
   error.textContent = text;
   error.hidden = false;
@@ -123,7 +156,7 @@ function showProblem(error, text) {
  * onSubmit(values, list, newActors) resolves to an error message to show, or nothing when it worked;
  * newActors are [{ref, name, kind}] the values name by `ref` (an actor created from a drop-down).
  */
-export function entryForm({ type, list, lists, entry, index, heading, onSubmit, onCancel }) {
+export function entryForm({ type, list, lists, entry, index, heading, onSubmit, restore, returnTo }) {
   const headingId = uid("form-title");
   const errorId = uid("form-error");
   const error = h("p", { id: errorId, class: "form-error", role: "alert", hidden: true });
@@ -153,7 +186,6 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     : null;
   fill();
 
-  const save = h("button", { type: "submit", class: "primary small", "aria-keyshortcuts": "Control+Enter" }, entry ? "Save changes" : "Add");
   const form = h(
     "form",
     { class: "entry-form", "aria-labelledby": headingId, "aria-describedby": errorId, novalidate: true },
@@ -161,18 +193,9 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
     picker,
     fields,
     error,
-    h("div", { class: "form-buttons" }, save, h("button", { type: "button", class: "small", onclick: onCancel }, "Cancel")),
   );
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onCancel();
-    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  const { buttons, save } = inlineEdit(form, { save: entry ? "Save changes" : "Add", restore, returnTo });
+  form.append(buttons);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const specs = FIELDS[current.type];
@@ -213,7 +236,7 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
  * A form for one canvas-level field. kind: "text", "textarea" or "actors" (a checkbox per actor).
  * onSubmit(value) resolves to an error message, or nothing when it worked.
  */
-export function fieldForm({ label, kind, value, index, onSubmit, onCancel }) {
+export function fieldForm({ label, kind, value, index, onSubmit, restore, returnTo }) {
   const id = uid("canvas-field");
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   let control;
@@ -225,24 +248,9 @@ export function fieldForm({ label, kind, value, index, onSubmit, onCancel }) {
   } else {
     control = h("div", { class: "field" }, h("label", { for: id }, label), h("input", { id, type: "text", maxlength: 300, value: value || "" }));
   }
-  const save = h("button", { type: "submit", class: "primary small" }, "Save", hidden(` ${label.toLowerCase()}`));
-  const form = h(
-    "form",
-    { class: "field-form", "aria-label": `Edit ${label.toLowerCase()}`, novalidate: true },
-    control,
-    error,
-    h("div", { class: "form-buttons" }, save, h("button", { type: "button", class: "small", onclick: onCancel }, "Cancel")),
-  );
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onCancel();
-    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      // Ctrl+Enter saves from any field, so a keyboard edit needs no Tab walk to the button.
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  const form = h("form", { class: "field-form", "aria-label": `Edit ${label.toLowerCase()}`, novalidate: true }, control, error);
+  const { buttons, save } = inlineEdit(form, { save: ["Save", hidden(` ${label.toLowerCase()}`)], restore, returnTo });
+  form.append(buttons);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const next = kind === "actors"
