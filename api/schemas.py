@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, field_validator
 
 from canvas.model import MAX_TITLE_CHARS, Canvas, Finding
+from canvas.review import MAX_TEXT
 from ecocanvas.errors import ConfigError
 from rules import Policy
 
@@ -35,6 +36,10 @@ class WorkspaceOut(BaseModel):
     canvases: int
     jobs: int
     can_write: bool
+    text_limits: dict[str, int] = Field(
+        default_factory=lambda: dict(MAX_TEXT),
+        description="The most characters a `set` review action takes per canvas field (the page's maxlength).",
+    )
 
 
 class DocumentOut(BaseModel):

@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from canvas.ids import normalise_key, stable_id
 from canvas.model import (
+    MAX_LABEL_CHARS,
+    MAX_SUMMARY_CHARS,
     MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
     Activity,
     Actor,
     Canvas,
@@ -88,7 +91,13 @@ _LABELS = ("name", "text", "description", "value")
 # version that every later version copies again.
 MAX_ID = 200
 MAX_NOTE = 2_000
-MAX_TEXT = {"title": 300, "scope.summary": 5_000, "review.cadence": 300}
+# A canvas field a person sets takes what the model's field holds: one cap each, defined in canvas.model,
+# also what the API tells the page (`GET /v1/workspace`, `text_limits`) for its inputs' maxlength.
+MAX_TEXT: dict[str, int] = {
+    "title": MAX_TITLE_CHARS,
+    "scope.summary": MAX_SUMMARY_CHARS,
+    "review.cadence": MAX_LABEL_CHARS,
+}
 MAX_BATCH = 500
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID)]

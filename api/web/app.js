@@ -156,6 +156,8 @@ const context = () => ({
   findings: state.current.findings,
   index: state.index,
   canWrite: state.canWrite,
+  // The server's caps per canvas field (GET /workspace): the forms' maxlength is the API's own limit.
+  textLimits: state.workspace?.text_limits || {},
   filters,
   actions: { open: openEntry, review, showEntry, showPanel, openCadence, decide, selectionChanged },
 });
@@ -312,6 +314,7 @@ function editTitle() {
     kind: "text",
     value: state.current.canvas.title,
     index: state.index,
+    maxLength: state.workspace?.text_limits?.title,
     restore,
     returnTo: () => $("#edit-title"),
     onSubmit: async (value) => {

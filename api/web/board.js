@@ -202,6 +202,7 @@ function editable({ label, value, display, field, ctx, kind = "text", gap = fals
       kind,
       value,
       index: ctx.index,
+      maxLength: ctx.textLimits?.[field],
       restore: () => form.replaceWith(dd),
       returnTo: () => button,
       onSubmit: (next) => ctx.actions.review({ action: "set", field, value: next }, { field }),

@@ -233,10 +233,11 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
 }
 
 /**
- * A form for one canvas-level field. kind: "text", "textarea" or "actors" (a checkbox per actor).
+ * A form for one canvas-level field. kind: "text", "textarea" or "actors" (a checkbox per actor); maxLength is
+ * the server's cap for the field (`text_limits` of GET /workspace).
  * onSubmit(value) resolves to an error message, or nothing when it worked.
  */
-export function fieldForm({ label, kind, value, index, onSubmit, restore, returnTo }) {
+export function fieldForm({ label, kind, value, index, maxLength = null, onSubmit, restore, returnTo }) {
   const id = uid("canvas-field");
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   let control;
@@ -244,9 +245,9 @@ export function fieldForm({ label, kind, value, index, onSubmit, restore, return
     const choices = index.actorChoices(value || []).map((a) => [a.id, a.name]);
     control = checkboxes("value", label, choices, value);
   } else if (kind === "textarea") {
-    control = h("div", { class: "field" }, h("label", { for: id }, label), h("textarea", { id, rows: 4, maxlength: 5000 }, value || ""));
+    control = h("div", { class: "field" }, h("label", { for: id }, label), h("textarea", { id, rows: 4, maxlength: maxLength }, value || ""));
   } else {
-    control = h("div", { class: "field" }, h("label", { for: id }, label), h("input", { id, type: "text", maxlength: 300, value: value || "" }));
+    control = h("div", { class: "field" }, h("label", { for: id }, label), h("input", { id, type: "text", maxlength: maxLength, value: value || "" }));
   }
   const form = h("form", { class: "field-form", "aria-label": `Edit ${label.toLowerCase()}`, novalidate: true }, control, error);
   const { buttons, save } = inlineEdit(form, { save: ["Save", hidden(` ${label.toLowerCase()}`)], restore, returnTo });

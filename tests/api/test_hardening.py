@@ -18,6 +18,7 @@ import pytest
 from support.api_harness import Api, in_process_api, serve_api
 
 from api.schemas import MAX_INT, NOT_BLANK
+from canvas.model import MAX_LABEL_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 
 MEMO = "Acme leads onboarding. Globex supports onboarding. Acme pays Globex a monthly fee."
 TOO_BIG = str(2**63)  # past SQLite's 64-bit integers, let alone the 32-bit columns
@@ -133,6 +134,25 @@ def test_each_text_field_has_a_cap_under_the_body_cap(tight: Api, action: dict[s
         assert action["field"] in problem["detail"]
     if field is not None:  # refused by the request's schema, which names the field
         assert problem["errors"][0]["loc"][-1] == field
+
+
+@pytest.mark.parametrize(
+    ("field", "cap"),
+    [("title", MAX_TITLE_CHARS), ("review.cadence", MAX_LABEL_CHARS), ("scope.summary", MAX_SUMMARY_CHARS)],
+)
+def test_a_canvas_field_takes_what_the_model_holds_and_the_workspace_says_so(api: Api, field: str, cap: int) -> None:
+    # The page reads these caps for its inputs' maxlength: they are the model's, not a second, smaller set.
+    assert api.client.get("/v1/workspace", headers=api.auth()).json()["text_limits"][field] == cap
+    canvas_id = make_canvas(api.client, api.auth())["canvas_id"]
+    url, etag = f"/v1/canvases/{canvas_id}/review", f'"{canvas_id}:1"'
+    at_cap = {"action": "set", "field": field, "value": "x" * cap}
+    response = api.client.post(url, json=at_cap, headers={**api.auth(), "If-Match": etag})
+    assert response.status_code == 200, response.text
+    path = field.split(".")
+    stored = response.json()["canvas"]
+    for part in path:
+        stored = stored[part]
+    assert stored == "x" * cap
 
 
 def _raw_request(base_url: str, head: str, body: bytes) -> bytes:

@@ -11,6 +11,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from canvas.ids import stable_id
 from canvas.model import (
+    MAX_LABEL_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
     Activity,
     Actor,
     Canvas,
@@ -306,8 +309,9 @@ def test_set_stakeholders_takes_live_actor_ids_and_marks_every_set_field_as_the_
     [
         {"action": "set", "field": "review.stakeholders", "value": "bank"},
         {"action": "set", "field": "title", "value": ["bank"]},
-        {"action": "set", "field": "title", "value": "x" * 301},
-        {"action": "set", "field": "scope.summary", "value": "x" * 5001},
+        {"action": "set", "field": "title", "value": "x" * (MAX_TITLE_CHARS + 1)},
+        {"action": "set", "field": "review.cadence", "value": "x" * (MAX_LABEL_CHARS + 1)},
+        {"action": "set", "field": "scope.summary", "value": "x" * (MAX_SUMMARY_CHARS + 1)},
         {"action": "reject", "entry_id": "bank", "reason": "x" * 2001},
         {"action": "comment", "entry_id": "bank", "text": ""},
         {"action": "comment", "entry_id": "bank", "finding_id": "f1", "text": "both"},

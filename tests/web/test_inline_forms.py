@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 from support.live_api import LiveApi
 from web_support import Client, card, find_entry, open_board, saved_as
 
+from canvas.model import MAX_LABEL_CHARS, MAX_TITLE_CHARS
+
 pytestmark = pytest.mark.slow
 
 
@@ -32,7 +34,7 @@ def test_escape_cancels_every_inline_form_and_focus_returns_to_what_was_edited(
 
     # Enter in a one-line field saves the form; the saved card has the focus.
     page.keyboard.press("e")
-    name = board.locator("form.entry-form input[data-field=\"name\"]")
+    name = board.locator('form.entry-form input[data-field="name"]')
     name.fill(f"{actor['name']} (checked)")
     name.press("Enter")
     saved_as(page, seen["version"] + 1)
@@ -43,6 +45,8 @@ def test_escape_cancels_every_inline_form_and_focus_returns_to_what_was_edited(
     edit_cadence = page.locator('[data-edit-field="review.cadence"]')
     edit_cadence.click()
     cadence = page.locator("form.field-form").get_by_label("Review cadence", exact=True)
+    # The input stops where the API would refuse: the model's cap, read from the server.
+    expect(cadence).to_have_attribute("maxlength", str(MAX_LABEL_CHARS))
     cadence.fill("Every quarter")
     page.keyboard.press("Escape")
     expect(page.locator("form.field-form")).to_have_count(0)
@@ -65,6 +69,12 @@ def test_escape_cancels_every_inline_form_and_focus_returns_to_what_was_edited(
     item.get_by_role("button", name=re.compile("^Comment…")).click()
     page.keyboard.press("Escape")
     expect(item.get_by_role("button", name=re.compile("^Comment…"))).to_be_focused()
+
+    page.locator("#edit-title").click()
+    title = page.locator("form.field-form").get_by_label("Canvas title", exact=True)
+    expect(title).to_have_attribute("maxlength", str(MAX_TITLE_CHARS))
+    page.keyboard.press("Escape")
+    expect(page.locator("#edit-title")).to_be_focused()
 
     # The same entry edited from the side panel: Escape leaves the panel open, focus on its Edit button.
     card(page, actor["id"]).locator(".entry-open").click()
