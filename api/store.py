@@ -362,13 +362,13 @@ class Store:
         """
         now = utcnow()
         expired = (JobRow.status == "running") & (JobRow.lease_expires_at < now)
-        query = select(JobRow.id, JobRow.attempts, JobRow.cancel_requested).where(expired)
+        query = select(JobRow.id, JobRow.attempts, JobRow.cancel_requested, JobRow.sections).where(expired)
         if job_id is not None:
             query = query.where(JobRow.id == job_id)
         with self._tx() as s:
             interrupted = s.execute(query).all()
         requeued: list[str] = []
-        for found, attempts, cancelled in interrupted:
+        for found, attempts, cancelled, sections in interrupted:
             values: dict[str, Any] = {"lease_owner": None, "lease_expires_at": None}
             if cancelled:
                 values |= {"status": "cancelled", "error": "cancelled; the process running it stopped first"}
@@ -379,6 +379,7 @@ class Store:
                 values |= {"status": "queued"}
             if values["status"] != "queued":
                 values["finished_at"] = now
+                values["sections"] = _stopped(sections or {}, values["status"], values["error"])
             with self._tx() as s:
                 result = s.execute(update(JobRow).where(JobRow.id == found, expired).values(**values))
             if int(result.rowcount) != 1:  # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ _EVENT_DATA = {
     "contentMediaType": "application/json",
     "contentSchema": {
         "oneOf": [JobEvent.model_json_schema(), {"$ref": "#/components/schemas/JobOut"}],
-        "description": "`progress`: {seq, stage, message, at}; `end`: the job",
+        "description": "`progress`: {seq, stage, message, at, status, sections, seconds, elapsed}; `end`: the job",
     },
 }
 
@@ -89,7 +89,8 @@ _EVENT_DATA = {
     response_class=EventSourceResponse,
     responses={
         200: {
-            "description": "`progress` events (data: {seq, stage, message, at}), then one `end` event (data: the job)"
+            "description": "`progress` events (data: {seq, stage, message, at, status, sections, seconds, elapsed}), "
+            "then one `end` event (data: the job)"
         },
         **responses(401, 404),
     },

@@ -146,8 +146,11 @@ def test_expired_leases_go_back_to_the_queue_once_then_fail_when_out_of_attempts
         assert sorted(found) == [[], [job.id]]
         assert store.job(workspace_id, job.id).status == "queued"
         assert store.claim(job.id, "dead/2/b", 5) is not None
+        store.record(job.id, "extract", "Drafting", {"actors": SectionProgress(status="running")})
         expire()
         assert store.requeue_expired(max_attempts=2) == []
         failed = store.job(workspace_id, job.id)
         assert failed.status == "failed" and "interrupted during attempt 2 of 2" in (failed.error or "")
+        # The section that attempt was drafting says it failed too: an ended job has no step "running".
+        assert failed.sections["actors"].status == "failed"
         assert store.lease_left(job.id) is None
