@@ -28,6 +28,7 @@ from canvas.model import (
     SectionName,
     SectionRun,
     SectionStatus,
+    Usage,
 )
 from ecocanvas.errors import BudgetExceededError, GenerationCancelled, InputError, LLMError
 from ecocanvas.logs import get_logger
@@ -47,13 +48,10 @@ from knowledge import Chunk, Document, KnowledgeBase
 
 if TYPE_CHECKING:
     from generator.answers import Converted
-    from generator.llm import Usage
 
 log = get_logger(__name__)
 
 D = TypeVar("D", bound=Draft)
-# What a call spent, as counted by generator.llm.Usage and booked in SectionRun and GeneratorInfo.
-_COUNTERS = {"calls", "cached_calls", "retries", "prompt_tokens", "completion_tokens", "cost_usd"}
 OFFLINE_K = 60
 PROMPTS = ("system", "extract", *(c.prompt for c in CALLS))
 _SECTION_WORDS: dict[SectionName, str] = {
@@ -344,7 +342,7 @@ def _since(started: float) -> float:
 def _book(outcome: _Outcome, draft: CanvasDraft, info: GeneratorInfo, clock: Clock) -> None:
     call, converted = outcome.call, outcome.converted
     # A call's cost is booked on its first section; the others share its status.
-    spent = outcome.usage.model_dump(include=_COUNTERS)
+    spent = outcome.usage.model_dump()
     for i, section in enumerate(call.sections):
         info.sections[section] = SectionRun(
             status=outcome.status,
@@ -354,8 +352,7 @@ def _book(outcome: _Outcome, draft: CanvasDraft, info: GeneratorInfo, clock: Clo
             dropped_unsupported=converted.dropped.get(section, 0) if converted else 0,
             **(spent if i == 0 else {}),
         )
-    for name, value in spent.items():
-        setattr(info, name, getattr(info, name) + value)
+    info.add(outcome.usage)
     if converted is not None:
         for section in call.sections:
             if section != "actors":
