@@ -35,7 +35,7 @@ from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import prompts
 from generator.assemble import assemble
-from generator.drafts import CanvasDraft, Draft
+from generator.drafts import CanvasDraft, EntryDraft
 from generator.evidence import PlannedCall, estimate_tokens, fence, plan_calls, retrieve
 from generator.ground import Grounder
 from generator.guard import InjectionGuard
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-D = TypeVar("D", bound=Draft)
+D = TypeVar("D", bound=EntryDraft)
 OFFLINE_K = 60
 PROMPTS = ("system", "extract", *(c.prompt for c in CALLS))
 _SECTION_WORDS: dict[SectionName, str] = {
@@ -183,7 +183,7 @@ def draft_canvas(
     info.status = _status(info)
     canvas.generator = info
     log.info(
-        "canvas drafted",
+        "canvas_drafted",
         backend=info.backend,
         status=info.status,
         actors=len(canvas.actors),
@@ -311,7 +311,7 @@ def _extract_llm(
         except BudgetExceededError as exc:
             return _Outcome(call, None, usage_of(exc), "skipped", str(exc), _since(started))
         except LLMError as exc:
-            log.warning("call failed", call=call.name, error=str(exc))
+            log.warning("call_failed", call=call.name, error=str(exc))
             return _Outcome(call, None, usage_of(exc), "failed", str(exc), _since(started))
         status: SectionStatus = "cached" if usage.calls == 0 and usage.cached_calls else "ok"
         if answer.entry_count() == 0 and call.passages:
@@ -402,7 +402,7 @@ def _check_scope_text(draft: CanvasDraft, documents: Sequence[Document], guard: 
         scope.summary = ""
 
 
-def _drafts(draft: CanvasDraft | None) -> list[Draft]:
+def _drafts(draft: CanvasDraft | None) -> list[EntryDraft]:
     if draft is None:
         return []
     return [
