@@ -139,16 +139,37 @@ class Review(_Model):
     open_questions: list[Item] = Field(default_factory=list)
 
 
-class SectionRun(_Model):
-    """What drafting one section cost and how it ended."""
+class Usage(_Model):
+    """What LLM calls cost. A cache hit counts in `cached_calls` only: it spent nothing.
 
-    status: SectionStatus = "ok"
+    Declared once and inherited, so its fields stay flat in `SectionRun` and `GeneratorInfo` as the
+    contract has them (a nested `usage` object would change the canvas JSON).
+    """
+
     calls: int = 0
     cached_calls: int = 0
     retries: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def usage(self) -> Usage:
+        """The counters alone, without what a subclass adds."""
+        return Usage.model_validate(self.model_dump(include=set(Usage.model_fields)))
+
+    def add(self, other: Usage) -> None:
+        for name in Usage.model_fields:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class SectionRun(Usage):
+    """What drafting one section cost and how it ended."""
+
+    status: SectionStatus = "ok"
     dropped_ungrounded: int = 0
     dropped_unsupported: int = Field(0, description="Entries or references the cited passage did not support.")
     seconds: float = 0.0
@@ -170,7 +191,7 @@ def _no_model(value: object) -> object:
 ModelName = Annotated[str, BeforeValidator(_no_model), WithJsonSchema({"type": ["string", "null"]}, mode="validation")]
 
 
-class GeneratorInfo(_Model):
+class GeneratorInfo(Usage):
     """What made the canvas. A canvas made by hand or by another tool says so (`backend`) and has no `model`."""
 
     backend: str = "offline"
@@ -184,12 +205,6 @@ class GeneratorInfo(_Model):
     run: str = Field("", description="The id of this generation in the LLM call log (`ecocanvas logs --run`).")
     planned_calls: int = 0
     planned_prompt_tokens: int = Field(0, description="Prompt tokens estimated before sending, re-asks not included.")
-    calls: int = 0
-    cached_calls: int = 0
-    retries: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
     source_tokens: int = 0
     dropped_ungrounded: int = 0
     seconds: float = 0.0

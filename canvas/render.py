@@ -5,6 +5,9 @@ check every entry against its source without opening the file. What an export le
 (rejected entries by default, drafts on request) and whether it is marked as a draft is an
 `ExportOptions`. Everything a person or a document wrote is escaped for the target format:
 names and quotes come from uploaded files.
+
+HTML stays f-strings rather than a jinja2 template: both renderers walk the same `_tables` and number
+citations in that one walk, which a template would split across two files and two languages.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class NotFoundError(EcocanvasError):
 class LLMError(EcocanvasError):
     """A model call failed after its retries."""
 
-    # What the failed call's attempts spent (a generator.llm.Usage), attached by the LLM client so a
+    # What the failed call's attempts spent (a canvas.model.Usage), attached by the LLM client so a
     # failed section is still accounted for; typed loosely because core imports no stage.
     usage: object | None = None
 

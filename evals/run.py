@@ -23,7 +23,7 @@ from ecocanvas.settings import Settings
 from evals.dataset import Ecosystem
 from evals.oracle import OracleLLM
 from evals.results import RunResult
-from evals.score import score
+from evals.scorer import score
 from evals.scores import EcosystemScore
 from evals.verbatim import visible_text
 from generator.pipeline import generate

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from canvas.model import Usage
+
 # name -> one-line meaning; docs/evals.md gives the precise definitions.
 METRICS: dict[str, str] = {
     "actor_precision": "canvas actors matched one-to-one to a gold actor / canvas actors",
@@ -142,17 +144,10 @@ class CitationScore(BaseModel):
     uncited_entries: list[str] = Field(default_factory=list)
 
 
-class Cost(BaseModel):
-    calls: int = 0
-    cached_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    seconds: float = 0.0
+class Cost(Usage):
+    """What drafting the ecosystem's canvas spent (the canvas's `Usage`) and how long it took."""
 
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+    seconds: float = 0.0
 
 
 class EcosystemScore(BaseModel):

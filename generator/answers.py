@@ -50,7 +50,7 @@ from generator.drafts import (
     ActorDraft,
     ActorsDraft,
     CanvasDraft,
-    Draft,
+    EntryDraft,
     Evidence,
     ExchangeDraft,
     ExchangesDraft,
@@ -70,7 +70,7 @@ from generator.support import mentions, missing_numbers, refers_indirectly, word
 from knowledge import Document
 
 MAX_QUOTE = 600
-D = TypeVar("D", bound=Draft)
+D = TypeVar("D", bound=EntryDraft)
 T = TypeVar("T")
 _MAX_PROBLEMS_SHOWN = 15
 

@@ -21,11 +21,11 @@ from canvas.model import (
     Review,
     Scope,
 )
-from generator.drafts import CanvasDraft, Draft, ItemDraft
+from generator.drafts import CanvasDraft, EntryDraft, ItemDraft
 from generator.resolve import Resolution
 
 
-def _sources(draft: Draft) -> list[Citation]:
+def _sources(draft: EntryDraft) -> list[Citation]:
     out: list[Citation] = []
     for c in (draft.citation, *draft.also_cited):
         if c is not None and all((c.document_id, c.start, c.end) != (o.document_id, o.start, o.end) for o in out):

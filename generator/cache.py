@@ -17,8 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError, model_validator
 
+from canvas.model import Usage
 from ecocanvas.logs import get_logger
 
 log = get_logger(__name__)
@@ -27,18 +28,21 @@ log = get_logger(__name__)
 CACHE_FORMAT = 2
 
 
-class CacheEntry(BaseModel):
-    """A validated answer and what obtaining it originally cost."""
+class CacheEntry(Usage):
+    """A validated answer and what obtaining it originally cost (the `Usage` counters, flat as
+    format 2 stores them)."""
 
     format: int = CACHE_FORMAT
     model: str
     prompt_version: str
     value: dict[str, Any]
-    calls: int = Field(0, ge=0)
-    retries: int = Field(0, ge=0)
-    prompt_tokens: int = Field(0, ge=0)
-    completion_tokens: int = Field(0, ge=0)
-    cost_usd: float = Field(0.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _counts_not_negative(self) -> CacheEntry:
+        # A negative count is a damaged file: failing validation makes it a miss.
+        if any(getattr(self, name) < 0 for name in Usage.model_fields):
+            raise ValueError("a cache entry's counts cannot be negative")
+        return self
 
 
 def cache_key(

@@ -23,7 +23,7 @@ class Evidence(BaseModel):
     start: int
 
 
-class Draft(BaseModel):
+class EntryDraft(BaseModel):
     quote: str = Field(description=QUOTE, max_length=600)
     # Internal, never in the schema a model sees: where the offline extractor found the quote, and
     # the citation grounding attached. A model that fills `at` anyway cannot forge a citation:
@@ -33,25 +33,25 @@ class Draft(BaseModel):
     also_cited: SkipJsonSchema[list[Citation]] = Field(default_factory=list, exclude=True)
 
 
-class ItemDraft(Draft):
+class ItemDraft(EntryDraft):
     text: str = Field(description="The objective or scope item in a few words.", max_length=300)
 
 
-class ActorDraft(Draft):
+class ActorDraft(EntryDraft):
     name: str = Field(description="The actor's full name as the documents write it.", max_length=120)
     aliases: list[str] = Field(default_factory=list, max_length=6, description="Other names the documents use.")
     kind: ActorKind = "partner"
     role: str = Field("", description="Its role in the ecosystem, in a few words.", max_length=200)
 
 
-class ExchangeDraft(Draft):
+class ExchangeDraft(EntryDraft):
     provider: str = Field(description=NAME, max_length=120)
     receiver: str = Field(description=NAME, max_length=120)
     value: str = Field(description="What flows from provider to receiver.", max_length=200)
     kind: ExchangeKind = "other"
 
 
-class ActivityDraft(Draft):
+class ActivityDraft(EntryDraft):
     name: str = Field(description="The activity, as a short noun phrase from the text.", max_length=160)
     owner: str | None = Field(None, description="The one actor that leads it; null when the text names none.")
     supporters: list[str] = Field(default_factory=list, max_length=8)
@@ -59,7 +59,7 @@ class ActivityDraft(Draft):
     depends_on: list[str] = Field(default_factory=list, max_length=5, description="Names of other activities.")
 
 
-class MechanismDraft(Draft):
+class MechanismDraft(EntryDraft):
     kind: MechanismKind
     description: str = Field(max_length=300)
     owner: str | None = None
@@ -67,7 +67,7 @@ class MechanismDraft(Draft):
     cadence: str | None = Field(None, max_length=80)
 
 
-class MetricDraft(Draft):
+class MetricDraft(EntryDraft):
     name: str = Field(max_length=160)
     owner: str | None = None
     target: str | None = Field(None, max_length=120)
@@ -76,7 +76,7 @@ class MetricDraft(Draft):
     actors: list[str] = Field(default_factory=list, max_length=8, description="Actors whose contribution it measures.")
 
 
-class ExclusionDraft(Draft):
+class ExclusionDraft(EntryDraft):
     """An actor the documents say does not (or no longer) take part: it must not become a participant."""
 
     name: str = Field(max_length=120)

@@ -53,6 +53,7 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
+from canvas.model import Usage
 from ecocanvas.errors import BudgetExceededError, ConfigError, LLMError, LLMTimeoutError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
@@ -89,29 +90,6 @@ _MODES: dict[str, instructor.Mode] = {
     "json": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
 }
-
-
-class Usage(BaseModel):
-    """What calls cost. A cache hit counts in `cached_calls` only: it spent nothing."""
-
-    calls: int = 0
-    cached_calls: int = 0
-    retries: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def add(self, other: Usage) -> None:
-        self.calls += other.calls
-        self.cached_calls += other.cached_calls
-        self.retries += other.retries
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.cost_usd += other.cost_usd
 
 
 def usage_of(error: LLMError) -> Usage:
@@ -512,11 +490,7 @@ class LLMClient:
             model=self.model,
             prompt_version=prompt_version,
             value=value,
-            calls=usage.calls,
-            retries=usage.retries,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=usage.cost_usd,
+            **usage.model_dump(),
         )
         try:
             self._cache.put(key, entry)

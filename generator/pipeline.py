@@ -28,13 +28,14 @@ from canvas.model import (
     SectionName,
     SectionRun,
     SectionStatus,
+    Usage,
 )
 from ecocanvas.errors import BudgetExceededError, GenerationCancelled, InputError, LLMError
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 from generator import prompts
 from generator.assemble import assemble
-from generator.drafts import CanvasDraft, Draft
+from generator.drafts import CanvasDraft, EntryDraft
 from generator.evidence import PlannedCall, estimate_tokens, fence, plan_calls, retrieve
 from generator.ground import Grounder
 from generator.guard import InjectionGuard
@@ -47,13 +48,10 @@ from knowledge import Chunk, Document, KnowledgeBase
 
 if TYPE_CHECKING:
     from generator.answers import Converted
-    from generator.llm import Usage
 
 log = get_logger(__name__)
 
-D = TypeVar("D", bound=Draft)
-# What a call spent, as counted by generator.llm.Usage and booked in SectionRun and GeneratorInfo.
-_COUNTERS = {"calls", "cached_calls", "retries", "prompt_tokens", "completion_tokens", "cost_usd"}
+D = TypeVar("D", bound=EntryDraft)
 OFFLINE_K = 60
 PROMPTS = ("system", "extract", *(c.prompt for c in CALLS))
 _SECTION_WORDS: dict[SectionName, str] = {
@@ -185,7 +183,7 @@ def draft_canvas(
     info.status = _status(info)
     canvas.generator = info
     log.info(
-        "canvas drafted",
+        "canvas_drafted",
         backend=info.backend,
         status=info.status,
         actors=len(canvas.actors),
@@ -315,7 +313,7 @@ def _extract_llm(
         except BudgetExceededError as exc:
             return _Outcome(call, None, usage_of(exc), "skipped", str(exc), _since(started))
         except LLMError as exc:
-            log.warning("call failed", call=call.name, error=str(exc))
+            log.warning("call_failed", call=call.name, error=str(exc))
             return _Outcome(call, None, usage_of(exc), "failed", str(exc), _since(started))
         status: SectionStatus = "cached" if usage.calls == 0 and usage.cached_calls else "ok"
         if answer.entry_count() == 0 and call.passages:
@@ -346,7 +344,7 @@ def _since(started: float) -> float:
 def _book(outcome: _Outcome, draft: CanvasDraft, info: GeneratorInfo, clock: Clock) -> None:
     call, converted = outcome.call, outcome.converted
     # A call's cost is booked on its first section; the others share its status.
-    spent = outcome.usage.model_dump(include=_COUNTERS)
+    spent = outcome.usage.model_dump()
     for i, section in enumerate(call.sections):
         info.sections[section] = SectionRun(
             status=outcome.status,
@@ -356,8 +354,7 @@ def _book(outcome: _Outcome, draft: CanvasDraft, info: GeneratorInfo, clock: Clo
             dropped_unsupported=converted.dropped.get(section, 0) if converted else 0,
             **(spent if i == 0 else {}),
         )
-    for name, value in spent.items():
-        setattr(info, name, getattr(info, name) + value)
+    info.add(outcome.usage)
     if converted is not None:
         for section in call.sections:
             if section != "actors":
@@ -407,7 +404,7 @@ def _check_scope_text(draft: CanvasDraft, documents: Sequence[Document], guard: 
         scope.summary = ""
 
 
-def _drafts(draft: CanvasDraft | None) -> list[Draft]:
+def _drafts(draft: CanvasDraft | None) -> list[EntryDraft]:
     if draft is None:
         return []
     return [

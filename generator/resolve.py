@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from canvas.ids import normalise_key
 from canvas.model import Citation
 from generator.actor_names import classify, clean_name, initials
-from generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, Draft, MetricDraft
+from generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, EntryDraft, MetricDraft
 from knowledge import Document
 
 _SUFFIXES = re.compile(
@@ -211,7 +211,7 @@ def resolve(
     res = Resolution(draft=out)
     actors = _Actors(documents, create=references_create_actors)
 
-    def keep(item: Draft) -> bool:
+    def keep(item: EntryDraft) -> bool:
         if id(item) in tainted:
             res.dropped_injected += 1
             return False
@@ -224,13 +224,13 @@ def resolve(
             actors.add(actor)
     actors.merge_abbreviations()
 
-    def ref(name: str | None, item: Draft | None = None) -> str | None:
+    def ref(name: str | None, item: EntryDraft | None = None) -> str | None:
         resolved = actors.resolve(name, item.quote if item is not None else "")
         if name and resolved is None:
             res.dropped_references += 1
         return resolved
 
-    def refs(names: list[str], item: Draft | None = None, exclude: str | None = None) -> list[str]:
+    def refs(names: list[str], item: EntryDraft | None = None, exclude: str | None = None) -> list[str]:
         out_names: list[str] = []
         for n in names:
             r = ref(n, item)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from knowledge.chunking import chunk_document as chunk_document
     from knowledge.dates import MONTHS as MONTHS
-    from knowledge.index import KnowledgeBase as KnowledgeBase
     from knowledge.ingest import SUPPORTED_TYPES as SUPPORTED_TYPES
     from knowledge.ingest import check_supported_name as check_supported_name
     from knowledge.ingest import error_kind as error_kind
+    from knowledge.knowledge_base import KnowledgeBase as KnowledgeBase
     from knowledge.models import Chunk as Chunk
     from knowledge.models import Document as Document
     from knowledge.models import FileError as FileError
@@ -30,7 +30,7 @@ _HOMES = {
     "FileError": "knowledge.models",
     "Hit": "knowledge.models",
     "IngestReport": "knowledge.models",
-    "KnowledgeBase": "knowledge.index",
+    "KnowledgeBase": "knowledge.knowledge_base",
     "MONTHS": "knowledge.dates",
     "SUPPORTED_TYPES": "knowledge.ingest",
     "check_supported_name": "knowledge.ingest",

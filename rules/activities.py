@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.graph import cycles
 from rules.index import CanvasIndex, cap, entry_label, is_blank, join_names, shorten
-from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 _STEP_4 = Principle(
     seed="000",
@@ -33,7 +33,7 @@ def _unique(ids: list[str]) -> list[str]:
         principle=_STEP_4,
     )
 )
-def unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for act in ix.activities:
         if ix.names_owner(act.owner):
             continue
@@ -41,7 +41,7 @@ def unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         helpers = _unique([s for s in act.supporters if not is_blank(s)])
         verb = "supports" if len(helpers) == 1 else "support"
         also = f", although {ix.actor_names(helpers)} {verb} it" if helpers else ""
-        yield Draft(
+        yield Gap(
             subjects=(act.id,),
             message=f"Nobody owns {label}{also}.",
             suggestion=f"Name the one actor who leads {label} and is accountable for it.",
@@ -57,14 +57,14 @@ def unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         principle=_DEPENDENCIES,
     )
 )
-def unknown_activity_reference(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def unknown_activity_reference(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for act in ix.activities:
         for dep in _unique(act.depends_on):
             if dep in ix.activity_by_id:
                 continue
             why = "was rejected in review" if dep in ix.rejected_activity_ids else "is not in the canvas"
             label = entry_label(act, ix)
-            yield Draft(
+            yield Gap(
                 subjects=(act.id,),
                 key=(dep,),
                 message=f'{cap(label)} depends on "{dep}", which {why}.',
@@ -84,14 +84,14 @@ def unknown_activity_reference(ix: CanvasIndex, params: Params) -> Iterator[Draf
         ),
     )
 )
-def dependency_on_unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def dependency_on_unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for act in ix.activities:
         for dep in _unique(act.depends_on):
             target = ix.activity_by_id.get(dep)
             if target is None or dep == act.id or ix.names_owner(target.owner):
                 continue
             label, target_label = entry_label(act, ix), entry_label(target, ix)
-            yield Draft(
+            yield Gap(
                 subjects=(act.id, dep),
                 message=(
                     f"{cap(label)} depends on {target_label}, which nobody owns, "
@@ -110,7 +110,7 @@ def dependency_on_unowned_activity(ix: CanvasIndex, params: Params) -> Iterator[
         principle=_DEPENDENCIES,
     )
 )
-def circular_dependency(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def circular_dependency(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     nodes = list(ix.activity_by_id)
     edges = {
         act_id: [d for d in _unique(act.depends_on) if d in ix.activity_by_id]
@@ -122,7 +122,7 @@ def circular_dependency(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             message = f"The activity {names[0]} depends on itself."
         else:
             message = f"The activities {join_names(names)} depend on each other in a loop."
-        yield Draft(
+        yield Gap(
             subjects=tuple(loop),
             message=message,
             suggestion="Remove or re-point one dependency so the activities can be sequenced.",
@@ -158,7 +158,7 @@ def circular_dependency(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     total = len(ix.activities)
     share = params.number("share")
     if total == 0 or total < params.integer("min_activities"):
@@ -167,7 +167,7 @@ def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         if len(acts) / total <= share:
             continue
         name = ix.actor_name(owner)
-        yield Draft(
+        yield Gap(
             subjects=(owner,),
             message=(
                 f"{len(acts)} of the {total} activities ({len(acts) / total:.0%}) have {name} as their owner, "
@@ -190,14 +190,14 @@ def owner_overload(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for act in ix.activities:
         approvers = {a for a in act.approvers if not is_blank(a)}
         if not ix.names_owner(act.owner) or approvers != {act.owner}:
             continue
         owner = act.owner or ""
         label = entry_label(act, ix)
-        yield Draft(
+        yield Gap(
             subjects=(act.id, owner),
             message=f"The owner of {label}, {ix.actor_name(owner)}, is also its only approver.",
             suggestion=f"Name an approver for {label} other than its owner.",
@@ -214,11 +214,11 @@ def self_approval(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         enabled=False,
     )
 )
-def activity_without_approver(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def activity_without_approver(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for act in ix.activities:
         if ix.names_owner(act.owner) and all(is_blank(a) for a in act.approvers):
             label = entry_label(act, ix)
-            yield Draft(
+            yield Gap(
                 subjects=(act.id,),
                 message=f"Nobody approves {label}.",
                 suggestion=f"Name who signs off {label}, or confirm that its owner decides alone.",

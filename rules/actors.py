@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from canvas.ids import normalise_key
 from rules.index import CanvasIndex, actor_display, cap, entry_label
-from rules.spec import Draft, Params, Principle, RuleSpec, rule
+from rules.spec import Gap, Params, Principle, RuleSpec, rule
 
 _STEP_2 = Principle(
     seed="000",
@@ -35,13 +35,13 @@ _FIELD_PHRASES = {
         principle=_STEP_2,
     )
 )
-def unknown_actor_reference(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def unknown_actor_reference(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for section, entry, field, actor_id in ix.actor_references():
         if actor_id in ix.actor_by_id:
             continue
         why = "that actor was rejected in review" if actor_id in ix.rejected_actor_ids else "no actor has that id"
         subject = "the review" if entry is None else entry_label(entry, ix)
-        yield Draft(
+        yield Gap(
             subjects=() if entry is None else (entry.id,),
             key=(actor_id,),
             section=section,
@@ -59,12 +59,12 @@ def unknown_actor_reference(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         principle=_STEP_2,
     )
 )
-def actor_without_role(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def actor_without_role(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for actor in ix.actors:
         if actor.id in ix.role_holders:
             continue
         name = actor_display(actor)
-        yield Draft(
+        yield Gap(
             subjects=(actor.id,),
             message=f"No activity, value exchange, governance mechanism or metric involves {name}.",
             suggestion=f"Record what {name} leads, supports, gives or receives, or remove it if it does not take part.",
@@ -100,7 +100,7 @@ class _Groups:
         principle=_STEP_2,
     )
 )
-def duplicate_actor(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def duplicate_actor(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     first_holder: dict[str, str] = {}
     shared_name: dict[str, str] = {}
     groups = _Groups()
@@ -121,7 +121,7 @@ def duplicate_actor(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         if len(ids) < 2:
             continue
         name = next(shared_name[i] for i in ids if i in shared_name)
-        yield Draft(
+        yield Gap(
             subjects=tuple(ids),
             message=f'{ix.actor_names(ids)} share the name "{name}", so they may be one actor listed twice.',
             suggestion="Merge them into one actor with the other names as aliases, or rename them apart.",
@@ -137,14 +137,14 @@ def duplicate_actor(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         principle=Principle(seed="contract", says="Every entry's id is unique within the canvas."),
     )
 )
-def duplicate_entry_id(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def duplicate_entry_id(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     counts = Counter(entry.id for _, entry in ix.entries)
     reported: set[str] = set()
     for section, entry in ix.entries:
         if counts[entry.id] < 2 or entry.id in reported:
             continue
         reported.add(entry.id)
-        yield Draft(
+        yield Gap(
             subjects=(entry.id,),
             section=section,
             message=(

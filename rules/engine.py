@@ -12,7 +12,7 @@ from canvas.partners import PartnerData
 from rules.index import CanvasIndex
 from rules.policy import Policy
 from rules.registry import RULES
-from rules.spec import SEVERITY_RANK, Draft
+from rules.spec import SEVERITY_RANK, Gap
 
 _DEFAULT_POLICY = Policy()
 # Separates subjects from the disambiguating key inside the hashed parts.
@@ -79,15 +79,15 @@ def _check(canvas: Canvas, policy: Policy, partners: PartnerData | None) -> list
         resolved = policy.resolve(rule.spec)
         if not resolved.enabled:
             continue
-        for draft in rule.run(index, resolved.params):
-            fid = finding_id(rule.id, draft.subjects, draft.key)
-            if fid in ranked or (draft.section or rule.spec.section) in undrafted:
+        for gap in rule.run(index, resolved.params):
+            fid = finding_id(rule.id, gap.subjects, gap.key)
+            if fid in ranked or (gap.section or rule.spec.section) in undrafted:
                 continue
-            severity = _severity(resolved.severity, draft.severity_cap)
+            severity = _severity(resolved.severity, gap.severity_cap)
             ranked[fid] = (
                 SEVERITY_RANK[severity],
                 position,
-                _finding(fid, rule.id, severity, rule.spec.section, draft),
+                _finding(fid, rule.id, severity, rule.spec.section, gap),
             )
     # dicts keep insertion order and sorted() is stable, so ties stay in canvas order.
     return [f for _, _, f in sorted(ranked.values(), key=lambda t: (t[0], t[1]))]
@@ -119,8 +119,8 @@ def carry_over(
     return out
 
 
-def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, draft: Draft) -> Finding:
-    section = draft.section or (spec_section if spec_section != "any" else "review")
+def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, gap: Gap) -> Finding:
+    section = gap.section or (spec_section if spec_section != "any" else "review")
     # Every field is already valid by construction (ids and messages are strings, the severity and
     # section come from the registry), and validating 100k findings would cost a third of the run.
     return Finding.model_construct(
@@ -128,9 +128,9 @@ def _finding(fid: str, rule_id: str, severity: Severity, spec_section: str, draf
         rule=rule_id,
         severity=severity,
         section=section,
-        subjects=list(draft.subjects),
-        message=draft.message,
-        suggestion=draft.suggestion,
+        subjects=list(gap.subjects),
+        message=gap.message,
+        suggestion=gap.suggestion,
         status="open",
         reason=None,
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from canvas.model import ACTOR_KINDS, EXCHANGE_KINDS, Exchange
 from rules.index import CanvasIndex, actor_display, join_names, shorten
-from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 
 def _values(exchanges: list[Exchange], limit: int = 3) -> str:
@@ -36,7 +36,7 @@ def _values(exchanges: list[Exchange], limit: int = 3) -> str:
         ),
     )
 )
-def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     ignored = params.strings("ignore_kinds")
     for actor in ix.actor_by_id.values():
         if actor.kind in ignored:
@@ -59,7 +59,7 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             others = ix.actor_names(list(dict.fromkeys(e.provider for e in receives)))
             message = f"Value flows to {name} from {others}{detail}, but nothing flows back."
             suggestion = f"Record what comes back from {name} in return, or confirm the imbalance is intended."
-        yield Draft(subjects=(actor.id,), message=message, suggestion=suggestion)
+        yield Gap(subjects=(actor.id,), message=message, suggestion=suggestion)
 
 
 @rule(
@@ -84,7 +84,7 @@ def one_sided_exchange(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def capability_overlap(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def capability_overlap(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     kinds = params.strings("kinds")
     groups: dict[tuple[str, str], dict[str, list[Exchange]]] = {}
     for ex in ix.exchanges:
@@ -97,7 +97,7 @@ def capability_overlap(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         overlapping = [ex for flows in by_provider.values() for ex in flows]
         what = _values(overlapping)
         verb = "both provide" if len(providers) == 2 else "all provide"
-        yield Draft(
+        yield Gap(
             # The exchanges too, so a reader (the review page) can point at the flows that overlap.
             subjects=(*providers, receiver, *(ex.id for ex in overlapping)),
             message=(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from canvas.model import ACTOR_KINDS, MechanismKind, Severity
 from rules.index import CanvasIndex, actor_display, entry_label, is_unset
-from rules.spec import Draft, Params, ParamSpec, Principle, Rule, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_5 = (
     "Step 5: document decision rights, escalation paths and coordination forums; define how conflicts are "
@@ -28,9 +28,9 @@ def _absent(
 ) -> Rule:
     """A rule that fires once when the canvas has no live mechanism of `kind`."""
 
-    def check(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+    def check(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
         if not ix.mechanisms_by_kind.get(kind):
-            yield Draft(subjects=(), message=message, suggestion=suggestion)
+            yield Gap(subjects=(), message=message, suggestion=suggestion)
 
     spec = RuleSpec(
         id=rule_id,
@@ -103,11 +103,11 @@ no_change_management = _absent(
         ),
     )
 )
-def forum_without_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def forum_without_cadence(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     for mech in ix.mechanisms_by_kind.get("forum", []):
         if is_unset(mech.cadence):
             label = entry_label(mech, ix)
-            yield Draft(
+            yield Gap(
                 subjects=(mech.id,),
                 message=f"No cadence is recorded for {label}.",
                 suggestion=f"Record how often {label} meets.",
@@ -138,14 +138,14 @@ def forum_without_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         enabled=False,
     )
 )
-def partner_without_forum(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def partner_without_forum(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if not ix.mechanisms_by_kind.get("forum"):
         return
     kinds = params.strings("kinds")
     for actor in ix.actor_by_id.values():
         if actor.kind in kinds and actor.id not in ix.forum_members:
             name = actor_display(actor)
-            yield Draft(
+            yield Gap(
                 subjects=(actor.id,),
                 message=f"None of the coordination forums includes {name}.",
                 suggestion=f"Invite {name} to a forum, or record how else they are kept informed.",

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from canvas.model import ACTOR_KINDS, Metric, Severity
 from rules.index import CanvasIndex, actor_display, entry_label, is_unset
-from rules.spec import Draft, Params, ParamSpec, Principle, Rule, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_6 = Principle(
     seed="000",
@@ -26,11 +26,11 @@ def _missing(
 ) -> Rule:
     """A rule that flags every live metric for which `lacks` holds; `{metric}` names it."""
 
-    def check(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+    def check(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
         for met in ix.metrics:
             if lacks(ix, met):
                 label = entry_label(met, ix)
-                yield Draft(
+                yield Gap(
                     subjects=(met.id,),
                     message=message.format(metric=label),
                     suggestion=suggestion.format(metric=label),
@@ -102,12 +102,12 @@ metric_without_cadence = _missing(
         ),
     )
 )
-def unmeasured_partner(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def unmeasured_partner(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     kinds = params.strings("kinds")
     for actor in ix.actor_by_id.values():
         if actor.kind in kinds and actor.id not in ix.measured:
             name = actor_display(actor)
-            yield Draft(
+            yield Gap(
                 subjects=(actor.id,),
                 # Worded so it reads right for any name: "Project maintainers" is plural and ends in s.
                 message=f"No metric measures the contribution of {name}.",
@@ -128,9 +128,9 @@ def unmeasured_partner(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def no_metrics(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def no_metrics(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if not ix.metrics:
-        yield Draft(
+        yield Gap(
             subjects=(),
             message="The canvas defines no metrics, so nobody can tell whether the ecosystem is on track.",
             suggestion="Select a few KPIs for ecosystem health and partner contribution, each with an owner "

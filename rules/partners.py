@@ -14,7 +14,7 @@ from canvas.ids import normalise_key
 from canvas.model import EXCHANGE_KINDS
 from canvas.partners import money_text, parse_money
 from rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset, join_names
-from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 
 @rule(
@@ -39,13 +39,13 @@ from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
         ),
     )
 )
-def top_tier_partner_without_metric(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def top_tier_partner_without_metric(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     top = {normalise_key(t) for t in params.strings("top_tiers")}
     for actor, record in ix.partner_records():
         if record.tier is None or normalise_key(record.tier) not in top or actor.id in ix.measured:
             continue
         name = actor_display(actor)
-        yield Draft(
+        yield Gap(
             subjects=(actor.id,),
             message=f"{name} is a {record.tier} partner in the imported partner data, but no metric measures it.",
             suggestion=f"Add a metric for {name}'s contribution (co-sell pipeline, revenue, shared accounts) "
@@ -104,7 +104,7 @@ def cadence_days(text: str | None) -> int | None:
         ),
     )
 )
-def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if ix.partners is None:
         return
     as_of = ix.partners.imported_at
@@ -130,7 +130,7 @@ def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Dra
                 f"{name}'s contract ends on {end.isoformat()}, before the next review "
                 f"(about {next_review.isoformat()}: {basis})."
             )
-        yield Draft(
+        yield Gap(
             subjects=(actor.id,),
             message=message,
             suggestion=f"Agree the renewal with {name} before then, or plan the canvas without them.",
@@ -169,7 +169,7 @@ def contract_ends_before_review(ix: CanvasIndex, params: Params) -> Iterator[Dra
         ),
     )
 )
-def exchange_revenue_mismatch(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def exchange_revenue_mismatch(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if ix.partners is None:
         return
     tolerance = params.number("tolerance")
@@ -193,7 +193,7 @@ def exchange_revenue_mismatch(ix: CanvasIndex, params: Params) -> Iterator[Draft
         if not compared or any(abs(stated.amount - r.amount) <= tolerance * r.amount for _, r in compared):
             continue
         imported = join_names([f"{actor_display(a)} is {money_text(r)}" for a, r in compared])
-        yield Draft(
+        yield Gap(
             subjects=(ex.id, *(a.id for a, _ in compared)),
             message=f"{cap(entry_label(ex, ix))} states {money_text(stated)}, but the imported revenue of {imported}.",
             suggestion="Check which figure is current and correct the exchange or the partner data.",

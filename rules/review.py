@@ -7,7 +7,7 @@ from datetime import date
 
 from canvas.model import Activity, Exchange, Mechanism, Metric
 from rules.index import CanvasIndex, cap, entry_label, is_blank, is_unset
-from rules.spec import Draft, Params, ParamSpec, Principle, RuleSpec, rule
+from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 _LIVING = Principle(
     seed="000",
@@ -25,9 +25,9 @@ _LIVING = Principle(
         principle=_LIVING,
     )
 )
-def no_review_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def no_review_cadence(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if is_unset(ix.canvas.review.cadence):
-        yield Draft(
+        yield Gap(
             subjects=(),
             message="The canvas does not say how often it is reviewed, so it risks becoming a one-time exercise.",
             suggestion="Agree a review cadence (e.g. quarterly) and who takes part.",
@@ -45,9 +45,9 @@ def no_review_cadence(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def no_review_stakeholders(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def no_review_stakeholders(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if not any(not is_blank(s) for s in ix.canvas.review.stakeholders):
-        yield Draft(
+        yield Gap(
             subjects=(),
             message="The review names no stakeholders who validate the canvas.",
             suggestion="List the partners and teams who should review and confirm the canvas.",
@@ -67,9 +67,9 @@ def no_review_stakeholders(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def no_objectives(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def no_objectives(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     if not ix.objectives:
-        yield Draft(
+        yield Gap(
             subjects=(),
             message="The scope states no objectives, so the actors cannot check they share the same goals.",
             suggestion="Write down the ecosystem's objectives and validate them with the partners.",
@@ -97,21 +97,21 @@ def no_objectives(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def uncited_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def uncited_entry(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     include_reviewed = params.flag("include_reviewed")
     for section, entry in ix.entries:
         if entry.sources:
             continue
         label = entry_label(entry, ix)
         if entry.status == "draft":
-            yield Draft(
+            yield Gap(
                 subjects=(entry.id,),
                 section=section,
                 message=f"{cap(label)} was generated but cites no source document.",
                 suggestion=f"Cite the passage that supports {label}, or reject it.",
             )
         elif include_reviewed:
-            yield Draft(
+            yield Gap(
                 subjects=(entry.id,),
                 section=section,
                 severity_cap="info",
@@ -143,7 +143,7 @@ def uncited_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
         ),
     )
 )
-def stale_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
+def stale_entry(ix: CanvasIndex, params: Params) -> Iterator[Gap]:
     dates = ix.document_dates
     if not dates:
         return
@@ -162,7 +162,7 @@ def stale_entry(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
             latest = max(cited)
             if (newest - latest).days > max_age:
                 label = entry_label(entry, ix)
-                yield Draft(
+                yield Gap(
                     subjects=(entry.id,),
                     section=section,
                     message=(

@@ -1,6 +1,6 @@
 """What a rule is: its spec (id, severity, section, principle, parameters) and its pure check function.
 
-A rule function reads a `CanvasIndex` and yields `Draft`s; the engine turns drafts into `Finding`s
+A rule function reads a `CanvasIndex` and yields `Gap`s; the engine turns gaps into `Finding`s
 (stable id, severity from the policy), so rule modules never deal with ids or ordering.
 """
 
@@ -152,7 +152,7 @@ class Params:
 
 
 @dataclass(frozen=True, slots=True)
-class Draft:
+class Gap:
     """One gap a rule found, before the engine gives it an id and a severity.
 
     `key` distinguishes two gaps of one rule on the same subjects (e.g. two unknown ids referenced
@@ -167,7 +167,7 @@ class Draft:
     severity_cap: Severity | None = None
 
 
-CheckFunction = Callable[["CanvasIndex", Params], Iterable[Draft]]
+CheckFunction = Callable[["CanvasIndex", Params], Iterable[Gap]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ class Rule:
     def id(self) -> str:
         return self.spec.id
 
-    def run(self, index: CanvasIndex, params: Params) -> Iterator[Draft]:
+    def run(self, index: CanvasIndex, params: Params) -> Iterator[Gap]:
         yield from self.func(index, params)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 import shutil
 import subprocess
@@ -43,3 +45,37 @@ def test_every_shared_generator_stage_is_kept_out_of_the_offline_backend() -> No
     modules = {f"generator.{p.stem}" for p in (ROOT / "generator").glob("*.py") if p.stem != "__init__"}
     # The pipeline picks a backend, so it is the one module that may import the offline extractor.
     assert set(shared["source_modules"]) == modules - {"generator.pipeline"}
+
+
+_LOG_LEVELS = {"debug", "info", "warning", "error", "exception", "critical"}
+# Data, not code: the eval ecosystems (the check set is blind, never read).
+_NOT_CODE = {ROOT / "evals" / "check", ROOT / "evals" / "ecosystems"}
+
+
+def _source_files() -> list[Path]:
+    out = []
+    for package in ("ecocanvas", "knowledge", "canvas", "rules", "generator", "evals", "api"):
+        for folder, dirs, files in os.walk(ROOT / package):
+            dirs[:] = [d for d in dirs if Path(folder, d) not in _NOT_CODE]
+            out += [Path(folder, f) for f in files if f.endswith(".py")]
+    return out
+
+
+def test_log_events_are_snake_case_names() -> None:
+    """One style for event names (`canvas_drafted`, `llm_call`), so a log query can name any of them."""
+    events: dict[str, str] = {}
+    for path in _source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _LOG_LEVELS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "log"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                events[node.args[0].value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    assert len(events) > 30  # the walk found the logging calls
+    assert {e: at for e, at in events.items() if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", e)} == {}

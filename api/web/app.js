@@ -10,7 +10,7 @@ import { renderFindings } from "./findings.js";
 import { fieldForm } from "./forms.js";
 import { bare, describeAction, renderHistory } from "./history.js";
 import { cancelCurrent, follow, generate, stopWatching } from "./jobs.js";
-import { CanvasIndex, PANELS } from "./model.js";
+import { CanvasLookup, PANELS } from "./model.js";
 import { renderPartners } from "./partners.js";
 import { filters, renderJump, renderToolbar, updateBulk } from "./toolbar.js";
 import { renderDiagram, renderRaci } from "./views.js";
@@ -132,7 +132,7 @@ async function loadCanvases() {
 function setCurrent(version, etag) {
   state.current = version;
   state.etag = etag || `"${version.canvas_id}:${version.version}"`;
-  state.index = new CanvasIndex(version.canvas);
+  state.index = new CanvasLookup(version.canvas);
 }
 
 async function openCanvas(id) {

@@ -102,7 +102,7 @@ export function entryLabel(entry) {
 }
 
 /** Lookups over one canvas version: entries by id, actor names, activity names. */
-export class CanvasIndex {
+export class CanvasLookup {
   constructor(canvas) {
     this.canvas = canvas;
     this.entries = new Map();

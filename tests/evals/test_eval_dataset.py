@@ -10,7 +10,7 @@ from eval_builders import DOCUMENT, GOLD, TEXT, canvas_from_gold
 
 from ecocanvas.errors import InputError
 from evals.dataset import Gold, default_dataset_dir, lint, load_dataset, load_ecosystem
-from evals.score import score
+from evals.scorer import score
 from evals.scores import HEADLINE_METRICS
 
 

@@ -21,7 +21,7 @@ from evals.baseline import (
 )
 from evals.report import compare_table, summary_table, write_report
 from evals.results import RunResult, compare, compare_ecosystems, load_run
-from evals.score import score
+from evals.scorer import score
 from evals.scores import HEADLINE_METRICS
 
 

@@ -6,7 +6,7 @@ import pytest
 from eval_builders import DOCUMENT, GOLD, canvas_from_gold, canvas_with_known_misses, cite
 
 from canvas.model import Actor, Canvas, CanvasResult, Exchange
-from evals.score import score
+from evals.scorer import score
 from evals.scores import HEADLINE_METRICS
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from canvas.model import Activity, Actor, Canvas, CanvasResult, DocumentRef, Exchange, GeneratorInfo, Mechanism, Metric
 from evals.dataset import Forbidden, Gold, lint, load_ecosystem
 from evals.from_reviews import as_markdown, case_files, case_from_review, keywords_for, write_case
-from evals.score import score
+from evals.scorer import score
 from knowledge import parse_bytes
 from knowledge.models import Document
 from knowledge.parsing import ParseLimits

@@ -11,8 +11,9 @@ import pytest
 from pydantic import BaseModel, Field
 from support.scripted_llm import ScriptedLLM
 
+from canvas.model import Usage
 from ecocanvas.errors import BudgetExceededError, ConfigError, LLMError
-from generator.llm import LLMClient, TokenBudget, Usage, usage_of
+from generator.llm import LLMClient, TokenBudget, usage_of
 
 
 class Names(BaseModel):

@@ -245,14 +245,7 @@ def score(
         if f.type != "actor" and any(has_keywords(f.keywords, t, f.share) for t in live_labels[f.type])
     ]
     gen = canvas.generator
-    cost = Cost(
-        calls=gen.calls,
-        cached_calls=gen.cached_calls,
-        prompt_tokens=gen.prompt_tokens,
-        completion_tokens=gen.completion_tokens,
-        cost_usd=gen.cost_usd,
-        seconds=gen.seconds if seconds is None else seconds,
-    )
+    cost = Cost(**gen.usage().model_dump(), seconds=gen.seconds if seconds is None else seconds)
     cadence_found = None if gold.review_cadence is None else float(canvas.review.cadence is not None)
     scores: Scores = {
         "actor_precision": actor_score.precision,
@@ -282,7 +275,7 @@ def score(
         "calls": float(cost.calls),
         "prompt_tokens": float(cost.prompt_tokens),
         "completion_tokens": float(cost.completion_tokens),
-        "tokens": float(cost.tokens),
+        "tokens": float(cost.total_tokens),
         "cost_usd": cost.cost_usd,
         "seconds": cost.seconds,
     }
