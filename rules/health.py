@@ -112,6 +112,13 @@ def single_level_forums(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     )
 
 
+def reviews_metrics(ix: CanvasIndex, forum: Mechanism) -> bool:
+    """Whether a forum's description says it reviews the metrics: feedback words, or a metric's name (a forum
+    that names one of the metrics reviews it as surely as one that says "KPIs")."""
+    names = tuple(key for key in (normalise_key(m.name) for m in ix.metrics) if key)
+    return mentions(forum.description, health_words().feedback + names)
+
+
 @rule(
     RuleSpec(
         id="no-feedback-loop",
@@ -130,10 +137,7 @@ def no_feedback_loop(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     forums = _forums(ix)
     if not forums or not ix.metrics:
         return
-    words = health_words().feedback
-    # A forum that names one of the metrics reviews it as surely as one that says "KPIs".
-    names = tuple(key for key in (normalise_key(m.name) for m in ix.metrics) if key)
-    if any(mentions(forum.description, words + names) for forum in forums):
+    if any(reviews_metrics(ix, forum) for forum in forums):
         return
     yield Draft(
         subjects=(),
@@ -153,8 +157,9 @@ def _kinds(flows: list[Exchange]) -> list[str]:
         id="gives-outweigh-gets",
         severity="warning",
         section="value_exchanges",
-        description="An actor gives clearly more than it gets: at least `min_excess` more exchanges out than in, or "
-        "at least `min_kind_excess` more kinds of value (an actor that gets nothing at all is one-sided-exchange's).",
+        description="An actor gives clearly more than it gets: at least `min_excess` more exchanges out than in and "
+        "`ratio` times as many, or at least `min_kind_excess` more kinds of value (an actor that gets nothing at all "
+        "is one-sided-exchange's).",
         principle=Principle(
             seed="001",
             says="Checking in: all the ecosystem partners need to be getting as much out as they put in; when a "
@@ -167,6 +172,14 @@ def _kinds(flows: list[Exchange]) -> list[str]:
                 minimum=1,
                 maximum=100,
                 description="How many more exchanges an actor must give than it gets.",
+            ),
+            ParamSpec(
+                name="ratio",
+                default=2.0,
+                minimum=1.0,
+                maximum=100.0,
+                description="How many times as many exchanges an actor must give as it gets (a hub that gives 7 "
+                "and gets 5 is busy, not short-changed).",
             ),
             ParamSpec(
                 name="min_kind_excess",
@@ -186,13 +199,18 @@ def _kinds(flows: list[Exchange]) -> list[str]:
 )
 def gives_outweigh_gets(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     ignored = params.strings("ignore_kinds")
-    min_excess, min_kinds = params.integer("min_excess"), params.integer("min_kind_excess")
+    min_excess, ratio, min_kinds = (
+        params.integer("min_excess"),
+        params.number("ratio"),
+        params.integer("min_kind_excess"),
+    )
     for actor in ix.actor_by_id.values():
         gives, gets = ix.gives.get(actor.id, []), ix.receives.get(actor.id, [])
         if actor.kind in ignored or not gets:
             continue
         give_kinds, get_kinds = _kinds(gives), _kinds(gets)
-        if len(gives) - len(gets) < min_excess and len(give_kinds) - len(get_kinds) < min_kinds:
+        by_count = len(gives) - len(gets) >= min_excess and len(gives) >= ratio * len(gets)
+        if not by_count and len(give_kinds) - len(get_kinds) < min_kinds:
             continue
         name = actor_display(actor)
         yield Draft(
