@@ -112,11 +112,11 @@ def single_level_forums(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     )
 
 
-def reviews_metrics(ix: CanvasIndex, forum: Mechanism) -> bool:
-    """Whether a forum's description says it reviews the metrics: feedback words, or a metric's name (a forum
-    that names one of the metrics reviews it as surely as one that says "KPIs")."""
+def reviews_metrics(ix: CanvasIndex, mech: Mechanism) -> bool:
+    """Whether a mechanism's description says the metrics are reviewed: feedback words, or a metric's name (a
+    forum that names one of the metrics reviews it as surely as one that says "KPIs")."""
     names = tuple(key for key in (normalise_key(m.name) for m in ix.metrics) if key)
-    return mentions(forum.description, health_words().feedback + names)
+    return mentions(mech.description, health_words().feedback + names)
 
 
 @rule(
@@ -124,8 +124,9 @@ def reviews_metrics(ix: CanvasIndex, forum: Mechanism) -> bool:
         id="no-feedback-loop",
         severity="warning",
         section="metrics",
-        description="The canvas has metrics and forums, but no forum says it reviews the metrics (KPIs, scorecard, "
-        "performance, service levels), so nothing closes the loop from measurement to decisions.",
+        description="The canvas has metrics and forums, but no governance mechanism says the metrics are reviewed "
+        "(KPIs, scorecard, performance, service levels, or a metric's name) and no metric's cadence names a meeting "
+        "(`each Board meeting`), so nothing closes the loop from measurement to decisions.",
         principle=Principle(
             seed="000",
             says="Step 6: define metrics and feedback loops; feedback loops enable continuous improvement across "
@@ -137,12 +138,17 @@ def no_feedback_loop(ix: CanvasIndex, params: Params) -> Iterator[Draft]:
     forums = _forums(ix)
     if not forums or not ix.metrics:
         return
-    if any(reviews_metrics(ix, forum) for forum in forums):
+    # Any mechanism counts, not only the forums: drafts often cut "the Board tracks the KPI set" from the
+    # sentence that introduced the Board and keep it as a decision right or a policy.
+    cadence_words = health_words().feedback_cadence
+    if any(reviews_metrics(ix, mech) for mech in ix.mechanisms) or any(
+        mentions(m.cadence, cadence_words) for m in ix.metrics
+    ):
         return
     yield Draft(
         subjects=(),
-        message=f"None of the {len(forums)} coordination forum(s) says it reviews the {len(ix.metrics)} metric(s), "
-        "so the figures feed no decision.",
+        message=f"No governance mechanism says the {len(ix.metrics)} metric(s) are reviewed and no metric's cadence "
+        "names a meeting, so the figures feed no decision.",
         suggestion="Have a forum review the metrics at its meetings (a scorecard at the steering committee) and "
         "agree what it does when one goes off course.",
     )

@@ -28,7 +28,7 @@ from canvas.model import (
 from canvas.partners import PartnerData, money_text
 from rules.engine import finding_id
 from rules.health import executive_evidence, motion_entries, reviews_metrics
-from rules.health_words import Dimension, forum_levels, health_words
+from rules.health_words import Dimension, forum_levels, health_words, mentions
 from rules.index import CanvasIndex, actor_display, shorten
 from rules.registry import RULES_BY_ID
 from rules.spec import Params
@@ -126,6 +126,7 @@ def _covered(ix: CanvasIndex) -> dict[str, Callable[[], list[EntryPart]]]:
     """Per non-motion dimension id, the entries that evidence it (computed when asked)."""
     forums = ix.mechanisms_by_kind.get("forum", [])
     # The exchange kinds the overlap rule compares, at its default (a policy may differ; the summary has none).
+    cadence_words = health_words().feedback_cadence
     overlap_kinds = Params(RULES_BY_ID["capability-overlap"].spec.defaults()).strings("kinds")
 
     def executive() -> list[EntryPart]:
@@ -134,7 +135,10 @@ def _covered(ix: CanvasIndex) -> dict[str, Callable[[], list[EntryPart]]]:
     return {
         "executive_involvement": executive,
         "touch_points": lambda: [_part(f, ix, _levels_detail(f)) for f in forums],
-        "feedback_loops": lambda: [_part(f, ix, "reviews the metrics") for f in forums if reviews_metrics(ix, f)],
+        "feedback_loops": lambda: [
+            *(_part(m, ix, "reviews the metrics") for m in ix.mechanisms if reviews_metrics(ix, m)),
+            *(_part(m, ix, f"reviewed {m.cadence}") for m in ix.metrics if mentions(m.cadence, cadence_words)),
+        ],
         "clear_metrics": lambda: [
             _part(m, ix, f"target {m.target}" if m.target and m.target.strip() else "no target") for m in ix.metrics
         ],

@@ -40,6 +40,7 @@ class HealthWords:
     levels: dict[Level, tuple[str, ...]]
     sponsor: tuple[str, ...]
     feedback: tuple[str, ...]
+    feedback_cadence: tuple[str, ...]
     motions: dict[Motion, tuple[str, ...]]
     dimensions: tuple[Dimension, ...]
 
@@ -66,6 +67,7 @@ def health_words() -> HealthWords:
         levels={level: _phrases(raw["levels"][level], f"levels.{level}") for level in LEVELS},
         sponsor=_phrases(raw["sponsor"]["words"], "sponsor"),
         feedback=_phrases(raw["feedback"]["words"], "feedback"),
+        feedback_cadence=_phrases(raw["feedback"]["cadence_words"], "feedback.cadence_words"),
         motions={motion: _phrases(raw["motions"][motion], f"motions.{motion}") for motion in MOTIONS},
         dimensions=tuple(dimensions),
     )
