@@ -1,10 +1,10 @@
 """Ecosystem health (seed 001's success factors, seed 004's orchestration motions), where a canvas can evidence it.
 
-The words that place a forum at executive, management or field level, that name a sponsor, that say a
-forum reviews the metrics, and that mark the co-build / co-market / co-sell / co-retain motions live in
-`health.toml` (read by `rules.health_words`), not here. The forum rules are checked only when the canvas
-has a forum and the feedback rule only when it has metrics: without them `no-coordination-forum` and
-`no-metrics` already say what is missing.
+The words that place a forum at executive, management or field level, that name a sponsor, that say the
+metrics are reviewed (in a mechanism, or a metric's cadence), and that mark the co-build / co-market /
+co-sell / co-retain motions live in `health.toml` (read by `rules.health_words`), not here. The forum rules
+are checked only when the canvas has a forum and the feedback rule only when it has metrics: without them
+`no-coordination-forum` and `no-metrics` already say what is missing.
 """
 
 from __future__ import annotations
