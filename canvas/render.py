@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canvas.exports import ExportOptions, selected
+from canvas.health import ActorHealth, DimensionHealth, EntryPart, HealthSummary
 from canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
 from canvas.partners import PartnerData, money_text
 
@@ -231,7 +232,13 @@ def _md_cell(cell: _Cell) -> str:
     return f"**{text}**" if cell.gap else text
 
 
-def to_markdown(result: CanvasResult, options: ExportOptions | None = None, partners: PartnerData | None = None) -> str:
+def to_markdown(
+    result: CanvasResult,
+    options: ExportOptions | None = None,
+    partners: PartnerData | None = None,
+    health: HealthSummary | None = None,
+) -> str:
+    """The canvas as Markdown; `health` (from `rules.health_summary`) adds a "Health" section before the findings."""
     options = options or ExportOptions()
     full = result.canvas
     canvas, notes = selected(full, options), _Notes()
@@ -275,6 +282,8 @@ def to_markdown(result: CanvasResult, options: ExportOptions | None = None, part
             out += ["| " + " | ".join(_PARTNER_LABELS) + " |", "|" + "---|" * len(_PARTNER_LABELS)]
             out += ["| " + " | ".join(_md(c) or "—" for c in row) + " |" for row in partner_rows]
             out.append("")
+    if health is not None:
+        out += _md_health(health)
     out += _md_findings(result.findings)
     if notes.items:
         out += ["## Sources", ""]
@@ -282,6 +291,50 @@ def to_markdown(result: CanvasResult, options: ExportOptions | None = None, part
             out.append(f'[^{i}]: {_md(c.document)} (chars {c.start}-{c.end}): "{_md(c.quote)}"')
         out.append("")
     return "\n".join(out)
+
+
+_HEALTH_ACTOR_LABELS = ["Actor", "Gives", "Gets", "Activities", "Metrics", "Forums"]
+_HEALTH_DIMENSION_LABELS = ["Dimension", "Status", "What the canvas covers", "Findings against it"]
+_HEALTH_NOTE = (
+    "What the canvas evidences of a healthy ecosystem (executive involvement, touch points at several levels, "
+    "feedback loops, clear metrics, controlled overlap, give and get) and of the co-build, co-market, co-sell "
+    "and co-retain motions; derived from the canvas and its findings."
+)
+_DIMENSION_STATUS = {"covered": "covered", "gaps": "gaps", "not_evidenced": "not evidenced"}
+
+
+def _flows(count: int, kinds: Sequence[str]) -> str:
+    return f"{count} ({', '.join(k.replace('_', ' ') for k in kinds)})" if kinds else str(count)
+
+
+def _health_actor_row(a: ActorHealth) -> list[str]:
+    def parts(items: list[EntryPart]) -> str:
+        return "; ".join(f"{p.label} ({p.detail})" if p.detail else p.label for p in items) or "—"
+
+    name = a.name + (f" [{a.tier}]" if a.tier else "") + (f", revenue {a.revenue}" if a.revenue else "")
+    return [name, _flows(a.gives, a.gives_kinds), _flows(a.gets, a.gets_kinds), parts(a.activities),
+            parts(a.metrics), parts(a.forums)]  # fmt: skip
+
+
+def _health_dimension_row(d: DimensionHealth) -> list[str]:
+    covered = "; ".join(f"{p.label} ({p.detail})" if p.detail else p.label for p in d.covered[:8])
+    if len(d.covered) > 8:
+        covered += f"; and {len(d.covered) - 8} more"
+    against = "; ".join(f"{f.rule} ({f.status}): {f.message}" for f in d.findings)
+    return [d.title, _DIMENSION_STATUS[d.status], covered or "—", against or "—"]
+
+
+def _md_health(health: HealthSummary) -> list[str]:
+    out = ["## Health", "", f"_{_HEALTH_NOTE}_", ""]
+    out += ["### Per dimension", ""]
+    out += ["| " + " | ".join(_HEALTH_DIMENSION_LABELS) + " |", "|" + "---|" * len(_HEALTH_DIMENSION_LABELS)]
+    out += ["| " + " | ".join(_md(c) for c in _health_dimension_row(d)) + " |" for d in health.dimensions]
+    out += ["", "### Per actor", ""]
+    if not health.actors:
+        return [*out, "_No actors._", ""]
+    out += ["| " + " | ".join(_HEALTH_ACTOR_LABELS) + " |", "|" + "---|" * len(_HEALTH_ACTOR_LABELS)]
+    out += ["| " + " | ".join(_md(c) for c in _health_actor_row(a)) + " |" for a in health.actors]
+    return [*out, ""]
 
 
 def _md_findings(findings: list[Finding]) -> list[str]:
@@ -308,7 +361,34 @@ th{background:#f3f5f7} sup a{text-decoration:none} .sev-error{color:#b42318}.sev
 """
 
 
-def to_html(result: CanvasResult, options: ExportOptions | None = None, partners: PartnerData | None = None) -> str:
+def _html_health(health: HealthSummary) -> str:
+    e = html.escape
+
+    def table(cls: str, labels: list[str], rows: list[list[str]]) -> str:
+        head = "".join(f"<th scope=col>{e(x)}</th>" for x in labels)
+        trs = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
+        return f"<table class={cls}><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
+
+    body = [
+        f"<h2>Health</h2><p class=muted>{e(_HEALTH_NOTE)}</p>",
+        "<h3>Per dimension</h3>",
+        table("health-dimensions", _HEALTH_DIMENSION_LABELS, [_health_dimension_row(d) for d in health.dimensions]),
+        "<h3>Per actor</h3>",
+    ]
+    if health.actors:
+        body.append(table("health-actors", _HEALTH_ACTOR_LABELS, [_health_actor_row(a) for a in health.actors]))
+    else:
+        body.append("<p class=muted>No actors.</p>")
+    return "".join(body)
+
+
+def to_html(
+    result: CanvasResult,
+    options: ExportOptions | None = None,
+    partners: PartnerData | None = None,
+    health: HealthSummary | None = None,
+) -> str:
+    """The canvas as one self-contained page; `health` adds a "Health" section before the findings."""
     options = options or ExportOptions()
     full = result.canvas
     canvas, notes = selected(full, options), _Notes()
@@ -358,6 +438,8 @@ def to_html(result: CanvasResult, options: ExportOptions | None = None, partners
                 f"<h3>Partner data</h3><p class=muted>{e(note)}</p>"
                 f"<table class=partners><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
             )
+    if health is not None:
+        body.append(_html_health(health))
     body.append("<h2>Findings</h2>")
     if result.findings:
         items = "".join(

@@ -30,6 +30,9 @@ command line and exits 1 when an open finding has severity `error`; `ecocanvas r
   have none. A rule whose section is `any` gives each finding the section of its entry.
 - **Partner data** (`ecocanvas partners import`, `POST /v1/partners`) is an optional input: the rules
   marked as needing it find nothing without it, and the others never read it.
+- **Health words**: the rules that place a forum at executive, management or field level, look for an
+  executive sponsor, a forum that reviews the metrics, or a co-build / co-market / co-sell / co-retain
+  motion read their words from `rules/health.toml` (whole words, case and punctuation ignored).
 - **Policy**: a TOML file (`--policy F`, `rules.load_policy`) disables rules, changes severities and
   sets parameters; unknown rule ids or parameters are an error. See `docs/policy-example.toml`.
 """

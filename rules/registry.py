@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules import activities, actors, exchanges, governance, metrics, partners, review
+from rules import activities, actors, exchanges, governance, health, metrics, partners, review
 from rules.spec import Rule, RuleSpec
 
 RULES: tuple[Rule, ...] = (
@@ -13,6 +13,7 @@ RULES: tuple[Rule, ...] = (
     *metrics.RULES,
     *review.RULES,
     *partners.RULES,
+    *health.RULES,
 )
 
 RULES_BY_ID: dict[str, Rule] = {}

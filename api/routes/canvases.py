@@ -18,6 +18,7 @@ from api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
 from canvas.acceptance import CanvasAcceptance
 from canvas.diff import CanvasDiff, diff
 from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
+from canvas.health import HealthSummary
 from canvas.ids import slug
 from canvas.model import CanvasResult
 from canvas.partners import PartnerData
@@ -25,6 +26,7 @@ from canvas.render import to_html, to_markdown
 from canvas.review import ReviewAction
 from ecocanvas.errors import ConflictError, PreconditionRequiredError
 from evals.from_reviews import ReviewCase
+from rules.health_summary import health_summary
 
 router = APIRouter(tags=["canvases"])
 
@@ -34,8 +36,17 @@ ExportFormat = Literal["json", "md", "html", "raci.csv", "mermaid", "svg"]
 # md, html and svg also show the workspace's imported partner figures (`p`, None without any).
 _EXPORTS: dict[str, tuple[str, str, Callable[[CanvasResult, ExportOptions, PartnerData | None], str]]] = {
     "json": ("application/json", "json", lambda r, o, p: r.model_dump_json(indent=2)),
-    "md": ("text/markdown; charset=utf-8", "md", to_markdown),
-    "html": ("text/html; charset=utf-8", "html", to_html),
+    # md and html end with the health summary, read off the stored findings like the findings section.
+    "md": (
+        "text/markdown; charset=utf-8",
+        "md",
+        lambda r, o, p: to_markdown(r, o, p, health_summary(r.canvas, r.findings, p)),
+    ),
+    "html": (
+        "text/html; charset=utf-8",
+        "html",
+        lambda r, o, p: to_html(r, o, p, health_summary(r.canvas, r.findings, p)),
+    ),
     "raci.csv": ("text/csv; charset=utf-8", "raci.csv", lambda r, o, p: raci_csv(selected(r.canvas, o))),
     "mermaid": ("text/plain; charset=utf-8", "mmd", lambda r, o, p: mermaid(selected(r.canvas, o))),
     "svg": ("image/svg+xml", "svg", lambda r, o, p: svg(selected(r.canvas, o), p)),
@@ -158,6 +169,26 @@ async def review(
     version = await run_in_threadpool(service.review, who, canvas_id, action, base)
     response.headers["ETag"] = etag(canvas_id, version.version)
     return version
+
+
+@router.get(
+    "/canvases/{canvas_id}/health",
+    response_model=HealthSummary,
+    summary="The ecosystem health summary of a version: per actor and per health dimension",
+    responses=responses(401, 404),
+)
+async def health(
+    canvas_id: str,
+    who: Reader,
+    service: ServiceDep,
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Default: the latest version.")] = None,
+) -> HealthSummary:
+    def run() -> HealthSummary:
+        found = service.version(who, canvas_id, version)
+        partners = service.partners.data(who.workspace_id, found.canvas)
+        return health_summary(found.canvas, found.findings, partners)
+
+    return await run_in_threadpool(run)
 
 
 @router.get(

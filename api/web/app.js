@@ -11,6 +11,7 @@ import { fieldForm } from "./forms.js";
 import { bare, describeAction, renderHistory } from "./history.js";
 import { cancelCurrent, follow, generate, stopWatching } from "./jobs.js";
 import { CanvasLookup, PANELS } from "./model.js";
+import { renderHealth } from "./health.js";
 import { renderPartners } from "./partners.js";
 import { filters, renderJump, renderToolbar, updateBulk } from "./toolbar.js";
 import { renderDiagram, renderRaci } from "./views.js";
@@ -175,6 +176,7 @@ function renderAll() {
   renderFindings($("#findings-body"), ctx);
   const reload = () => openCanvas(ctx.canvasId);
   renderPartners($("#partners-panel"), { canvasId: ctx.canvasId, version, index: ctx.index, canWrite: state.canWrite, reload });
+  renderHealth($("#health-panel"), { canvasId: ctx.canvasId, version });
   if (state.view !== "board") renderView(state.view);
 }
 

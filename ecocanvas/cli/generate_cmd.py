@@ -12,6 +12,7 @@ from rich.console import Console
 from canvas.render import to_html, to_markdown
 from ecocanvas.settings import load_settings
 from generator import generate
+from rules.health_summary import health_summary
 
 if TYPE_CHECKING:
     from generator.progress import ProgressEvent
@@ -57,9 +58,9 @@ def register(app: typer.Typer) -> None:
         if fmt is Format.json:
             text = result.model_dump_json(indent=2)
         elif fmt is Format.md:
-            text = to_markdown(result)
+            text = to_markdown(result, health=health_summary(result.canvas, result.findings))
         else:
-            text = to_html(result)
+            text = to_html(result, health=health_summary(result.canvas, result.findings))
         canvas = result.canvas
         gen = canvas.generator
         errors = sum(1 for f in result.findings if f.severity == "error")

@@ -80,7 +80,8 @@ def lumio() -> Canvas:
         Mechanism(
             id="g-forum",
             kind="forum",
-            description="Partner Steering Committee",
+            # Executive and field level, and it reviews the metrics: the health rules pass it.
+            description="Partner Steering Committee reviews the KPIs with field teams",
             owner="lumio",
             participants=["bank", "tessaro"],
             cadence="monthly",
@@ -119,6 +120,10 @@ def activity(c: Canvas, act_id: str) -> Activity:
 
 
 # -- a clean canvas --------------------------------------------------------------------------
+
+# The clean canvas's forum meets at two levels and reviews the metrics, so no health rule fires.
+CLEAN_FORUM_ID = "mech-forum"
+_CLEAN_FORUM = "Executive and field teams review the KPIs"
 
 
 def clean_canvas(rng: random.Random, n_actors: int = 5, n_activities: int = 6, n_metrics: int = 3) -> Canvas:
@@ -165,7 +170,7 @@ def clean_canvas(rng: random.Random, n_actors: int = 5, n_activities: int = 6, n
         Mechanism(
             id=f"mech-{kind}",
             kind=kind,
-            description=f"How the {kind} works",
+            description=_CLEAN_FORUM if kind == "forum" else f"How the {kind} works",
             owner=ids[0],
             participants=ids[1:],
             cadence="monthly",

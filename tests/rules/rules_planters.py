@@ -11,7 +11,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 
-from rules_canvases import OLD_DOC, OVERLAP_KINDS, Expected, cite
+from rules_canvases import CLEAN_FORUM_ID, OLD_DOC, OVERLAP_KINDS, Expected, cite
 
 from canvas.model import (
     Activity,
@@ -312,6 +312,55 @@ def plant_stale(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
     return {("stale-entry", frozenset({f"st-{tag}"}))}
 
 
+def _reword_clean_forum(description: str) -> Planter:
+    """The clean canvas's forum reworded (the other health planters reword it too: they conflict)."""
+
+    def plant(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+        forum = next(m for m in c.governance if m.id == CLEAN_FORUM_ID)
+        forum.description = description
+        return set()
+
+    return plant
+
+
+_below_executive = _reword_clean_forum("Working group and field teams review the KPIs")
+_executive_only = _reword_clean_forum("Executive steering committee reviews the KPIs")
+_no_review = _reword_clean_forum("Executive and field teams meet")
+
+
+def plant_no_executive_sponsor(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+    return _below_executive(c, rng, tag) | {("no-executive-sponsor", frozenset())}
+
+
+def plant_single_level_forums(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+    return _executive_only(c, rng, tag) | {("single-level-forums", frozenset())}
+
+
+def plant_no_feedback_loop(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+    return _no_review(c, rng, tag) | {("no-feedback-loop", frozenset())}
+
+
+def plant_gives_outweigh_gets(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+    """A supplier that gives three data flows and gets one payment (kinds no overlap check looks at)."""
+    giver = f"gg-{tag}"
+    c.actors.append(Actor(id=giver, name=f"Planted giver {tag}", kind="supplier", sources=cite()))
+    receivers = [rng.choice(_live_actor_ids(c)) for _ in range(3)]
+    flows = [(giver, r, "data") for r in receivers]
+    # The payer is one of the receivers, so no clean actor ends up giving more than it gets.
+    flows.append((receivers[0], giver, "revenue"))
+    for n, (p, r, kind) in enumerate(flows):
+        c.value_exchanges.append(
+            Exchange(id=f"{giver}-ex{n}", provider=p, receiver=r, value=f"flow {n}", kind=kind, sources=cite())  # type: ignore[arg-type]
+        )
+    return {("gives-outweigh-gets", frozenset({giver}))}
+
+
+def plant_motion_without_owner(c: Canvas, rng: random.Random, tag: str) -> set[Expected]:
+    """An in-scope line naming a co-sell motion that no activity carries."""
+    c.scope.in_scope.append(Item(id=f"mo-{tag}", text="Co-selling with the resellers", sources=cite()))
+    return {("motion-without-owner", frozenset({f"mo-{tag}"}))}
+
+
 PLANTERS: dict[str, Planter] = {
     "unowned-activity": plant_unowned,
     "unknown-actor-reference": plant_unknown_actor,
@@ -342,6 +391,11 @@ PLANTERS: dict[str, Planter] = {
     "no-objectives": plant_no_objectives,
     "uncited-entry": plant_uncited,
     "stale-entry": plant_stale,
+    "no-executive-sponsor": plant_no_executive_sponsor,
+    "single-level-forums": plant_single_level_forums,
+    "no-feedback-loop": plant_no_feedback_loop,
+    "gives-outweigh-gets": plant_gives_outweigh_gets,
+    "motion-without-owner": plant_motion_without_owner,
     # last: they depend on everything planted before them
     "owner-overload": plant_overload,
     "no-metrics": plant_no_metrics,
@@ -356,7 +410,12 @@ _METRIC_PLANTERS = {
     "unmeasured-partner",
     "partner-without-forum",
 }
+# The health planters that reword the clean forum: one at a time, and none once the forums are gone.
+_FORUM_PLANTERS = ("no-executive-sponsor", "single-level-forums", "no-feedback-loop")
 CONFLICTS: set[frozenset[str]] = {
+    *(frozenset({a, b}) for a in _FORUM_PLANTERS for b in _FORUM_PLANTERS if a < b),
+    *(frozenset({"no-coordination-forum", rule_id}) for rule_id in _FORUM_PLANTERS),
+    frozenset({"no-metrics", "no-feedback-loop"}),
     frozenset({"no-coordination-forum", "forum-without-cadence"}),
     frozenset({"no-coordination-forum", "partner-without-forum"}),
     *(frozenset({"no-metrics", rule_id}) for rule_id in _METRIC_PLANTERS),

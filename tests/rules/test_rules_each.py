@@ -295,7 +295,7 @@ def test_forum_without_cadence() -> None:
     c = lumio()
     c.governance[-1].cadence = "TBC"
     (f,) = only(c, "forum-without-cadence")
-    assert f.subjects == ["g-forum"] and '"Partner Steering Committee"' in f.message
+    assert f.subjects == ["g-forum"] and '"Partner Steering Committee reviews the KPIs with field teams"' in f.message
 
 
 def test_partner_without_forum_is_off_by_default() -> None:
