@@ -15,7 +15,12 @@ from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.lexicon import ActorEntry
 from generator.offline.names import role_of
 from generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
+from generator.offline.vocabulary import header_is, vocabulary
 from generator.units import Unit
+
+_ROW_CODE = re.compile(
+    r"^(?![QH][1-4]\b)(?:[A-Z]{1,2}-?\d{1,3}(?:\.\d{1,2})*|\d{1,3}(?:\.\d{1,2})*)[.):]?\s+(?=[A-Za-z])"
+)
 
 
 def read_activities(ctx: Context) -> list[ActivityDraft]:
@@ -35,7 +40,11 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     name_cell = p.column(cells, p.ACTIVITY_COLUMNS)
     if name_cell is None:
         return []
+    if any(header_is(header, vocabulary().columns.receiver) for header in cells):
+        return []  # "Item | Provided by | Provided to": what flows between parties, read as exchanges
     name = phrase(name_cell, max_words=14) or name_cell.strip()
+    # A row's own number or code is no part of the work's name: "A6 Investigator training", "3. Audits".
+    name = _ROW_CODE.sub("", name) or name
     if not name or p.EMPTY_CELL.match(name):
         return []
     owners: list[ActorEntry] = []
@@ -89,13 +98,13 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     for s, e, entry in found:
         transfer = p.TRANSFER.search(text[:s])
         if transfer:
-            act = tail_phrase(transfer.group("act"))
+            act = ctx.activity_name(tail_phrase(transfer.group("act")))
             if act:
                 out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
                 continue
         take = p.TAKE_OVER.match(text[e:])
         if take:
-            act = phrase(take.group("rest"))
+            act = ctx.activity_name(phrase(take.group("rest")))
             if act:
                 out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
     if out:
@@ -110,6 +119,7 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
         if not act or PRONOUN.match(raw.strip()):
             # "Still not assigned to anyone." names its activity in the heading or lead-in above.
             act = ctx.topic(unit)
+        act = ctx.activity_name(act) if act else ""
         if act and not ctx.mentions(act):
             return [ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=None)]
     return out

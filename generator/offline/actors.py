@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from canvas.ids import normalise_key
 from generator.actor_names import classify, clean_name, initials
 from generator.drafts import ActorDraft, ExclusionDraft
 from generator.offline import patterns as p
@@ -132,7 +133,36 @@ def build_lexicon(ctx: Context) -> None:
     add_named_entities(ctx)
     add_groups(ctx)
     lex.merge_abbreviations()
+    _defined_roles(ctx)
     lex.finalize([u.text for u in ctx.units], TITLES)
+
+
+# '"Exam-Delivery Provider" means the organisation appointed by MCI ..., currently Paxton Test
+# Services Ltd.': an agreement's role term that names one party is that party's alias.
+_MEANS = re.compile(
+    r"[\"“](?P<term>(?:the\s+)?[A-Z][\w&' -]{1,40})[\"”]\s+means\s+(?P<body>[^;]{3,300}?)(?:;|\.\s|\.?$)"
+)
+_CURRENTLY = re.compile(r"\b(?:currently|at present|presently|namely|i\.e\.|that is)\s*,?\s+", re.I)
+
+
+def _defined_roles(ctx: Context) -> None:
+    lex = ctx.lexicon
+    for unit in ctx.units:
+        text = plain(unit.text)
+        for m in _MEANS.finditer(text):
+            body = m.group("body")
+            # The party the term stands for is the one named after "currently": the other names in
+            # the definition say who appoints it or whom it serves.
+            at = _CURRENTLY.search(body)
+            if at is None:
+                continue
+            named = [e for _, _, e in ctx.mentions(body[at.end() :])]
+            if len({id(e) for e in named}) != 1:
+                continue
+            term = m.group("term").strip()
+            if normalise_key(term) == normalise_key(named[0].name):
+                continue
+            ctx.note(lex.add(named[0].name, "defined", alias=term), unit)
 
 
 def _lexicon_from_row(ctx: Context, unit: Unit) -> None:
@@ -345,6 +375,34 @@ def find_writers(ctx: Context) -> None:
                     current = people.get(person.group("who")) if person else current
             if current is not None:
                 ctx.writers[id(unit)] = current
+
+
+# 'between Lumio Pay B.V. ("Lumio") and Brenmark Bank N.V. ("the Bank")', 'by and between A and B'.
+_BETWEEN = re.compile(
+    r"\bbetween\s+(?P<a>.{2,120}?)\s+and\s+(?P<b>.{2,120}?)(?:[,.;:]\s|\s*$|\s+(?:dated|for|regarding|on|in)\b)"
+)
+
+
+def find_parties(ctx: Context) -> None:
+    """The two parties of an agreement, from a "between A and B" in its first units: a clause in
+    it that gives or gets with no counterparty named deals with the other party."""
+    by_document: dict[str, list[Unit]] = {}
+    for unit in ctx.units:
+        by_document.setdefault(unit.document.id, []).append(unit)
+    for units in by_document.values():
+        pair: tuple[ActorEntry, ActorEntry] | None = None
+        for unit in units[:6]:
+            m = _BETWEEN.search(plain(unit.text))
+            if m is None:
+                continue
+            a = ctx.mentions(m.group("a"))
+            b = ctx.mentions(m.group("b"))
+            if len({id(e) for _, _, e in a}) == 1 and len({id(e) for _, _, e in b}) == 1 and a[0][2] is not b[0][2]:
+                pair = (a[0][2], b[0][2])
+                break
+        if pair is not None:
+            for unit in units:
+                ctx.parties[id(unit)] = pair
 
 
 def _speaker_org(ctx: Context, label: str, people: dict[str, ActorEntry]) -> ActorEntry | None:

@@ -34,6 +34,8 @@ _NEGATIVE_SUBJECTS = {"nobody", "no one", "noone", "none", "neither", "nothing",
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _PRONOUNS = {"it", "they", "them", "he", "she", "this", "these", "those"}
 _WE = {"we", "us", "our", "ours", "ourselves"}
+# "says what Halvard gets back", "gives something": no value is named.
+_INDEFINITE = {"what", "whatever", "something", "anything", "nothing", "everything", "much", "more", "less"}
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Clause:
     previous_owner: ActorEntry | None = None
     reciprocal: bool = False
     price: str = ""  # "buys the fruit from the co-op at a price per tonne": what flows back
+    # The clause names its counterparty ("to Merchants", "from each host") even if not as an actor.
+    counterparty_named: bool = False
 
     @property
     def usable(self) -> bool:
@@ -204,7 +208,9 @@ class ClauseReader:
                 clause.price = value_of(price, self) if price is not None else ""
             return clause
         if any(k in v.give for k in keys) and (
-            verb.lemma_.lower() not in v.needs_recipient or self._recipient_tokens(verb) or self._object_recipient(verb)
+            verb.lemma_.lower() not in v.needs_recipient
+            or self._recipient_tokens(verb)
+            or self._object_recipient(verb)
         ):
             return self._exchange(verb, "give")
         if any(k in v.lead for k in keys):
@@ -223,6 +229,8 @@ class ClauseReader:
         clause.past = self._past(verb)
         clause.effective = self._effective(verb)
         clause.reciprocal = any(r in words(self.doc.text[: verb.idx + len(verb.text)]) for r in self.vocab.reciprocal)
+        # "we send back confirmed fraud labels": back to the other party of the clause before.
+        clause.reciprocal = clause.reciprocal or _sent_back(verb)
         return clause
 
     def _negated(self, verb: Token) -> bool:
@@ -239,7 +247,7 @@ class ClauseReader:
         head = verb
         while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
             head = head.head
-            if any(c.dep_ == "neg" for c in head.children):
+            if any(c.dep_ == "neg" for c in head.children) or head.lemma_.lower() in self.vocab.negating_heads:
                 return True
         return False
 
@@ -615,9 +623,27 @@ class ClauseReader:
             purpose = _first_pobj_of(verb, ("for",))
             if purpose is not None:
                 clause.theme = "payment for " + value_of(purpose, self)
+        if role == "give" and not clause.price:
+            clause.price = self._price(verb, objects)
+        wanted = ("from",) if role == "receive" else ("to", "towards", "for", "with")
+        clause.counterparty_named = any(
+            t.dep_ == "dative" or (t.dep_ == "prep" and t.lower_ in wanted and (t.head is verb or t.head in objects))
+            for t in verb.subtree
+        )
         if not clause.agents or not clause.theme:
             return None
         return clause
+
+    def _price(self, verb: Token, objects: list[Token]) -> str:
+        """'provides testing to AHG at a per-test fee of GBP 14': what the receiver pays back."""
+        for head in (verb, *objects):
+            for prep in head.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("at", "for"):
+                    continue
+                target = _first_pobj(prep)
+                if target is not None and target.lemma_.lower() in self.vocab.price_nouns:
+                    return value_of(target, self)
+        return ""
 
 
 # -- phrases ----------------------------------------------------------------------------------------
@@ -690,6 +716,10 @@ def _pobj(token: Token, preps: tuple[str, ...]) -> Token | None:
             if inner is not None:
                 return inner
     return None
+
+
+def _sent_back(verb: Token) -> bool:
+    return any(c.lower_ == "back" and c.dep_ in ("prt", "advmod") for c in verb.children)
 
 
 def _first_pobj(prep: Token) -> Token | None:
@@ -799,7 +829,7 @@ def value_of(head: Token, reader: ClauseReader, max_words: int = 14, stops: set[
     """What flows in an exchange, in the document's words: the object with its amounts and what it
     is of or for ("a per-patient payment of EUR 4,200", "access to our members"), cut before the
     channel, the time, the conditions and any relative clause."""
-    if head.lower_ in _PRONOUNS | _RELATIVE | _WE:
+    if head.lower_ in _PRONOUNS | _RELATIVE | _WE | _INDEFINITE:
         return ""
     stop_at = len(head.doc)
     for token in head.subtree:

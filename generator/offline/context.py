@@ -36,7 +36,7 @@ _GENERIC_ACTIVITY = re.compile(
 # document part, a time, a clause with its own finite verb.
 _NOT_A_NAME = re.compile(
     r"^(?:how|what|when|where|why|who|which|whether|none|no|not|owner|owners|for|first|last|next|"
-    r"item|clause|section|page|annex|appendix)\b|\b(?:is|are|was|were|has|have|had|will|would|should)\b",
+    r"item|clause|section|page|annex|appendix)(?![\w-])|\b(?:is|are|was|were|has|have|had|will|would|should)\b",
     re.I,
 )
 
@@ -82,11 +82,20 @@ class Context:
         self.first_seen: dict[int, Unit] = {}
         self.parses: dict[int, Doc] = {}
         self.writers: dict[int, ActorEntry] = {}  # id(unit) -> the organisation "we" stands for there
+        # id(unit) -> the two parties of the agreement the unit is in ("between A and B")
+        self.parties: dict[int, tuple[ActorEntry, ActorEntry]] = {}
         # Per draft (by id()): the date a relation takes effect, and whether it is a hand-over.
         self.effective: dict[int, dt.date] = {}
         self.transfers: set[int] = set()
         # Drafts read from a prose clause that only supports or approves: work named by its helpers.
         self.helper_only: set[int] = set()
+
+    def other_party(self, unit: Unit, party: ActorEntry) -> ActorEntry | None:
+        """In a two-party agreement, the party a clause of `party` deals with when it names none."""
+        pair = self.parties.get(id(unit))
+        if pair is None or party not in pair:
+            return None
+        return pair[1] if pair[0] is party else pair[0]
 
     def parse_of(self, unit: Unit) -> Doc | None:
         return self.parses.get(id(unit))

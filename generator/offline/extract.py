@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from generator.drafts import ActivityDraft, CanvasDraft
 from generator.offline.activities import read_activities
-from generator.offline.actors import actor_drafts, build_lexicon, find_writers, read_exclusions
+from generator.offline.actors import actor_drafts, build_lexicon, find_parties, find_writers, read_exclusions
 from generator.offline.context import Context, evidence_of, quote_of
 from generator.offline.exchanges import read_exchanges
 from generator.offline.governance import read_governance, read_metrics, read_review, read_scope
-from generator.offline.nlp import parse
+from generator.offline.nlp import parse, parse_named
 from generator.offline.relations import read_relations
 from generator.units import Unit, units
 from knowledge import Chunk, Document
@@ -40,6 +40,11 @@ def _draft(ctx: Context) -> CanvasDraft:
         ctx.parses[id(unit)] = doc
     build_lexicon(ctx)
     find_writers(ctx)
+    find_parties(ctx)
+    # Parsed again now that the actors are known: their invented names mislead the parser.
+    named = [(ctx.parses[id(u)], [(s, e) for s, e, _ in ctx.mentions(u.text)]) for u in sentences]
+    for unit, doc in zip(sentences, parse_named(named), strict=True):
+        ctx.parses[id(unit)] = doc
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
     activities = _led_somewhere(ctx, _same_work_one_name(read_activities(ctx) + related_activities))

@@ -18,7 +18,8 @@ from knowledge import MONTHS
 
 # A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
 # A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".
-_WORD = r"[A-Z][A-Za-z0-9&'’\-.]*[A-Za-z0-9&](?:(?<=s)['’](?=\s+[A-Z]))?|[A-Z]"
+# A dotted legal form is a word of its own, its last full stop included: "Lumio Pay B.V. (\"Lumio\")".
+_WORD = r"(?:[A-Z]\.){2,3}(?![\w])|[A-Z][A-Za-z0-9&'’\-.]*[A-Za-z0-9&](?:(?<=s)['’](?=\s+[A-Z]))?|[A-Z]"
 NAME = rf"(?:{_WORD})(?:\s+(?:of|for|and|&|de|la|du|van|der)\s+(?:{_WORD})|\s+(?:{_WORD})){{0,5}}"
 # A legal form written in lower case ends a name too: "Skerry Air plc", "Kestrel Logistics gmbh".
 NAME += r"(?:\s+(?:plc|ltd|limited|inc|llc|gmbh|ag|sa|nv|bv|oy|ab|a/s|co|corp)\.?(?![\w-]))?"

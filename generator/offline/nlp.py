@@ -103,6 +103,125 @@ def parse(texts: Sequence[str]) -> list[Doc]:
     return list(nlp.pipe(_prepared(texts), batch_size=64))
 
 
+# The stand-ins for a name, chosen by where it stands: a pronoun where a subject or an object goes
+# (the small model never reads the verb after "It" as a noun, as it does after "Modspire shares
+# ...", and it reads "gives them access" as a dative, "gives VoltHaven access" not), a name it
+# knows after an article, a preposition or before a possessive ("the IBM team", "IBM's").
+_SUBJECT_BEFORE = {
+    "", ",", ";", ":", "(", "-", "–", "—", "and", "or", "but", "while", "whereas", "then", "so", "also",
+    "because", "that", "if", "when", "where", "as", "once", "unless", "until", "after", "before",
+}  # fmt: skip
+_PLURAL_AFTER = {"are", "were", "have", "do", "each", "both", "all", "themselves"}
+
+
+def parse_named(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]]) -> list[Doc]:
+    """Parse again, from their first parse, texts whose names (character spans) the model has
+    never seen, as if each name were a word it knows, and give the parse back on the text's own
+    tokens.
+
+    The organisations in ecosystem documents are invented ("Chargemesh", "Supply Planning"); the
+    small model reads them as common nouns and loses the verb after them. Each name is parsed as
+    one stand-in token; its words come back as one flat name (the last word takes the stand-in's
+    head and relation, the others are compounds of it), so offsets, text and quotes are unchanged.
+    A text with no name keeps its first parse.
+    """
+    nlp = pipeline()
+    groups = [_name_groups(doc, spans) for doc, spans in items]
+    todo = [i for i, g in enumerate(groups) if g]
+    parsed = list(nlp.pipe((_stand_in(items[i][0], groups[i]) for i in todo), batch_size=64))
+    out = [doc for doc, _ in items]
+    for i, again in zip(todo, parsed, strict=True):
+        out[i] = _transfer(items[i][0], groups[i], again)
+    return out
+
+
+def _name_groups(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges [i, j) that the name spans cover exactly, in order, not overlapping."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        inside = [t.i for t in doc if t.idx >= start and t.idx + len(t.text) <= end]
+        if not inside or (out and inside[0] < out[-1][1]):
+            continue
+        i, j = inside[0], inside[-1] + 1
+        if doc[i:j].text.lower() in ("we", "us", "our", "ours"):
+            continue  # the writer, already a pronoun the model knows
+        out.append((i, j))
+    return out
+
+
+def _stand_in(doc: Doc, groups: list[tuple[int, int]]) -> Doc:
+    from spacy.tokens import Doc as SpacyDoc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts = dict(groups)
+    k = 0
+    while k < len(doc):
+        if k not in starts:
+            words.append(doc[k].text)
+            spaces.append(bool(doc[k].whitespace_))
+            k += 1
+            continue
+        j = starts[k]
+        before = doc[k - 1] if k > 0 else None
+        after = doc[j].lower_ if j < len(doc) else ""
+        plural = after in _PLURAL_AFTER or (doc[j - 1].is_lower and doc[j - 1].lower_.endswith("s"))
+        if after in ("'s", "’s", "'", "’"):
+            words.append("IBM")
+        elif before is None or before.lower_ in _SUBJECT_BEFORE:
+            words.append("They" if plural else "It")
+        elif before.pos_ in ("VERB", "AUX") and before.lower_ not in ("'s", "’s"):
+            words.append("them" if plural else "it")
+        else:
+            words.append("IBM")
+        spaces.append(bool(doc[j - 1].whitespace_))
+        k = j
+    return SpacyDoc(doc.vocab, words=words, spaces=spaces)
+
+
+def _transfer(original: Doc, groups: list[tuple[int, int]], parsed: Doc) -> Doc:
+    from spacy.tokens import Doc as SpacyDoc
+
+    in_name = {t for i, j in groups for t in range(i, j)}
+    ends = {i: j - 1 for i, j in groups}
+    to_parsed: list[int] = []  # each original token's stand-in token
+    carrier: list[int] = []  # each stand-in token's original token (a name's last word)
+    k = 0
+    while k < len(original):
+        last = ends.get(k, k)
+        to_parsed += [len(carrier)] * (last - k + 1)
+        carrier.append(last)
+        k = last + 1
+    heads: list[int] = []
+    deps: list[str] = []
+    tags: list[str] = []
+    pos: list[str] = []
+    lemmas: list[str] = []
+    sent_starts: list[bool | int | None] = []
+    for t in original:
+        q = parsed[to_parsed[t.i]]
+        last = carrier[q.i]
+        heads.append(carrier[q.head.i] if last == t.i else last)
+        deps.append(q.dep_ if last == t.i else "compound")
+        named = t.i in in_name
+        tags.append("NNP" if named else q.tag_)
+        pos.append("PROPN" if named else q.pos_)
+        lemmas.append(t.text if named else q.lemma_)
+        first = t.i == 0 or to_parsed[t.i - 1] != q.i
+        sent_starts.append(bool(q.is_sent_start) if first else False)
+    return SpacyDoc(
+        original.vocab,
+        words=[t.text for t in original],
+        spaces=[bool(t.whitespace_) for t in original],
+        heads=heads,
+        deps=deps,
+        tags=tags,
+        pos=pos,
+        lemmas=lemmas,
+        sent_starts=sent_starts,
+    )
+
+
 def _prepared(texts: Iterable[str]) -> Iterable[str]:
     # The parser reads a tab as a token of its own; a space keeps offsets and reads like prose.
     for text in texts:

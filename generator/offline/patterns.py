@@ -480,6 +480,15 @@ ROLE_COLUMNS = {
         "prime",
         "driver",
         "dri",
+        # a table of services and who delivers each ("Service | Provided by | What it means for you")
+        "provided by",
+        "delivered by",
+        "run by",
+        "operated by",
+        "performed by",
+        "done by",
+        "handled by",
+        "carried out by",
     ),
     "support": (
         "support",

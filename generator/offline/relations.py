@@ -117,6 +117,11 @@ def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) 
         receivers = clause.recipients
         if not receivers and clause.reciprocal and before is not None:
             receivers = _counterparty(before, providers)
+    # In a two-party agreement, a clause that names one side and no counterparty deals with the other.
+    if not clause.counterparty_named and providers and not receivers:
+        receivers = [p for p in [ctx.other_party(unit, providers[0])] if p is not None]
+    elif not clause.counterparty_named and receivers and not providers:
+        providers = [p for p in [ctx.other_party(unit, receivers[0])] if p is not None]
     out: list[ExchangeDraft] = []
     kind = "revenue" if clause.verb in v.pay or clause.role == "charge" else v.exchange_kind(value)
     if clause.price and providers and receivers:

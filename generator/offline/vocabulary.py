@@ -83,6 +83,8 @@ class Vocabulary:
     past: tuple[str, ...]
     hedge_aux: frozenset[str]
     hedge_heads: frozenset[str]
+    negating_heads: frozenset[str]
+    price_nouns: frozenset[str]
     affirm: frozenset[str]
     nominal: dict[str, str]
 
@@ -142,6 +144,8 @@ def vocabulary() -> Vocabulary:
         past=tuple(words(w) for w in time["past"]),
         hedge_aux=_set(time["hedge_aux"]),
         hedge_heads=_set(time["hedge_heads"]),
+        negating_heads=_set(time["negating_heads"]),
+        price_nouns=_set(raw["exchange"]["price_nouns"]),
         affirm=_set(time["affirm"]),
         nominal={verb.replace("_", " "): noun for verb, noun in raw["nominal"].items()},
     )
