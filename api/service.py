@@ -65,9 +65,6 @@ _OUTCOMES = {
 }
 _SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
-# A revoked key keeps working for at most this long in a running server; in exchange most requests
-# skip the key lookup.
-AUTH_TTL_SECONDS = 10.0
 _CACHED_KEYS = 1024
 _CACHED_VERSIONS = 64
 # A case folder's files by relative path.
@@ -162,15 +159,26 @@ class Service:
     # -- keys ------------------------------------------------------------------------------------
 
     def cached_principal(self, key: str) -> Principal | None:
+        """The key's principal if this process verified it less than `key_cache_seconds` ago.
+
+        Most requests skip the database this way; the price is that a key revoked meanwhile keeps working
+        here until its entry runs out (docs/api.md).
+        """
+        if self.settings.key_cache_seconds <= 0:
+            return None
         with self._cache_lock:
             hit = self._keys.get(hash_key(key))
         return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
     def authenticate(self, key: str) -> Principal | None:
         who = self.store.authenticate(key)
-        if who is not None:
+        ttl = self.settings.key_cache_seconds
+        if who is None:
             with self._cache_lock:
-                self._keys[hash_key(key)] = (time.monotonic() + AUTH_TTL_SECONDS, who)
+                self._keys.pop(hash_key(key), None)  # revoked: its expired entry goes too
+        elif ttl > 0:
+            with self._cache_lock:
+                self._keys[hash_key(key)] = (time.monotonic() + ttl, who)
                 while len(self._keys) > _CACHED_KEYS:
                     self._keys.popitem(last=False)
         return who

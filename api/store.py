@@ -202,10 +202,10 @@ class Store:
 
     def workspace_created(self, workspace_id: str) -> datetime:
         with self._tx() as s:
-            ws = s.get(WorkspaceRow, workspace_id)
-            if ws is None:
-                raise NotFoundError("workspace is gone")
-            return ws.created_at
+            created = s.scalar(select(WorkspaceRow.created_at).where(WorkspaceRow.id == workspace_id))
+        if created is None:
+            raise NotFoundError("workspace is gone")
+        return created
 
     def counts(self, workspace_id: str) -> tuple[int, int]:
         """(canvases, jobs) of a workspace."""
@@ -391,14 +391,17 @@ class Store:
         for _ in range(5):
             try:
                 with self._tx() as s:
-                    row = s.get(JobRow, job_id)
-                    if row is None:
+                    # One event per pipeline step: only the columns it changes are read and written, not the
+                    # whole job row with its request.
+                    current = s.execute(select(JobRow.sections).where(JobRow.id == job_id)).first()
+                    if current is None:
                         return
                     seq = (s.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == job_id)) or 0) + 1
                     s.add(JobEventRow(job_id=job_id, seq=seq, stage=stage[:64], message=message))
-                    row.stage = stage[:64]
+                    values: dict[str, Any] = {"stage": stage[:64]}
                     if sections:
-                        row.sections = _merged(row.sections, sections)
+                        values["sections"] = _merged(current[0], sections)
+                    s.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
                 return
             except IntegrityError:
                 continue  # another writer took this seq; take the next one
@@ -499,13 +502,13 @@ class Store:
 
     def events(self, job_id: str, after: int = 0, limit: int = 500) -> list[JobEvent]:
         with self._tx() as s:
-            rows = s.scalars(
-                select(JobEventRow)
+            rows = s.execute(
+                select(JobEventRow.seq, JobEventRow.stage, JobEventRow.message, JobEventRow.at)
                 .where(JobEventRow.job_id == job_id, JobEventRow.seq > after)
                 .order_by(JobEventRow.seq)
                 .limit(limit)
             ).all()
-            return [JobEvent(seq=r.seq, stage=r.stage, message=r.message, at=r.at) for r in rows]
+        return [JobEvent(seq=r.seq, stage=r.stage, message=r.message, at=r.at) for r in rows]
 
     # -- canvases --------------------------------------------------------------------------------
 
@@ -616,17 +619,15 @@ class Store:
 
     def canvases(self, workspace_id: str) -> list[CanvasSummary]:
         with self._tx() as s:
-            rows = s.scalars(
-                select(CanvasRow)
+            rows = s.execute(
+                select(CanvasRow.id, CanvasRow.title, CanvasRow.version, CanvasRow.created_at, CanvasRow.updated_at)
                 .where(CanvasRow.workspace_id == workspace_id, CanvasRow.version > 0)
                 .order_by(CanvasRow.updated_at.desc())
             ).all()
-            return [
-                CanvasSummary(
-                    id=r.id, title=r.title, version=r.version, created_at=r.created_at, updated_at=r.updated_at
-                )
-                for r in rows
-            ]
+        return [
+            CanvasSummary(id=r.id, title=r.title, version=r.version, created_at=r.created_at, updated_at=r.updated_at)
+            for r in rows
+        ]
 
     def canvas_exists(self, workspace_id: str, canvas_id: str) -> bool:
         with self._tx() as s:

@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     job_workers: int = Field(2, ge=1, le=16, description="Generation jobs run at once; more wait in the queue.")
     job_max_attempts: int = Field(2, ge=1, description="Runs a job gets, counting resumptions after a restart.")
     sync_timeout: float = Field(120.0, gt=0, description="Seconds the synchronous endpoint waits for a canvas.")
+    key_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=3600,
+        description="Seconds an API process keeps a verified key without asking the database again, so a revoked "
+        "key keeps working that long in a running server. 0 looks every key up on every request.",
+    )
 
     # scaling out (docs/deploy.md): several API processes and workers on one database
     queue_url: str | None = Field(
