@@ -382,9 +382,13 @@ class Store:
                 self.record(found, "end", f"{values['status']}: {values['error']}")
         return requeued
 
-    def queued(self) -> list[str]:
+    def queued(self, older_than: float = 0.0) -> list[str]:
+        """Queued jobs, oldest first; with `older_than`, only those created at least that many seconds ago."""
+        query = select(JobRow.id).where(JobRow.status == "queued")
+        if older_than > 0:
+            query = query.where(JobRow.created_at <= utcnow() - timedelta(seconds=older_than))
         with self._tx() as s:
-            return list(s.scalars(select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at)))
+            return list(s.scalars(query.order_by(JobRow.created_at)))
 
     def record(self, job_id: str, stage: str, message: str, sections: dict[str, SectionProgress] | None = None) -> None:
         """Append a progress event and move the job's stage (and sections) along."""
