@@ -22,9 +22,11 @@ import rules
 from api.jobs import JobCancelled, JobRunner, Lease, LeaseLost
 from api.partners import PartnerService, findings_with
 from api.schemas import (
+    CanvasSummary,
     CanvasVersion,
     CheckRequest,
     DocumentOut,
+    JobEvent,
     JobOut,
     JobRequest,
     Principal,
@@ -32,6 +34,8 @@ from api.schemas import (
     UploadedDocument,
     UploadError,
     UploadResult,
+    VersionSummary,
+    WorkspaceOut,
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
@@ -183,7 +187,24 @@ class Service:
                     self._keys.popitem(last=False)
         return who
 
+    def workspace(self, who: Principal) -> WorkspaceOut:
+        canvases, jobs = self.store.counts(who.workspace_id)
+        return WorkspaceOut(
+            name=who.workspace,
+            created_at=self.store.workspace_created(who.workspace_id),
+            documents=len(self.kb(who.workspace).documents()),
+            canvases=canvases,
+            jobs=jobs,
+            can_write=who.can_write,
+        )
+
     # -- canvases --------------------------------------------------------------------------------
+
+    def canvases(self, who: Principal) -> list[CanvasSummary]:
+        return self.store.canvases(who.workspace_id)
+
+    def versions(self, who: Principal, canvas_id: str, limit: int, before: int | None) -> list[VersionSummary]:
+        return self.store.versions(who.workspace_id, canvas_id, limit, before)
 
     def version(self, who: Principal, canvas_id: str, version: int | None = None) -> CanvasVersion:
         """A stored version (the latest by default); versions never change, so parsed ones are kept."""
@@ -282,6 +303,21 @@ class Service:
         if created and self.runner is not None:
             self.runner.submit(job.id)
         return job, created
+
+    def jobs(self, who: Principal) -> list[JobOut]:
+        return self.store.jobs(who.workspace_id)
+
+    def job(self, who: Principal, job_id: str) -> JobOut:
+        return self.store.job(who.workspace_id, job_id)
+
+    def cancel_job(self, who: Principal, job_id: str) -> JobOut:
+        return self.store.request_cancel(who.workspace_id, job_id)
+
+    def job_progress(self, who: Principal, job_id: str, after: int) -> tuple[list[JobEvent], JobOut]:
+        """The job's events after `after`, then the job (read second: an ended job has all its events).
+        NotFoundError when the job is not in the caller's workspace."""
+        events = self.store.events(job_id, after)
+        return events, self.store.job(who.workspace_id, job_id)
 
     def execute(self, job_id: str) -> float | None:
         """Run one job to its end; every way it can end is written to the store.
