@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dramatiq
 from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
+from dramatiq.common import dq_name
 from dramatiq.middleware import Retries
 
 from api.jobs import Sweeper
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
+
+if TYPE_CHECKING:
+    from api.store import Store
 
 log = get_logger(__name__)
 
@@ -33,6 +37,10 @@ NAMESPACE = "ecocanvas"
 _MAX_RETRIES = 5
 _MIN_BACKOFF_MS = 1_000
 _MAX_BACKOFF_MS = 60_000
+# An API process enqueues a job right after it commits the job's row: a younger queued job may simply not be
+# enqueued yet, and is left for the next look.
+_ENQUEUE_GRACE_SECONDS = 5.0
+_REENQUEUE_LOCK = f"{NAMESPACE}:reenqueue-lock"
 
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
@@ -57,6 +65,44 @@ def make_broker(settings: Settings) -> RedisBroker:
 
 def job_message(job_id: str) -> dramatiq.Message[None]:
     return dramatiq.Message(queue_name=QUEUE, actor_name=ACTOR, args=(job_id,), kwargs={}, options={})
+
+
+def jobs_on_queue(broker: RedisBroker) -> set[str]:
+    """The job ids the queue holds a message for: waiting, delayed for a retry, or fetched by a worker and
+    not acknowledged yet (dramatiq keeps a message in its queue's hash until the ack)."""
+    known: set[str] = set()
+    for queue in (QUEUE, dq_name(QUEUE)):
+        for _redis_id, data in broker.client.hscan_iter(f"{NAMESPACE}:{queue}.msgs", count=500):
+            message = dramatiq.Message.decode(data)
+            if message.actor_name == ACTOR and message.args:
+                known.add(str(message.args[0]))
+    return known
+
+
+def reenqueue_lost(store: Store, broker: RedisBroker, every_seconds: float) -> list[str]:
+    """Put back on the queue the jobs the database holds as queued but the queue has no message for.
+
+    That happens when Redis loses its data (a restart without persistence, FLUSHALL) or an API process
+    died between committing a job and enqueuing it. Safe to repeat and to run from every worker: one
+    worker per `every_seconds` does the look (a lock in Redis), and a job delivered twice still runs once.
+    Returns the jobs enqueued again.
+    """
+    waiting = store.queued(older_than=_ENQUEUE_GRACE_SECONDS)
+    if not waiting:
+        return []  # the usual case costs one indexed query and nothing on Redis
+    if not broker.client.set(_REENQUEUE_LOCK, "1", nx=True, px=max(1, int(every_seconds * 1000))):
+        return []  # another worker looked within this period
+    missing = set(waiting) - jobs_on_queue(broker)
+    if not missing:
+        return []
+    # A job whose message was taken and acknowledged while we looked is no longer queued: read again.
+    still = set(store.queued(older_than=_ENQUEUE_GRACE_SECONDS))
+    lost = [job_id for job_id in waiting if job_id in missing and job_id in still]
+    for job_id in lost:
+        broker.enqueue(job_message(job_id))
+    if lost:
+        log.warning("jobs_reenqueued", jobs=len(lost), reason="queued in the database, unknown to the queue")
+    return lost
 
 
 class QueueRunner:
@@ -108,13 +154,17 @@ def run_worker(settings: Settings, threads: int, grace_seconds: float) -> None:
     # Hold no more messages than there are threads: a job waiting in this process could run in another.
     worker.queue_prefetch = threads
 
+    interval = max(1.0, settings.job_lease_seconds / 3)
+
     def sweep() -> None:
         # The queue redelivers a dead worker's messages, but a job whose message is gone (Redis restarted
-        # without its data) has only its row: a job whose lease ran out is put on the queue again from here.
+        # without its data) has only its row: a job whose lease ran out is put on the queue again from here,
+        # and so is a queued job the queue does not know.
         for job_id in service.store.requeue_expired(settings.job_max_attempts):
             broker.enqueue(job_message(job_id))
+        reenqueue_lost(service.store, broker, interval)
 
-    sweeper = Sweeper(sweep, interval=max(1.0, settings.job_lease_seconds / 3))
+    sweeper = Sweeper(sweep, interval=interval)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

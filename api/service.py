@@ -22,9 +22,11 @@ import rules
 from api.jobs import CancelWatch, JobCancelled, JobRunner, Lease, LeaseLost
 from api.partners import PartnerService, findings_with
 from api.schemas import (
+    CanvasSummary,
     CanvasVersion,
     CheckRequest,
     DocumentOut,
+    JobEvent,
     JobOut,
     JobRequest,
     Principal,
@@ -32,6 +34,8 @@ from api.schemas import (
     UploadedDocument,
     UploadError,
     UploadResult,
+    VersionSummary,
+    WorkspaceOut,
 )
 from api.store import Store, hash_key
 from api.uploads import UploadedFile
@@ -72,9 +76,6 @@ _OUTCOMES = {
 }
 _SECTION_STATUSES = {"ok", "failed", "skipped", "cached"}
 _MERGE_ATTEMPTS = 5
-# A revoked key keeps working for at most this long in a running server; in exchange most requests
-# skip the key lookup.
-AUTH_TTL_SECONDS = 10.0
 _CACHED_KEYS = 1024
 _CACHED_VERSIONS = 64
 # A case folder's files by relative path.
@@ -173,20 +174,48 @@ class Service:
     # -- keys ------------------------------------------------------------------------------------
 
     def cached_principal(self, key: str) -> Principal | None:
+        """The key's principal if this process verified it less than `key_cache_seconds` ago.
+
+        Most requests skip the database this way; the price is that a key revoked meanwhile keeps working
+        here until its entry runs out (docs/api.md).
+        """
+        if self.settings.key_cache_seconds <= 0:
+            return None
         with self._cache_lock:
             hit = self._keys.get(hash_key(key))
         return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
     def authenticate(self, key: str) -> Principal | None:
         who = self.store.authenticate(key)
-        if who is not None:
+        ttl = self.settings.key_cache_seconds
+        if who is None:
             with self._cache_lock:
-                self._keys[hash_key(key)] = (time.monotonic() + AUTH_TTL_SECONDS, who)
+                self._keys.pop(hash_key(key), None)  # revoked: its expired entry goes too
+        elif ttl > 0:
+            with self._cache_lock:
+                self._keys[hash_key(key)] = (time.monotonic() + ttl, who)
                 while len(self._keys) > _CACHED_KEYS:
                     self._keys.popitem(last=False)
         return who
 
+    def workspace(self, who: Principal) -> WorkspaceOut:
+        canvases, jobs = self.store.counts(who.workspace_id)
+        return WorkspaceOut(
+            name=who.workspace,
+            created_at=self.store.workspace_created(who.workspace_id),
+            documents=len(self.kb(who.workspace).documents()),
+            canvases=canvases,
+            jobs=jobs,
+            can_write=who.can_write,
+        )
+
     # -- canvases --------------------------------------------------------------------------------
+
+    def canvases(self, who: Principal) -> list[CanvasSummary]:
+        return self.store.canvases(who.workspace_id)
+
+    def versions(self, who: Principal, canvas_id: str, limit: int, before: int | None) -> list[VersionSummary]:
+        return self.store.versions(who.workspace_id, canvas_id, limit, before)
 
     def version(self, who: Principal, canvas_id: str, version: int | None = None) -> CanvasVersion:
         """A stored version (the latest by default); versions never change, so parsed ones are kept."""
@@ -285,6 +314,21 @@ class Service:
         if created and self.runner is not None:
             self.runner.submit(job.id)
         return job, created
+
+    def jobs(self, who: Principal) -> list[JobOut]:
+        return self.store.jobs(who.workspace_id)
+
+    def job(self, who: Principal, job_id: str) -> JobOut:
+        return self.store.job(who.workspace_id, job_id)
+
+    def cancel_job(self, who: Principal, job_id: str) -> JobOut:
+        return self.store.request_cancel(who.workspace_id, job_id)
+
+    def job_progress(self, who: Principal, job_id: str, after: int) -> tuple[list[JobEvent], JobOut]:
+        """The job's events after `after`, then the job (read second: an ended job has all its events).
+        NotFoundError when the job is not in the caller's workspace."""
+        events = self.store.events(job_id, after)
+        return events, self.store.job(who.workspace_id, job_id)
 
     def execute(self, job_id: str) -> float | None:
         """Run one job to its end; every way it can end is written to the store.

@@ -18,8 +18,14 @@ clicking through the page would; the default (0) is the closed loop.
 after another, idle and then while another workspace keeps `--hostile` hostile PDFs in flight (each
 holds a parse worker until the parse timeout, `--parse-timeout`). The goal is within 2x of idle.
 
+`--scale` measures the scaled set-up (docs/deploy.md) in one run: PostgreSQL, Redis and a Chroma server
+started here, `ecocanvas serve --workers N` for N = 1 then 2 (each: the closed loop at `--clients`, idle,
+and the same clients with `--think` during generation), then the throughput of `--jobs` generation jobs
+(offline, the EV charging documents) with 1 and then 2 `ecocanvas worker` processes of one thread each.
+
 Usage: .venv/bin/python benchmarks/api_bench.py [--clients 1 8 32] [--seconds 20] [--think 0 0.5]
        .venv/bin/python benchmarks/api_bench.py --uploads 20 [--hostile 4] [--parse-timeout 10]
+       .venv/bin/python benchmarks/api_bench.py --scale [--clients 32] [--seconds 20] [--think 0.5] [--jobs 8]
 """
 
 from __future__ import annotations
@@ -232,6 +238,117 @@ def upload_benchmark(count: int, in_flight: int, parse_timeout: float) -> None:
     )
 
 
+def _wait_warm(base: str, processes: int) -> None:
+    """Until every API process behind the port has loaded the model: `processes` warm answers in a row."""
+    deadline, streak = time.monotonic() + 300, 0
+    while streak < 4 * processes:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{base} did not warm up")
+        try:
+            warm = httpx.get(f"{base}/healthz", timeout=2).json().get("warm")
+        except httpx.TransportError:
+            warm = False
+        streak = streak + 1 if warm else 0
+        time.sleep(0.1 if warm else 0.5)
+
+
+def _wait_worker(log: Path) -> None:
+    deadline = time.monotonic() + 300
+    while not (log.exists() and "worker_started" in log.read_text()):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the worker logging to {log} did not start")
+        time.sleep(0.2)
+
+
+def _wait_job(base: str, headers: dict[str, str], job_id: str) -> dict[str, Any]:
+    while (job := httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers).json())["status"] not in (
+        "succeeded", "failed", "cancelled",
+    ):  # fmt: skip
+        time.sleep(0.2)
+    return job
+
+
+def job_throughput(base: str, headers: dict[str, str], jobs: int) -> tuple[float, int]:
+    """(jobs per minute, jobs that succeeded) for `jobs` generation jobs submitted at once."""
+    started = time.monotonic()
+    ids = [httpx.post(f"{base}/v1/jobs", json={}, headers=headers).json()["id"] for _ in range(jobs)]
+    done = [_wait_job(base, headers, job_id) for job_id in ids]
+    minutes = (time.monotonic() - started) / 60
+    return jobs / minutes, sum(j["status"] == "succeeded" for j in done)
+
+
+def _print_row(label: str, row: dict[str, Any]) -> None:
+    print(
+        f"{label} | {row['phase']:>17} | {row['clients']:>3} clients | {row['requests']:>6} req | "
+        f"{row['rps']:7.1f} req/s | p50 {row['p50_ms']:6.1f} | p95 {row['p95_ms']:6.1f} | p99 {row['p99_ms']:6.1f} | "
+        f"review p95 {row['review_p95_ms']:6.1f} ms | errors {row['errors']} | generations {row['generations']}",
+        flush=True,
+    )
+
+
+def scale_benchmark(clients: int, seconds: float, think: float, jobs: int) -> None:
+    from support.cluster import cluster
+    from support.postgres import postgres_server
+
+    env = {"ECOCANVAS_EMBEDDER": "minilm"}
+    with (
+        tempfile.TemporaryDirectory(prefix="ecocanvas-api-bench-") as tmp,
+        postgres_server() as postgres,
+        cluster(Path(tmp), postgres) as running,
+    ):
+        running.lease_seconds = 30.0
+        key = make_workspace(running.settings(embedder="minilm"), "bench")
+        headers = {"Authorization": f"Bearer {key}"}
+
+        def start_worker() -> subprocess.Popen[bytes]:
+            log = running.logs / f"worker-{len(running.processes)}.log"
+            # INFO for its `worker_started` line; the API processes log warnings only.
+            worker = running.start_worker(threads=1, ECOCANVAS_LOG_LEVEL="INFO", **env)
+            _wait_worker(log)
+            return worker
+
+        def start_api(processes: int) -> tuple[str, subprocess.Popen[bytes]]:
+            base = running.start_api(workers=processes, **env)
+            _wait_warm(base, processes)
+            return base, running.processes[-1]
+
+        first_worker = start_worker()
+        base, api = start_api(1)
+        files = [("files", (p.name, p.read_bytes())) for p in DOCS]
+        httpx.post(f"{base}/v1/documents", files=files, headers=headers, timeout=300).raise_for_status()
+        job = _wait_job(base, headers, httpx.post(f"{base}/v1/jobs", json={}, headers=headers).json()["id"])
+        assert job["status"] == "succeeded", job
+        print(f"EV canvas drafted by the worker: job {job['id']}", flush=True)
+
+        rps: dict[int, float] = {}
+        for processes in (1, 2):
+            if processes > 1:
+                api.terminate()
+                api.wait(timeout=60)
+                base, api = start_api(processes)
+            # Each process fills its own caches (keys, parsed versions) before the clock starts.
+            asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, 3, False, 0.0))
+            for busy, pause in ((False, 0.0), (True, think)):
+                row = asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, seconds, busy, pause))
+                if not busy:
+                    rps[processes] = row["rps"]
+                _print_row(f"{processes} API process{'es' if processes > 1 else ''} | think {pause:3.1f} s", row)
+        print(f"closed loop, {clients} clients: 2 API processes / 1 = {rps[2] / rps[1]:.2f}x req/s", flush=True)
+
+        per_minute: dict[int, float] = {}
+        for workers in (1, 2):
+            if workers > 1:
+                start_worker()
+            per_minute[workers], ok = job_throughput(base, headers, jobs)
+            print(
+                f"{workers} worker{'s' if workers > 1 else ''} (1 thread each) | {jobs} jobs | "
+                f"{per_minute[workers]:.1f} jobs/min | {ok} succeeded",
+                flush=True,
+            )
+        print(f"jobs: 2 workers / 1 = {per_minute[2] / per_minute[1]:.2f}x jobs/min", flush=True)
+        assert first_worker.poll() is None, "the first worker died"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
@@ -247,7 +364,12 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=0, help="Measure N one-page uploads (see above).")
     parser.add_argument("--hostile", type=int, default=4, help="Hostile PDFs the other workspace keeps in flight.")
     parser.add_argument("--parse-timeout", type=float, default=10.0, help="The server's parse timeout (seconds).")
+    parser.add_argument("--scale", action="store_true", help="1 vs 2 API processes and 1 vs 2 workers (see above).")
+    parser.add_argument("--jobs", type=int, default=8, help="With --scale: jobs submitted at once per worker count.")
     args = parser.parse_args()
+    if args.scale:
+        scale_benchmark(args.clients[-1], args.seconds, args.think[-1], args.jobs)
+        return
     if args.uploads:
         upload_benchmark(args.uploads, args.hostile, args.parse_timeout)
         return

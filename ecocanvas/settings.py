@@ -127,6 +127,13 @@ class Settings(BaseSettings):
         le=30,
         description="How often a running job looks for a cancel request while it waits on a model call.",
     )
+    key_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=3600,
+        description="Seconds an API process keeps a verified key without asking the database again, so a revoked "
+        "key keeps working that long in a running server. 0 looks every key up on every request.",
+    )
 
     # scaling out (docs/deploy.md): several API processes and workers on one database
     queue_url: str | None = Field(

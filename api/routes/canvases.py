@@ -74,7 +74,7 @@ def based_on(canvas_id: str, if_match: str | None) -> int:
 
 @router.get("/canvases", response_model=list[CanvasSummary], responses=responses(401))
 async def list_canvases(who: Reader, service: ServiceDep) -> list[CanvasSummary]:
-    return await run_in_threadpool(service.store.canvases, who.workspace_id)
+    return await run_in_threadpool(service.canvases, who)
 
 
 @router.post(
@@ -118,7 +118,7 @@ async def versions(
         int | None, Query(ge=1, le=MAX_INT, description="Only versions older than this one (paging).")
     ] = None,
 ) -> list[VersionSummary]:
-    return await run_in_threadpool(service.store.versions, who.workspace_id, canvas_id, limit, before)
+    return await run_in_threadpool(service.versions, who, canvas_id, limit, before)
 
 
 @router.get("/canvases/{canvas_id}/versions/{version}", response_model=CanvasVersion, responses=responses(401, 404))

@@ -72,7 +72,7 @@ async def _generate(
     job, _ = await run_in_threadpool(service.start_job, who, job_request, None)
     deadline = time.monotonic() + (timeout or settings.sync_timeout)
     while True:
-        job = await run_in_threadpool(service.store.job, who.workspace_id, job.id)
+        job = await run_in_threadpool(service.job, who, job.id)
         if job.status == "succeeded" and job.canvas_id is not None:
             found = await run_in_threadpool(service.version, who, job.canvas_id, job.version)
             return GenerateResult(

@@ -46,17 +46,17 @@ async def start_job(
 
 @router.get("/jobs", response_model=list[JobOut], responses=responses(401))
 async def list_jobs(who: Reader, service: ServiceDep) -> list[JobOut]:
-    return await run_in_threadpool(service.store.jobs, who.workspace_id)
+    return await run_in_threadpool(service.jobs, who)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=responses(401, 404))
 async def get_job(job_id: str, who: Reader, service: ServiceDep) -> JobOut:
-    return await run_in_threadpool(service.store.job, who.workspace_id, job_id)
+    return await run_in_threadpool(service.job, who, job_id)
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202, response_model=JobOut, responses=responses(401, 403, 404, 409))
 async def cancel_job(job_id: str, who: Writer, service: ServiceDep) -> JobOut:
-    return await run_in_threadpool(service.store.request_cancel, who.workspace_id, job_id)
+    return await run_in_threadpool(service.cancel_job, who, job_id)
 
 
 def resume_after(last_event_id: str | None) -> int:
@@ -70,7 +70,7 @@ def resume_after(last_event_id: str | None) -> int:
 
 async def visible_job(job_id: str, who: Reader, service: ServiceDep) -> JobOut:
     """The job, or 404 before a stream starts."""
-    return await run_in_threadpool(service.store.job, who.workspace_id, job_id)
+    return await run_in_threadpool(service.job, who, job_id)
 
 
 # The data of each event, for the description: what FastAPI writes for a stream of ServerSentEvent is
@@ -106,15 +106,13 @@ async def job_events(
         str | None, Header(description="Resume after this event id; an id the server did not send starts over.")
     ] = None,
 ) -> AsyncIterator[ServerSentEvent]:
-    store = service.store
     after = resume_after(last_event_id)
     yield ServerSentEvent(retry=RETRY_MS)
     while True:
-        events = await run_in_threadpool(store.events, job.id, after)
+        events, current = await run_in_threadpool(service.job_progress, who, job.id, after)
         for event in events:
             after = event.seq
             yield ServerSentEvent(event="progress", raw_data=event.model_dump_json(), id=str(event.seq))
-        current = await run_in_threadpool(store.job, who.workspace_id, job.id)
         if current.status in TERMINAL and not events:
             yield ServerSentEvent(event="end", raw_data=current.model_dump_json())
             return

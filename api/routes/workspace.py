@@ -15,18 +15,7 @@ router = APIRouter(tags=["workspace"])
 
 @router.get("/workspace", response_model=WorkspaceOut, responses=responses(401))
 async def workspace(who: Reader, service: ServiceDep) -> WorkspaceOut:
-    def run() -> WorkspaceOut:
-        canvases, jobs = service.store.counts(who.workspace_id)
-        return WorkspaceOut(
-            name=who.workspace,
-            created_at=service.store.workspace_created(who.workspace_id),
-            documents=len(service.kb(who.workspace).documents()),
-            canvases=canvases,
-            jobs=jobs,
-            can_write=who.can_write,
-        )
-
-    return await run_in_threadpool(run)
+    return await run_in_threadpool(service.workspace, who)
 
 
 @router.get(

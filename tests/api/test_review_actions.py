@@ -8,6 +8,8 @@ from typing import Any
 from support.api_harness import Api
 from test_flow import latest, review, upload_ev
 
+from canvas.model import MAX_TITLE_CHARS
+
 
 def generated(api: Api, **request: Any) -> tuple[str, dict[str, Any], str]:
     upload_ev(api)
@@ -145,7 +147,7 @@ def test_comments_and_reasons_are_capped_and_a_comment_needs_a_subject(api: Api)
     for action in (
         {"action": "comment", "entry_id": entry_id, "text": "x" * 2001},
         {"action": "reject", "entry_id": entry_id, "reason": "x" * 2001},
-        {"action": "set", "field": "title", "value": "x" * 301},
+        {"action": "set", "field": "title", "value": "x" * (MAX_TITLE_CHARS + 1)},
         {"action": "comment", "text": "about nothing"},
     ):
         assert review(api, canvas_id, etag, action).status_code == 422, action

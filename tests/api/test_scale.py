@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from support.api_harness import TERMINAL, in_process_api, make_workspace
 from support.cluster import Cluster, cluster, wait_until
 from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
 from api.db import make_engine
+from api.queue import NAMESPACE, QUEUE
 from api.schemas import JobRequest
 from api.store import Store
 from knowledge import KnowledgeBase
@@ -202,3 +204,35 @@ def test_a_job_left_by_a_dead_process_with_no_message_on_the_queue_is_run_by_a_w
     finally:
         engine.dispose()
     assert next(o for j, _status, o in scaled.lease_owners() if j == job.id) is None
+
+
+def test_a_queued_job_redis_lost_is_enqueued_again_by_a_worker_and_runs_once(tmp_path: Path, postgres_url: str) -> None:
+    with cluster(tmp_path, postgres_url) as running:
+        base = running.start_api()  # no worker yet: the job waits on the queue
+        key = make_workspace(running.settings(), "flushed")
+        auth = {"Authorization": f"Bearer {key}"}
+        files = [("files", ("memo.md", MEMO.encode())), ("files", ("kpis.md", KPIS.encode()))]
+        assert httpx.post(f"{base}/v1/documents", files=files, headers=auth, timeout=60).status_code == 201
+        job = httpx.post(f"{base}/v1/jobs", json={}, headers=auth).json()
+        queue = redis.Redis.from_url(running.queue_url)
+        try:
+            assert queue.hlen(f"{NAMESPACE}:{QUEUE}.msgs") == 1
+            queue.flushall()  # Redis loses its data: only the job's row is left
+            assert queue.dbsize() == 0
+        finally:
+            queue.close()
+        assert httpx.get(f"{base}/v1/jobs/{job['id']}", headers=auth).json()["status"] == "queued"
+
+        running.start_worker()
+        finished = wait_until(
+            lambda: (j := httpx.get(f"{base}/v1/jobs/{job['id']}", headers=auth).json())["status"] in TERMINAL and j,
+            "the job Redis lost was never run",
+            timeout=120,
+        )
+        assert finished["status"] == "succeeded", finished
+        assert finished["attempts"] == 1
+        versions = httpx.get(f"{base}/v1/canvases/{finished['canvas_id']}/versions", headers=auth).json()
+        assert [(v["version"], v["action"]["job_id"]) for v in versions] == [(1, job["id"])]
+        assert [c["id"] for c in httpx.get(f"{base}/v1/canvases", headers=auth).json()] == [finished["canvas_id"]]
+        assert running.lease_owners() == [(job["id"], "succeeded", None)]
+        assert "jobs_reenqueued" in (running.logs / "worker-1.log").read_text()
