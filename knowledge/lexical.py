@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 
 from knowledge.models import Chunk
 
@@ -73,29 +73,50 @@ def retrieval_text(chunk: Chunk) -> str:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of chunks, which also serves as the id -> Chunk catalog."""
+    """BM25 over a fixed list of chunks, which also serves as the id -> Chunk catalog.
+
+    bm25s builds the index (its precomputed per-term scores, a CSC matrix); queries are scored
+    here from those postings. bm25s's own `retrieve` adds each term's postings with `np.add.at`
+    and keeps per-call state behind a lock; a term's postings name each chunk once, so a plain
+    indexed add gives the same sums (same order, same float32 rounding) several times faster,
+    and with no shared state concurrent searches need no lock.
+    """
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = list(chunks)
         self.positions = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self._document_of = np.array([chunk.document_id for chunk in self.chunks], dtype=object)
-        self._retriever: bm25s.BM25 | None = None
+        self._vocabulary: dict[str, int] = {}
         corpus = [tokenize(retrieval_text(chunk)) for chunk in self.chunks]
         if any(corpus):
-            self._retriever = bm25s.BM25()
-            self._retriever.index(corpus, show_progress=False)
-        self._lock = threading.Lock()
+            retriever = bm25s.BM25()
+            retriever.index(corpus, show_progress=False)
+            self._vocabulary = dict(retriever.vocab_dict)
+            self._data = np.asarray(retriever.scores["data"], dtype=np.float32)
+            self._indices = np.asarray(retriever.scores["indices"])
+            self._indptr = np.asarray(retriever.scores["indptr"])
+
+    def scores(self, query: str) -> npt.NDArray[np.float32] | None:
+        """Every chunk's BM25 score for `query`, or None when no query word is in the index."""
+        terms = [self._vocabulary[t] for t in tokenize(query) if t in self._vocabulary]
+        if not terms:
+            return None
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        for term in terms:  # a repeated query word counts again, as in bm25s
+            start, end = self._indptr[term], self._indptr[term + 1]
+            scores[self._indices[start:end]] += self._data[start:end]
+        return scores
 
     def search(self, query: str, n: int, document_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
-        tokens = tokenize(query)
-        if self._retriever is None or not tokens or n <= 0:
+        if n <= 0:
             return []
-        mask = None
+        scores = self.scores(query)
+        if scores is None:
+            return []
         if document_ids is not None:
-            mask = np.isin(self._document_of, list(document_ids)).astype(np.float32)
-            if not mask.any():
-                return []
+            scores *= np.isin(self._document_of, list(document_ids))
         n = min(n, len(self.chunks))
-        with self._lock:  # bm25s keeps per-call state on the retriever
-            docs, scores = self._retriever.retrieve([tokens], k=n, show_progress=False, weight_mask=mask, n_threads=0)
-        return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0]
+        best = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        # Best first; equal scores in corpus order, so the ranking does not depend on the partition.
+        best = best[np.lexsort((best, -scores[best]))]
+        return [(self.chunks[int(i)], float(scores[i])) for i in best if scores[i] > 0.0]
