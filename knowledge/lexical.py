@@ -85,7 +85,11 @@ class LexicalIndex:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = list(chunks)
         self.positions = {chunk.id: i for i, chunk in enumerate(self.chunks)}
-        self._document_of = np.array([chunk.document_id for chunk in self.chunks], dtype=object)
+        # Each document's chunk positions: a scoped search masks by these (np.isin over an object
+        # array of document ids cost ~20 ms at 100k chunks).
+        self._positions_of: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.chunks):
+            self._positions_of.setdefault(chunk.document_id, []).append(i)
         self._vocabulary: dict[str, int] = {}
         corpus = [tokenize(retrieval_text(chunk)) for chunk in self.chunks]
         if any(corpus):
@@ -114,9 +118,13 @@ class LexicalIndex:
         if scores is None:
             return []
         if document_ids is not None:
-            scores *= np.isin(self._document_of, list(document_ids))
+            inside = np.zeros(len(self.chunks), dtype=bool)
+            for document_id in document_ids:
+                inside[self._positions_of.get(document_id, [])] = True
+            scores *= inside
         n = min(n, len(self.chunks))
-        best = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        cut = len(scores) - n
+        best = np.argpartition(scores, cut)[cut:] if cut > 0 else np.arange(len(scores))
         # Best first; equal scores in corpus order, so the ranking does not depend on the partition.
         best = best[np.lexsort((best, -scores[best]))]
         return [(self.chunks[int(i)], float(scores[i])) for i in best if scores[i] > 0.0]
