@@ -65,6 +65,8 @@ class KnowledgeBase:
         self._embedder = get_embedder(settings.embedder, settings.cache_dir)
         self._vectors = VectorIndex(self.root / "chroma", self._embedder, server=settings.chroma_url, workspace=name)
         self._backlog = backlog_for(self.root, self._store, self._vectors, self._embedder)
+        # Resolved once: each search looks its BM25 index up by it (resolve() costs ~0.1 ms).
+        self._lexical_key = str(self.root.resolve())
         self._reconcile()
 
     # -- writing -------------------------------------------------------------------------------
@@ -218,7 +220,7 @@ class KnowledgeBase:
         return self._store.chunk_count(document_id)
 
     def _lexical(self) -> LexicalIndex:
-        key, version = str(self.root.resolve()), self._store.version()
+        key, version = self._lexical_key, self._store.version()
         with _lexical_lock:
             cached = _lexical_cache.get(key)
             if cached is not None and cached[0] == version:
