@@ -1,4 +1,4 @@
-"""The BM25 index scores queries from bm25s's postings itself: same scores as bm25s, a stable order."""
+"""The BM25 index scores queries from bm25s's postings itself: bm25s's scores, a stable order, an exact top n."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import bm25s
 import numpy as np
 
 from knowledge.chunking import chunk_id
-from knowledge.lexical import LexicalIndex, retrieval_text, tokenize
+from knowledge.lexical import LexicalIndex, best_positions, retrieval_text, tokenize
 from knowledge.models import Chunk
 
 TEXTS = {
@@ -44,7 +44,8 @@ def test_scores_are_bm25s_scores_for_every_chunk() -> None:
         ours = index.scores(query)
         assert ours is not None
         expected = reference.get_scores(tokenize(query))
-        np.testing.assert_array_equal(ours, expected.astype(np.float32))
+        # bm25s sums in float32, the index in float64: equal but for the last bit of float32.
+        np.testing.assert_allclose(ours, expected, rtol=1e-6)
 
 
 def test_search_ranks_best_first_with_ties_in_corpus_order() -> None:
@@ -75,3 +76,19 @@ def test_no_known_word_finds_nothing() -> None:
     assert index.search("zebra xylophone", 5) == []
     assert index.search("the of and", 5) == []
     assert LexicalIndex([]).search("GridPay", 5) == []
+
+
+def _full_sort(scores: np.ndarray, n: int) -> list[int]:
+    return sorted((i for i in range(len(scores)) if scores[i] > 0), key=lambda i: (-scores[i], i))[:n]
+
+
+def test_best_positions_is_the_exact_top_n_of_a_full_sort() -> None:
+    rng = np.random.default_rng(3)
+    for size in (1, 7, 64, 65, 500, 5000):
+        for n in (1, 5, 8, 40):
+            continuous = rng.random(size) * (rng.random(size) < 0.7)
+            few_values = rng.integers(0, 4, size).astype(np.float64)  # ties everywhere, zeros too
+            rare = np.zeros(size)
+            rare[rng.choice(size, min(size, 3), replace=False)] = rng.random(min(size, 3)) + 0.1
+            for scores in (continuous, few_values, rare, np.zeros(size)):
+                assert best_positions(scores, n).tolist() == _full_sort(scores, n), (size, n)
