@@ -131,11 +131,12 @@ class LexicalIndex:
             return None
         # A repeated query word counts again, as in bm25s.
         spans = [slice(self._indptr[t], self._indptr[t + 1]) for t in terms]
-        return np.bincount(
+        summed = np.bincount(
             np.concatenate([self._indices[span] for span in spans]),
             weights=np.concatenate([self._data[span] for span in spans]),
             minlength=len(self.chunks),
         )
+        return np.asarray(summed, dtype=np.float64)  # float64 already with weights; the stubs say int
 
     def search(self, query: str, n: int, document_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         if n <= 0:
