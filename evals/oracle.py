@@ -41,7 +41,9 @@ from generator.support import content_words, mentions, numbers, refers_indirectl
 MODEL = "openai/oracle"
 API_KEY = "oracle"
 MAX_QUOTE = 600
-_PASSAGE = re.compile(r"<<<(P\d+)(?P<attrs>[^>\n]*)>>>\n(?P<text>.*?)(?=\n<<<|\Z)", re.S)
+_PASSAGE = re.compile(
+    r"(?P<new_document><<<DOCUMENT[^\n]*>>>\n)?<<<(?P<id>P\d+)(?P<attrs>[^>\n]*)>>>\n(?P<text>.*?)(?=\n<<<|\Z)", re.S
+)
 _SECTION_ATTR = re.compile(r'section="([^"]*)"')
 _COLUMNS_ATTR = re.compile(r'columns="([^"]*)"')
 # A sentence ends at . ! ? or ; followed by space; a line (a table row, a list item) is its own unit.
@@ -114,11 +116,17 @@ def passages_of(messages: Iterable[dict[str, Any]]) -> list[Passage]:
         content = message.get("content")
         if message.get("role") != "user" or not isinstance(content, str):
             continue
+        # A table's column headers are shown when they change; the passages after it read with them.
+        columns = ""
         for m in _PASSAGE.finditer(content):
             section = _SECTION_ATTR.search(m["attrs"])
-            columns = _COLUMNS_ATTR.search(m["attrs"])
-            passage = Passage(m[1], section[1] if section else "", m["text"].strip(), columns[1] if columns else "")
-            seen.setdefault(m[1], passage)
+            shown = _COLUMNS_ATTR.search(m["attrs"])
+            if m["new_document"] is not None:
+                columns = ""
+            if shown:
+                columns = shown[1]
+            passage = Passage(m["id"], section[1] if section else "", m["text"].strip(), columns)
+            seen.setdefault(m["id"], passage)
     return list(seen.values())
 
 
