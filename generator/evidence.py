@@ -94,19 +94,19 @@ def _safe(text: str) -> str:
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"[ \t]{2,}")
-# Lines that only draw: a Markdown table's delimiter row (`|---|:---:|`), a rule or an underline
-# (`-----`, `=====`, `* * *`). They say nothing a reader needs.
-_DRAWN_LINES = re.compile(r"^(?=[^\n]*-)(?=[^\n]*\|)[ \t|:\-]+$\n?|^[ \t]*([-=_*~])(?:[ \t]*\1){2,}[ \t]*$\n?", re.M)
+# A Markdown table's delimiter row (`|---|:---:|`): it says nothing a reader needs. (A rule or a
+# heading's underline, `-----`, is kept: it marks a section or a heading.)
+_DELIMITER_ROWS = re.compile(r"^(?=[^\n]*-)(?=[^\n]*\|)[ \t|:\-]+$\n?", re.M)
 
 
 def _shown(text: str) -> str:
-    """A passage as the model reads it: blank lines, runs of spaces and lines that only draw (table
-    delimiter rows, rules) are noise it need not pay for.
+    """A passage as the model reads it: blank lines, runs of spaces and table delimiter rows are
+    noise it need not pay for.
 
     Quotes are located again in the stored text with whitespace normalised, and a quote is a
-    sentence or a row, never a drawn line, so this loses nothing.
+    sentence or a row, never a delimiter row, so this loses nothing.
     """
-    return _SPACES.sub(" ", _BLANK_LINES.sub("\n", _DRAWN_LINES.sub("", text))).strip()
+    return _SPACES.sub(" ", _BLANK_LINES.sub("\n", _DELIMITER_ROWS.sub("", text))).strip()
 
 
 def _attr(value: str) -> str:
