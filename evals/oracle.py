@@ -4,7 +4,9 @@
 checks and re-asks, grounding, resolution, assembly, the rules) at this server instead of a model.
 For each request it reads what the pipeline sent, as a model reads it:
 
-- the numbered passages (`<<<P7 ...>>>` markers in the user messages), with their text as shown;
+- the numbered passages (`<<<P7 ...>>>` markers in the user messages), with their text as shown
+  and their tables' column headers (the marker shows them when they change, so a passage that
+  continues a table reads with the headers shown before it in the same document);
 - the sections asked for (the properties of the JSON schema in `response_format`, or of the
   function in `tools`), so it answers only those.
 
@@ -41,9 +43,12 @@ from generator.support import content_words, mentions, numbers, refers_indirectl
 MODEL = "openai/oracle"
 API_KEY = "oracle"
 MAX_QUOTE = 600
-_PASSAGE = re.compile(r"<<<(P\d+)(?P<attrs>[^>\n]*)>>>\n(?P<text>.*?)(?=\n<<<|\Z)", re.S)
+_PASSAGE = re.compile(
+    r"(?P<new_document><<<DOCUMENT[^\n]*>>>\n)?<<<(?P<id>P\d+)(?P<attrs>[^>\n]*)>>>\n(?P<text>.*?)(?=\n<<<|\Z)", re.S
+)
 _SECTION_ATTR = re.compile(r'section="([^"]*)"')
 _COLUMNS_ATTR = re.compile(r'columns="([^"]*)"')
+_ROW = re.compile(r"[\t|]")  # a table row's cells are split by tabs or bars
 # A sentence ends at . ! ? or ; followed by space; a line (a table row, a list item) is its own unit.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
@@ -114,11 +119,18 @@ def passages_of(messages: Iterable[dict[str, Any]]) -> list[Passage]:
         content = message.get("content")
         if message.get("role") != "user" or not isinstance(content, str):
             continue
+        # A table's column headers are shown when they change; the passages after it read with them.
+        columns = ""
         for m in _PASSAGE.finditer(content):
             section = _SECTION_ATTR.search(m["attrs"])
-            columns = _COLUMNS_ATTR.search(m["attrs"])
-            passage = Passage(m[1], section[1] if section else "", m["text"].strip(), columns[1] if columns else "")
-            seen.setdefault(m[1], passage)
+            shown = _COLUMNS_ATTR.search(m["attrs"])
+            text = m["text"].strip()
+            if m["new_document"] is not None or not _ROW.search(text):
+                columns = ""  # a passage without rows ends the table
+            if shown:
+                columns = shown[1]
+            passage = Passage(m["id"], section[1] if section else "", text, columns)
+            seen.setdefault(m["id"], passage)
     return list(seen.values())
 
 

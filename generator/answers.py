@@ -92,12 +92,15 @@ class _Answer(BaseModel):
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The schema without what a model does not need: titles, defaults, `anyOf` for nullable types,
-        `"type": "object"` beside `properties` (below the root) and `"type": "string"` beside `enum`.
+        `"type": "object"` beside `properties` (below the root), `"type": "array"` beside `items` and
+        `"type": "string"` beside `enum`.
 
         The prompt defines every field once; the schema only says what is a string, a list or one
-        of a few values. This roughly halves it, and it is sent with every request.
+        of a few values. This roughly halves it, and it is sent with every request. A definition
+        used once is written where it is used; only one used several times (an item of the scope's
+        lists) stays in `$defs`, so no definition is written twice and no reference is paid for in vain.
         """
-        schema: dict[str, Any] = _compact(super().model_json_schema(*args, **kwargs))
+        schema: dict[str, Any] = _inline_single_use(_compact(super().model_json_schema(*args, **kwargs)))
         return {"type": "object", **schema}  # the root says it: response formats require it
 
 
@@ -121,13 +124,48 @@ def _compact(node: Any) -> Any:
             out[key] = f"{prefix}/{_short_ref(name)}"
         else:
             out[key] = value if key == "enum" else _compact(value)
-    if "enum" in out or "properties" in out:
-        out.pop("type", None)  # the values say it; properties make an object
+    if "enum" in out or "properties" in out or "items" in out:
+        out.pop("type", None)  # the values say it; properties make an object, items an array
     options = out.get("anyOf")
     if isinstance(options, list) and all(isinstance(o, dict) and set(o) == {"type"} for o in options):
         del out["anyOf"]
         out["type"] = [o["type"] for o in options]
     return out
+
+
+def _inline_single_use(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with every `$defs` entry referenced once replaced by its definition at that reference."""
+    defs: dict[str, Any] = schema.get("$defs", {})
+    uses: dict[str, int] = {}
+
+    def count(node: Any) -> None:
+        if isinstance(node, list):
+            for x in node:
+                count(x)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                uses[ref] = uses.get(ref, 0) + 1
+            for value in node.values():
+                count(value)
+
+    count(schema)
+    once = {name for name in defs if uses.get(f"#/$defs/{name}") == 1}
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        name = ref.rpartition("/")[2] if isinstance(ref, str) else ""
+        if name in once and set(node) == {"$ref"}:
+            return inline(defs[name])
+        return {k: inline(v) for k, v in node.items() if k != "$defs"}
+
+    out: dict[str, Any] = inline(schema)
+    kept = {name: inline(d) for name, d in defs.items() if name not in once}
+    return {"$defs": kept, **out} if kept else out
 
 
 class Cited(_Answer):

@@ -86,3 +86,38 @@ def test_eval_oracle_reports_the_replay_beside_the_run(tmp_path: Path) -> None:
     assert replay["ecosystems"][0]["scores"]["calls"] >= 1
     html = (out / "report.html").read_text()
     assert "Beside: oracle" in html and "exchange_recall" in html
+
+
+def test_a_tables_headers_are_shown_once_and_read_with_every_passage_of_it() -> None:
+    from evals.oracle import passages_of
+    from generator.evidence import Passage, fence
+    from knowledge.layout import RowContext, TableContext
+    from knowledge.models import Chunk
+
+    text = "| Metric | Owner |\n|---|---|\n| Availability | NHM |\n| Uptime | Vellmar |\nAfter the table.\n"
+    header, first, second = (text.index(s) for s in ("| Metric", "| Availability", "| Uptime"))
+    after = text.index("After")
+
+    def row(start: int, header_row: bool = False) -> RowContext:
+        return RowContext(start=start, end=text.index("\n", start), header=header_row)
+
+    def chunk(n: int, start: int, end: int, rows: list[RowContext], doc: str = "kpis.md") -> Chunk:
+        tables = [TableContext(columns=["Metric", "Owner"], rows=rows)] if rows else []
+        source = text if doc == "kpis.md" else "Another document."
+        return Chunk(id=f"c{n}", document_id=doc, document=doc, start=start, end=end, text=source[start:end],
+                     tables=tables)  # fmt: skip
+
+    chunks = [
+        chunk(1, header, second, [row(header, True), row(first)]),
+        chunk(2, second, after, [row(second)]),
+        chunk(3, after, len(text), []),
+        chunk(4, 0, 17, [], doc="other.md"),
+    ]
+    shown = fence([Passage(f"P{i}", c) for i, c in enumerate(chunks, start=1)], {})
+
+    # The headers ride on the first passage of the table only; its header and delimiter rows are not sent.
+    assert shown.count("columns=") == 1 and '<<<P1 columns="Metric | Owner">>>\n| Availability | NHM |' in shown
+    assert "<<<P2>>>\n| Uptime | Vellmar |" in shown and "| Metric |" not in shown and "---" not in shown
+    # The oracle reads the continuation with the same headers; the prose after it and another document without.
+    columns = {p.id: p.columns for p in passages_of([{"role": "user", "content": shown}])}
+    assert columns == {"P1": "Metric | Owner", "P2": "Metric | Owner", "P3": "", "P4": ""}

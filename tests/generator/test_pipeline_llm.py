@@ -84,10 +84,12 @@ def test_one_call_drafts_every_section_of_a_small_corpus(scripted_llm: ScriptedL
 
     # What was sent: numbered passages fenced as untrusted data, a compact schema as the response format.
     [request] = scripted_llm.requests
-    user = request.last_user_message
-    assert "untrusted" in user and '<<<DOCUMENT name="memo.md" date="2025-02-03">>>' in user
-    # A table's column headers ride on its passage's marker.
-    assert '<<<P1 columns="Metric | Owner | Target">>>' in user and "<<<P2>>>\n# Harbour Charging Alliance" in user
+    system, user = request.messages[0]["content"], request.last_user_message
+    assert "untrusted" in system and "<<<DOCUMENT memo.md, 2025-02-03>>>\n<<<P2>>>\n# Harbour Charging Alliance" in user
+    # A table's column headers ride on its passage's marker, once: its header and delimiter rows are not sent.
+    kpis = '<<<DOCUMENT kpis.md>>>\n<<<P1 columns="Metric | Owner | Target">>>\n| Charger availability | NHM | 97% |'
+    assert kpis in user
+    assert "| Metric |" not in user and "---" not in user and "END DOCUMENT" not in user
     fmt = request.response_format
     assert fmt is not None and fmt["type"] == "json_schema"
     schema = json.dumps(fmt["json_schema"]["schema"])

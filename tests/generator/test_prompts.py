@@ -46,5 +46,5 @@ def test_system_prompt_asks_for_the_passage_and_a_verbatim_quote() -> None:
     text = " ".join(prompts.render("system").split())
     assert "`passage`: the id of the one passage" in text and "character for character" in text
     assert "refer to actors by id only" in text
-    for rule in ('"We", "our" and "us"', "lower case", "most recent date", "header row", "negated"):
+    for rule in ("'We', 'our' and 'us'", "lower case", "most recent date", "header row", "negated"):
         assert rule in text
