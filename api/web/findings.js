@@ -11,6 +11,14 @@ const GROUPS = [
   ["info", "Information"],
 ];
 
+/** "1 error", "2 warnings", "1 information note": the summary's words agree with their counts. */
+const COUNT_WORDS = { error: ["error", "errors"], warning: ["warning", "warnings"], info: ["information note", "information notes"] };
+
+function counted(n, severity) {
+  const [one, many] = COUNT_WORDS[severity];
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function reasonForm(finding, { verb, required, action }, ctx, item) {
   const id = uid("reason");
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -129,7 +137,7 @@ function findingItem(finding, ctx) {
 export function renderFindings(root, ctx) {
   const findings = ctx.findings || [];
   const open = findings.filter((f) => f.status === "open");
-  const summary = GROUPS.map(([sev, label]) => `${open.filter((f) => f.severity === sev).length} ${label.toLowerCase()}`).join(", ");
+  const summary = GROUPS.map(([sev]) => counted(open.filter((f) => f.severity === sev).length, sev)).join(", ");
   const parts = [h("p", { class: "findings-summary" }, findings.length ? `Open: ${summary}.` : "The rules found no gaps.")];
   for (const [severity, label] of GROUPS) {
     const group = findings.filter((f) => f.severity === severity);

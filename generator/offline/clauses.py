@@ -208,9 +208,7 @@ class ClauseReader:
                 clause.price = value_of(price, self) if price is not None else ""
             return clause
         if any(k in v.give for k in keys) and (
-            verb.lemma_.lower() not in v.needs_recipient
-            or self._recipient_tokens(verb)
-            or self._object_recipient(verb)
+            verb.lemma_.lower() not in v.needs_recipient or self._recipient_tokens(verb) or self._object_recipient(verb)
         ):
             return self._exchange(verb, "give")
         if any(k in v.lead for k in keys):

@@ -180,6 +180,11 @@ def test_wording_reads_right_for_plural_names_and_status_lines_have_one_full_sto
     expect(finding).to_contain_text("Add a KPI for the contribution of Project maintainers")
     text = page.locator("#findings-body").inner_text()
     assert "maintainers contributes" not in text and "maintainers's" not in text
+    # the summary's nouns agree with their counts ("1 error", never "1 errors")
+    summary = page.locator(".findings-summary").inner_text()
+    for n, noun in re.findall(r"(\d+) (errors?|warnings?|information notes?)", summary):
+        assert (n == "1") == (not noun.endswith("s")), summary
+    assert re.search(r"\d+ (?:errors?|warnings?|information notes?)", summary), summary
 
     finding.get_by_role("button", name="Dismiss…").click()
     finding.get_by_label("Why dismiss it? (required)").fill("Measured by the foundation, not by us.")
