@@ -104,7 +104,7 @@ def test_a_role_term_defined_as_currently_one_party_is_that_party() -> None:
 
 
 def test_hyphenated_first_words_name_work() -> None:
-    found = owners(CAST + "From 1 July 2025, first-line maintenance moves from Modspire to Vexmoor Compressors.")
+    found = owners(CAST + "First-line maintenance is run by Vexmoor Compressors.")
     assert found.get("First-line maintenance") == "Vexmoor Compressors"
 
 
