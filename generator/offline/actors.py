@@ -330,6 +330,13 @@ _WE_DEFINED = re.compile(r"\s*\([^()]*[\"“'‘](?:we|us|our)[\"”'’][^()]*\
 _PERSON_AT = re.compile(r"(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){0,2})\s*\((?P<org>[^)]{2,60})\)")
 
 
+def _by_document(ctx: Context) -> dict[str, list[Unit]]:
+    out: dict[str, list[Unit]] = {}
+    for unit in ctx.units:
+        out.setdefault(unit.document.id, []).append(unit)
+    return out
+
+
 def find_writers(ctx: Context) -> None:
     """Who "we" is, unit by unit: a byline or sender line sets the writer for what follows it in the
     document, a speaker's organisation for that speaker's lines; the organisation that writes most
@@ -340,9 +347,7 @@ def find_writers(ctx: Context) -> None:
             org = ctx.mentions(m.group("org"))
             if org:
                 people.setdefault(m.group("who").split()[0], org[0][2])
-    by_document: dict[str, list[Unit]] = {}
-    for unit in ctx.units:
-        by_document.setdefault(unit.document.id, []).append(unit)
+    by_document = _by_document(ctx)
     document_writer: dict[str, ActorEntry] = {}
     for doc_id, units in by_document.items():
         defined = _defined_writer(ctx, units)
@@ -386,11 +391,8 @@ _BETWEEN = re.compile(
 def find_parties(ctx: Context) -> None:
     """The two parties of an agreement, from a "between A and B" in its first units: a clause in
     it that gives or gets with no counterparty named deals with the other party."""
-    by_document: dict[str, list[Unit]] = {}
-    for unit in ctx.units:
-        by_document.setdefault(unit.document.id, []).append(unit)
-    for units in by_document.values():
-        pair: tuple[ActorEntry, ActorEntry] | None = None
+    by_document = _by_document(ctx)
+    for doc_id, units in by_document.items():
         for unit in units[:6]:
             m = _BETWEEN.search(plain(unit.text))
             if m is None:
@@ -398,11 +400,8 @@ def find_parties(ctx: Context) -> None:
             a = ctx.mentions(m.group("a"))
             b = ctx.mentions(m.group("b"))
             if len({id(e) for _, _, e in a}) == 1 and len({id(e) for _, _, e in b}) == 1 and a[0][2] is not b[0][2]:
-                pair = (a[0][2], b[0][2])
+                ctx.parties[doc_id] = (a[0][2], b[0][2])
                 break
-        if pair is not None:
-            for unit in units:
-                ctx.parties[id(unit)] = pair
 
 
 def _speaker_org(ctx: Context, label: str, people: dict[str, ActorEntry]) -> ActorEntry | None:

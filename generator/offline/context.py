@@ -82,8 +82,8 @@ class Context:
         self.first_seen: dict[int, Unit] = {}
         self.parses: dict[int, Doc] = {}
         self.writers: dict[int, ActorEntry] = {}  # id(unit) -> the organisation "we" stands for there
-        # id(unit) -> the two parties of the agreement the unit is in ("between A and B")
-        self.parties: dict[int, tuple[ActorEntry, ActorEntry]] = {}
+        # document id -> the two parties of the agreement it is ("between A and B")
+        self.parties: dict[str, tuple[ActorEntry, ActorEntry]] = {}
         # Per draft (by id()): the date a relation takes effect, and whether it is a hand-over.
         self.effective: dict[int, dt.date] = {}
         self.transfers: set[int] = set()
@@ -92,7 +92,7 @@ class Context:
 
     def other_party(self, unit: Unit, party: ActorEntry) -> ActorEntry | None:
         """In a two-party agreement, the party a clause of `party` deals with when it names none."""
-        pair = self.parties.get(id(unit))
+        pair = self.parties.get(unit.document.id)
         if pair is None or party not in pair:
             return None
         return pair[1] if pair[0] is party else pair[0]

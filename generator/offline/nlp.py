@@ -128,7 +128,9 @@ def parse_named(items: Sequence[tuple[Doc, Sequence[tuple[int, int]]]]) -> list[
     nlp = pipeline()
     groups = [_name_groups(doc, spans) for doc, spans in items]
     todo = [i for i, g in enumerate(groups) if g]
-    parsed = list(nlp.pipe((_stand_in(items[i][0], groups[i]) for i in todo), batch_size=64))
+    # The words are merged already, and the entities of the stand-in text are not kept.
+    stand_ins = (_stand_in(items[i][0], groups[i]) for i in todo)
+    parsed = list(nlp.pipe(stand_ins, batch_size=64, disable=["ecocanvas_merge_hyphens", "ner"]))
     out = [doc for doc, _ in items]
     for i, again in zip(todo, parsed, strict=True):
         out[i] = _transfer(items[i][0], groups[i], again)
