@@ -1,5 +1,5 @@
 """The HTTP API (FastAPI): workspaces and keys, documents, generation jobs, review, exports."""
 
-from api.app import create_app
+from ecocanvas.api.app import create_app
 
 __all__ = ["create_app"]

@@ -13,12 +13,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import bodies, methods, problems
-from api.db import make_engine, migrate
-from api.jobs import JobRunner, Sweeper, ThreadRunner
-from api.routes import canvases, check, documents, generate, jobs, partners, workspace
-from api.service import Service
-from api.store import Store
+from ecocanvas.api import bodies, methods, problems
+from ecocanvas.api.db import make_engine, migrate
+from ecocanvas.api.jobs import JobRunner, Sweeper, ThreadRunner
+from ecocanvas.api.routes import canvases, check, documents, generate, jobs, partners, workspace
+from ecocanvas.api.service import Service
+from ecocanvas.api.store import Store
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings, get_settings
 
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sweeper: Sweeper | None = None
     if settings.queue_url:
         # The scaled set-up: this process only enqueues; `ecocanvas worker` processes run the jobs.
-        from api.queue import QueueRunner
+        from ecocanvas.api.queue import QueueRunner
 
         runner = QueueRunner(settings)
     else:

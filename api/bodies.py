@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from api.schemas import Principal
+from ecocanvas.api.schemas import Principal
 from ecocanvas.errors import MalformedRequestError, RequestTooLargeError, UnsupportedMediaTypeError
 from ecocanvas.settings import Settings
 

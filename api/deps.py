@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.schemas import Principal
-from api.service import Service
+from ecocanvas.api.schemas import Principal
+from ecocanvas.api.service import Service
 from ecocanvas.errors import AuthenticationError, PermissionDeniedError
 
 _bearer = HTTPBearer(auto_error=False, description="A workspace key: `Authorization: Bearer eco_...`")

@@ -14,12 +14,12 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-import rules
-from api.schemas import CanvasVersion
-from api.store import PendingVersion, Store
-from api.tables import utcnow
-from canvas.model import Canvas, CanvasResult, Finding
-from canvas.partners import (
+from ecocanvas import rules
+from ecocanvas.api.schemas import CanvasVersion
+from ecocanvas.api.store import PendingVersion, Store
+from ecocanvas.api.tables import utcnow
+from ecocanvas.canvas.model import Canvas, CanvasResult, Finding
+from ecocanvas.canvas.partners import (
     MAX_CSV_BYTES,
     ColumnField,
     PartnerData,

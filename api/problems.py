@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.methods import allowed_methods
+from ecocanvas.api.methods import allowed_methods
 from ecocanvas.errors import (
     AuthenticationError,
     ConflictError,

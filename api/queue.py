@@ -20,12 +20,12 @@ from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 from dramatiq.common import dq_name
 from dramatiq.middleware import Retries
 
-from api.jobs import Sweeper
+from ecocanvas.api.jobs import Sweeper
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
 
 if TYPE_CHECKING:
-    from api.store import Store
+    from ecocanvas.api.store import Store
 
 log = get_logger(__name__)
 
@@ -140,9 +140,9 @@ def declare_actor(broker: RedisBroker, execute: Any) -> dramatiq.Actor[[str], No
 def run_worker(settings: Settings, threads: int, grace_seconds: float) -> None:
     """`ecocanvas worker`: run jobs from the queue until SIGTERM or SIGINT, then let running jobs finish
     for up to `grace_seconds` (a job still running after that is taken over once its lease runs out)."""
-    from api.db import make_engine, migrate
-    from api.service import Service
-    from api.store import Store
+    from ecocanvas.api.db import make_engine, migrate
+    from ecocanvas.api.service import Service
+    from ecocanvas.api.store import Store
 
     engine = make_engine(settings)
     migrate(engine)

@@ -1,4 +1,4 @@
-"""What the API reads and writes: request and response models (the canvas itself is `canvas.model`)."""
+"""What the API reads and writes: request and response models (the canvas itself is `ecocanvas.canvas.model`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, field_validator
 
-from canvas.model import MAX_TITLE_CHARS, Canvas, Finding
-from canvas.review import MAX_TEXT
+from ecocanvas.canvas.model import MAX_TITLE_CHARS, Canvas, Finding
+from ecocanvas.canvas.review import MAX_TEXT
 from ecocanvas.errors import ConfigError
-from rules import Policy
+from ecocanvas.rules import Policy
 
 # Versions, event numbers and token counts are 32-bit integers in the database: the schema refuses larger
 # numbers (in a path, a query or a body) before they reach SQL, where they would overflow.

@@ -1,7 +1,7 @@
 """What the routes do, as plain functions over the store, the knowledge base and the pipeline.
 
 Routes parse HTTP and call one method here; the job runner calls `execute`. The generation path
-is the same `generator.draft_canvas` and `rules.check` the CLI and the evals use.
+is the same `ecocanvas.generator.draft_canvas` and `ecocanvas.rules.check` the CLI and the evals use.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import rules
-from api.jobs import CancelWatch, JobCancelled, JobRunner, Lease, LeaseLost
-from api.partners import PartnerService, findings_with
-from api.schemas import (
+from ecocanvas import rules
+from ecocanvas.api.jobs import CancelWatch, JobCancelled, JobRunner, Lease, LeaseLost
+from ecocanvas.api.partners import PartnerService, findings_with
+from ecocanvas.api.schemas import (
     CanvasSummary,
     CanvasVersion,
     CheckRequest,
@@ -37,12 +37,12 @@ from api.schemas import (
     VersionSummary,
     WorkspaceOut,
 )
-from api.store import Store, hash_key
-from api.uploads import UploadedFile
-from canvas.acceptance import CanvasAcceptance, WorkspaceAcceptance, canvas_acceptance, workspace_acceptance
-from canvas.citations import citation_problem, citations
-from canvas.model import Canvas, CanvasResult, Finding
-from canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
+from ecocanvas.api.store import Store, hash_key
+from ecocanvas.api.uploads import UploadedFile
+from ecocanvas.canvas.acceptance import CanvasAcceptance, WorkspaceAcceptance, canvas_acceptance, workspace_acceptance
+from ecocanvas.canvas.citations import citation_problem, citations
+from ecocanvas.canvas.model import Canvas, CanvasResult, Finding
+from ecocanvas.canvas.review import Restore, ReviewAction, Undo, apply_review, keep_reviewed
 from ecocanvas.errors import (
     ConflictError,
     EcocanvasError,
@@ -51,12 +51,10 @@ from ecocanvas.errors import (
     InvalidFieldsError,
     NotFoundError,
 )
-from ecocanvas.logs import get_logger
-from ecocanvas.settings import Settings
-from evals.from_reviews import ReviewCase, case_files, case_from_review
-from generator import draft_canvas
-from generator.progress import ProgressEvent
-from knowledge import (
+from ecocanvas.evals.from_reviews import ReviewCase, case_files, case_from_review
+from ecocanvas.generator import draft_canvas
+from ecocanvas.generator.progress import ProgressEvent
+from ecocanvas.knowledge import (
     SUPPORTED_TYPES,
     Document,
     KnowledgeBase,
@@ -64,7 +62,9 @@ from knowledge import (
     error_kind,
     parse_tenant,
 )
-from knowledge.embedding import get_embedder
+from ecocanvas.knowledge.embedding import get_embedder
+from ecocanvas.logs import get_logger
+from ecocanvas.settings import Settings
 
 log = get_logger(__name__)
 
@@ -163,7 +163,7 @@ class Service:
         try:
             get_embedder(self.settings.embedder).embed_query("warm up")
             if self.settings.model is not None:
-                importlib.import_module("generator.llm")
+                importlib.import_module("ecocanvas.generator.llm")
         except Exception:
             # The first job will meet the same problem and report it on the job; nothing waits on this.
             log.exception("warm_up_failed")
@@ -474,7 +474,7 @@ class Service:
     # -- what reviews tell: eval cases and draft acceptance -------------------------------------------
 
     def review_case(self, who: Principal, canvas_id: str, version: int | None = None) -> tuple[ReviewCase, Files]:
-        """The eval case a reviewed canvas version makes (`evals.from_reviews`), and its folder's files."""
+        """The eval case a reviewed canvas version makes (`ecocanvas.evals.from_reviews`), and its folder's files."""
         found = self.version(who, canvas_id, version)
         documents = self.kb(who.workspace).documents()
         case = case_from_review(found.canvas, documents, canvas_id, found.version)

@@ -16,7 +16,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from api.bodies import refuse_declared_over
+from ecocanvas.api.bodies import refuse_declared_over
 from ecocanvas.errors import InputError, MalformedRequestError, RequestTooLargeError, UnsupportedMediaTypeError
 
 # Control characters, and the bidirectional controls that make "gpj.exe" show as "exe.jpg" (U+202E and kin).

@@ -31,9 +31,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support.scripted_llm import Reply, ScriptedLLM  # noqa: E402
 
+from ecocanvas.generator import generate  # noqa: E402
+from ecocanvas.knowledge import KnowledgeBase  # noqa: E402
 from ecocanvas.settings import Settings  # noqa: E402
-from generator import generate  # noqa: E402
-from knowledge import KnowledgeBase  # noqa: E402
 
 ECOSYSTEMS = ROOT / "evals" / "ecosystems"
 PAGE_CHARS = 3000

@@ -36,18 +36,18 @@ from pathlib import Path
 
 import numpy as np
 
+from ecocanvas.knowledge import KnowledgeBase, chunk_document, parse_bytes
+from ecocanvas.knowledge.embedding import Vectors, get_embedder
+from ecocanvas.knowledge.encoder_fit import fit_to_encoder
+from ecocanvas.knowledge.ingest import collect_files
+from ecocanvas.knowledge.lexical import LexicalIndex, retrieval_text
+from ecocanvas.knowledge.models import Document
+from ecocanvas.knowledge.parsing import ParseLimits, document_id
+from ecocanvas.knowledge.pdf import pdf_page_count
+from ecocanvas.knowledge.store import DocumentStore
+from ecocanvas.knowledge.vectors import VectorIndex
 from ecocanvas.logs import configure
 from ecocanvas.settings import Settings
-from knowledge import KnowledgeBase, chunk_document, parse_bytes
-from knowledge.embedding import Vectors, get_embedder
-from knowledge.encoder_fit import fit_to_encoder
-from knowledge.ingest import collect_files
-from knowledge.lexical import LexicalIndex, retrieval_text
-from knowledge.models import Document
-from knowledge.parsing import ParseLimits, document_id
-from knowledge.pdf import pdf_page_count
-from knowledge.store import DocumentStore
-from knowledge.vectors import VectorIndex
 
 CHARS_PER_PAGE = 3000
 ACTORS = ["ChargeCo", "GridPay", "VoltHub", "the municipality", "the research institute", "FleetOne", "the utility"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from canvas.model import Actor, Canvas
-from canvas.partners import match_partners, read_partner_csv
+from ecocanvas.canvas.model import Actor, Canvas
+from ecocanvas.canvas.partners import match_partners, read_partner_csv
 
 
 def _csv(rows: int, actors: int) -> str:

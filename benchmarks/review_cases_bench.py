@@ -5,7 +5,7 @@ draft a canvas (offline backend), accept every drafted entry in one batch, expor
 (`GET /v1/canvases/{id}/gold?format=zip`) and evaluate the offline backend on that case. Had the export
 kept everything, the backend would draft the same canvas again and score 1.0 on every metric that
 applies. Below 1.0 is what the export loses: the workspace keeps a document's text and structure, not
-its file, so a DOCX, PDF or HTML document comes back as Markdown (`evals.from_reviews.as_markdown`).
+its file, so a DOCX, PDF or HTML document comes back as Markdown (`ecocanvas.evals.from_reviews.as_markdown`).
 
 Also timed: the export request, against the generation job it follows (ratios within one run).
 
@@ -28,9 +28,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support.api_harness import in_process_api  # noqa: E402
 
-from canvas.review import ENTRY_SECTIONS  # noqa: E402
-from evals.dataset import default_dataset_dir, load_dataset  # noqa: E402
-from evals.run import run_ecosystem  # noqa: E402
+from ecocanvas.canvas.review import ENTRY_SECTIONS  # noqa: E402
+from ecocanvas.evals.dataset import default_dataset_dir, load_dataset  # noqa: E402
+from ecocanvas.evals.run import run_ecosystem  # noqa: E402
 
 METRICS = ("actor_f1", "activity_recall", "owner_accuracy", "exchange_f1", "metric_recall", "governance_coverage")
 _LISTS = {"objectives": ("scope",), "in_scope": ("scope",), "out_of_scope": ("scope",), "open_questions": ("review",)}

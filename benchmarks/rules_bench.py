@@ -1,4 +1,4 @@
-"""How long `rules.check` takes on generated canvases of 1k, 10k and 100k entries (not a test).
+"""How long `ecocanvas.rules.check` takes on generated canvases of 1k, 10k and 100k entries (not a test).
 
     .venv/bin/python benchmarks/rules_bench.py [--sizes 1000 10000 100000] [--repeat 3]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     ACTOR_KINDS,
     EXCHANGE_KINDS,
     MECHANISM_KINDS,
@@ -35,7 +35,7 @@ from canvas.model import (
     Review,
     Scope,
 )
-from rules import check
+from ecocanvas.rules import check
 
 GAP = 0.03  # share of entries carrying a gap of their kind
 

@@ -1,6 +1,6 @@
 """The canvas interchange format (contract v1): models, stable ids and renderers."""
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     SCHEMA_VERSION,
     Activity,
     Actor,

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from canvas.model import Canvas
-from canvas.review import ENTRY_SECTIONS, EntrySection, added_by_hand, section_entries
+from ecocanvas.canvas.model import Canvas
+from ecocanvas.canvas.review import ENTRY_SECTIONS, EntrySection, added_by_hand, section_entries
 
 
 class Tally(BaseModel):

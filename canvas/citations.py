@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from canvas.model import Canvas, Citation, Entry
+from ecocanvas.canvas.model import Canvas, Citation, Entry
 
 # Field path inside the canvas (as pydantic writes a `loc`), the entry it belongs to, the citation.
 Located = tuple[tuple[str | int, ...], str | None, Citation]

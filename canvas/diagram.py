@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges, short
-from canvas.model import ACTOR_KINDS, Actor, Canvas, Exchange
-from canvas.partners import PartnerData, PartnerRecord, money_text, record_summary
+from ecocanvas.canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges, short
+from ecocanvas.canvas.model import ACTOR_KINDS, Actor, Canvas, Exchange
+from ecocanvas.canvas.partners import PartnerData, PartnerRecord, money_text, record_summary
 
 # -- SVG -----------------------------------------------------------------------------------------
 

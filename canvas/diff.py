@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from canvas.model import Canvas, CanvasResult, Citation, Comment, Entry, Finding
-from canvas.review import ENTRY_SECTIONS, EntrySection, entry_label, section_entries
+from ecocanvas.canvas.model import Canvas, CanvasResult, Citation, Comment, Entry, Finding
+from ecocanvas.canvas.review import ENTRY_SECTIONS, EntrySection, entry_label, section_entries
 
 
 class FieldChange(BaseModel):

@@ -1,7 +1,7 @@
 """Exports for other tools: the RACI matrix as CSV, and the value-flow diagram as Mermaid and as SVG;
 and `ExportOptions`, what every export for people leaves out.
 
-The SVG and its layout live in `canvas.diagram`; `svg` is re-exported here so every export has one home.
+The SVG and its layout live in `ecocanvas.canvas.diagram`; `svg` is re-exported here so every export has one home.
 
 Rejected entries are left out of every export: a person said they are wrong. Everything taken from
 the documents is escaped for its target format, since names come from uploaded files.
@@ -15,10 +15,10 @@ import re
 
 from pydantic import BaseModel, Field
 
-from canvas.diagram import svg
-from canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges
-from canvas.model import ACTOR_KINDS, Actor, Canvas, Entry
-from canvas.review import ENTRY_SECTIONS, containers_copied, section_entries
+from ecocanvas.canvas.diagram import svg
+from ecocanvas.canvas.graph import KIND_COLOURS, XML_INVALID, live_actors, live_exchanges
+from ecocanvas.canvas.model import ACTOR_KINDS, Actor, Canvas, Entry
+from ecocanvas.canvas.review import ENTRY_SECTIONS, containers_copied, section_entries
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

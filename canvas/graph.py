@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from canvas.model import Actor, ActorKind, Canvas, Exchange
+from ecocanvas.canvas.model import Actor, ActorKind, Canvas, Exchange
 
 # (fill, stroke) per actor kind; light fills keep dark text readable.
 KIND_COLOURS: dict[ActorKind, tuple[str, str]] = {

@@ -1,6 +1,6 @@
 """The ecosystem health summary of a canvas: what the exports and the review page show under "Health".
 
-Only the shape lives here (the canvas layer renders it); `rules.health_summary.health_summary` computes
+Only the shape lives here (the canvas layer renders it); `ecocanvas.rules.health_summary.health_summary` computes
 it from a canvas, its findings and the workspace's partner data, with the health rules' vocabulary.
 """
 
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from canvas.model import ActorKind, ExchangeKind, FindingStatus, SectionName, Severity
+from ecocanvas.canvas.model import ActorKind, ExchangeKind, FindingStatus, SectionName, Severity
 
 DimensionStatus = Literal["covered", "gaps", "not_evidenced"]
 

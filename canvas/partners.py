@@ -23,8 +23,8 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
-from canvas.ids import normalise_key
-from canvas.model import Actor, Canvas
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import Actor, Canvas
 from ecocanvas.errors import InputError, InvalidFieldsError
 
 PartnerField = Literal["name", "aliases", "tier", "overlapping_accounts", "pipeline", "revenue", "contract_end"]

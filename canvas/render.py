@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from canvas.exports import ExportOptions, selected
-from canvas.health import ActorHealth, DimensionHealth, EntryPart, HealthSummary
-from canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
-from canvas.partners import PartnerData, money_text
+from ecocanvas.canvas.exports import ExportOptions, selected
+from ecocanvas.canvas.health import ActorHealth, DimensionHealth, EntryPart, HealthSummary
+from ecocanvas.canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
+from ecocanvas.canvas.partners import PartnerData, money_text
 
 _SECTION_TITLES = {
     "scope": "1. Scope and objectives",
@@ -238,7 +238,10 @@ def to_markdown(
     partners: PartnerData | None = None,
     health: HealthSummary | None = None,
 ) -> str:
-    """The canvas as Markdown; `health` (from `rules.health_summary`) adds a "Health" section before the findings."""
+    """The canvas as Markdown.
+
+    `health` (from `ecocanvas.rules.health_summary`) adds a "Health" section before the findings.
+    """
     options = options or ExportOptions()
     full = result.canvas
     canvas, notes = selected(full, options), _Notes()

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
-from canvas.ids import normalise_key, stable_id
-from canvas.model import (
+from ecocanvas.canvas.ids import normalise_key, stable_id
+from ecocanvas.canvas.model import (
     MAX_LABEL_CHARS,
     MAX_SUMMARY_CHARS,
     MAX_TEXT_CHARS,

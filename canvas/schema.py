@@ -1,6 +1,6 @@
 """The contract's JSON Schema, exported to `docs/canvas.schema.json` for outside tools.
 
-Run `python -m canvas.schema > docs/canvas.schema.json` after a model change; a test fails when the
+Run `python -m ecocanvas.canvas.schema > docs/canvas.schema.json` after a model change; a test fails when the
 committed file is stale.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from canvas.model import SCHEMA_VERSION, CanvasResult
+from ecocanvas.canvas.model import SCHEMA_VERSION, CanvasResult
 
 
 def schema_json() -> str:

@@ -4,7 +4,7 @@ The gate fails when any headline metric's mean drops more than `tolerance` below
 when forbidden actors rise above the baseline's count, or when the run covers a different set
 of ecosystems (means over different sets are not comparable: re-baseline instead).
 
-Write a new baseline from a run with `python -m evals.baseline RUN [--out evals/baseline.json]`
+Write a new baseline from a run with `python -m ecocanvas.evals.baseline RUN [--out evals/baseline.json]`
 or `ecocanvas eval --write-baseline evals/baseline.json`.
 """
 
@@ -18,8 +18,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from ecocanvas.errors import InputError
-from evals.results import RunResult, load_run
-from evals.scores import HEADLINE_METRICS
+from ecocanvas.evals.results import RunResult, load_run
+from ecocanvas.evals.scores import HEADLINE_METRICS
 
 BASELINE_PATH = Path(__file__).resolve().parent / "baseline.json"
 # The check set's own gate: only its aggregate scores are committed and compared.

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from canvas.model import MECHANISM_KINDS, ActorKind, ExchangeKind, MechanismKind
+from ecocanvas.canvas.model import MECHANISM_KINDS, ActorKind, ExchangeKind, MechanismKind
 from ecocanvas.errors import InputError
-from evals.matching import ONE_HALF, TWO_THIRDS, has_keywords, name_variants
+from ecocanvas.evals.matching import ONE_HALF, TWO_THIRDS, has_keywords, name_variants
 
 GOLD_FILE = "gold.json"
 DOCS_DIR = "docs"

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from canvas.model import Canvas, CanvasResult, Finding
-from evals.dataset import Gold, is_section_subject
-from evals.matching import (
+from ecocanvas.canvas.model import Canvas, CanvasResult, Finding
+from ecocanvas.evals.dataset import Gold, is_section_subject
+from ecocanvas.evals.matching import (
     ONE_HALF,
     TWO_THIRDS,
     has_keywords,
@@ -35,7 +35,7 @@ from evals.matching import (
     ratio,
     tokens,
 )
-from evals.scores import FindingsScore, RuleScore
+from ecocanvas.evals.scores import FindingsScore, RuleScore
 
 _STOPWORDS = frozenset(
     {

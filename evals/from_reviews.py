@@ -5,7 +5,7 @@ version is the answer; rejected) and missed (added by hand). `case_from_review` 
 in the dataset format (docs/evals.md): accepted, edited and added entries become gold, rejected ones
 `must_not_appear` entries. Only what a person decided counts: an entry still in draft is not gold,
 and neither is an entry that names an actor nobody kept (its owner or a side of its exchange would
-be a guess). `case_files` gives the folder's files, so the case loads with `evals.dataset` and runs
+be a guess). `case_files` gives the folder's files, so the case loads with `ecocanvas.evals.dataset` and runs
 with `ecocanvas eval --dataset` like any bundled ecosystem.
 
 The workspace keeps each document's extracted text and structure, not the file, so a case's
@@ -24,11 +24,11 @@ from pathlib import Path, PurePath
 
 from pydantic import BaseModel, Field
 
-from canvas.acceptance import CanvasAcceptance, canvas_acceptance
-from canvas.ids import slug
-from canvas.model import Canvas, Entry
-from canvas.review import EntrySection, entry_label
-from evals.dataset import (
+from ecocanvas.canvas.acceptance import CanvasAcceptance, canvas_acceptance
+from ecocanvas.canvas.ids import slug
+from ecocanvas.canvas.model import Canvas, Entry
+from ecocanvas.canvas.review import EntrySection, entry_label
+from ecocanvas.evals.dataset import (
     DOCS_DIR,
     GOLD_FILE,
     Forbidden,
@@ -41,9 +41,9 @@ from evals.dataset import (
     GoldMetric,
     gold_labels,
 )
-from evals.matching import has_keywords, name_variants, tokens, word_matches
-from knowledge.layout import Block
-from knowledge.models import Document
+from ecocanvas.evals.matching import has_keywords, name_variants, tokens, word_matches
+from ecocanvas.knowledge.layout import Block
+from ecocanvas.knowledge.models import Document
 
 REVIEW_FILE = "review.json"
 # Words that say nothing about which entry is meant; the rest of a label are its keywords.

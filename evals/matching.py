@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from canvas.ids import normalise_key
+from ecocanvas.canvas.ids import normalise_key
 
 # "Nordhavn Motors (NHM)", "NHM (Nordhavn Motors)", 'the Utility ("GridCo")'.
 _PARENTHESISED = re.compile(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$")

@@ -35,10 +35,10 @@ from fractions import Fraction
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ecocanvas.evals.dataset import Gold, GoldActor
+from ecocanvas.evals.matching import ONE_HALF, TWO_THIRDS, keyword_hits, required_hits
+from ecocanvas.generator.support import content_words, mentions, numbers, refers_indirectly
 from ecocanvas.settings import Settings
-from evals.dataset import Gold, GoldActor
-from evals.matching import ONE_HALF, TWO_THIRDS, keyword_hits, required_hits
-from generator.support import content_words, mentions, numbers, refers_indirectly
 
 MODEL = "openai/oracle"
 API_KEY = "oracle"

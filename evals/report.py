@@ -13,8 +13,8 @@ from rich import box
 from rich.markup import escape as escape_markup
 from rich.table import Table
 
-from evals.results import Delta, RunResult
-from evals.scores import COUNT_METRICS, HEADLINE_METRICS, METRICS, EcosystemScore, Scores, SectionScore
+from ecocanvas.evals.results import Delta, RunResult
+from ecocanvas.evals.scores import COUNT_METRICS, HEADLINE_METRICS, METRICS, EcosystemScore, Scores, SectionScore
 
 REPORT_FILE = "report.html"
 

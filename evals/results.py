@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from ecocanvas.errors import InputError
-from evals.scores import COUNT_METRICS, HEADLINE_METRICS, METRICS, EcosystemScore, Scores, aggregate
+from ecocanvas.evals.scores import COUNT_METRICS, HEADLINE_METRICS, METRICS, EcosystemScore, Scores, aggregate
 
 RESULTS_FILE = "results.json"
 # Changes smaller than this are noise from float arithmetic, not a change.

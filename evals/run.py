@@ -15,21 +15,21 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from canvas.ids import slug
-from canvas.model import Canvas, CanvasResult, GeneratorInfo
+from ecocanvas.canvas.ids import slug
+from ecocanvas.canvas.model import Canvas, CanvasResult, GeneratorInfo
 from ecocanvas.errors import EcocanvasError, InputError
+from ecocanvas.evals.dataset import Ecosystem
+from ecocanvas.evals.oracle import OracleLLM
+from ecocanvas.evals.results import RunResult
+from ecocanvas.evals.scorer import score
+from ecocanvas.evals.scores import EcosystemScore
+from ecocanvas.evals.verbatim import visible_text
+from ecocanvas.generator.pipeline import generate
+from ecocanvas.generator.progress import ProgressEvent
+from ecocanvas.knowledge import Document, parse_bytes
+from ecocanvas.knowledge.parsing import ParseLimits, document_id
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from evals.dataset import Ecosystem
-from evals.oracle import OracleLLM
-from evals.results import RunResult
-from evals.scorer import score
-from evals.scores import EcosystemScore
-from evals.verbatim import visible_text
-from generator.pipeline import generate
-from generator.progress import ProgressEvent
-from knowledge import Document, parse_bytes
-from knowledge.parsing import ParseLimits, document_id
 
 log = get_logger(__name__)
 

@@ -4,7 +4,7 @@ Definitions (docs/evals.md repeats them with examples):
 
 - Entries whose status is `rejected` are ignored everywhere except citation validity.
 - **Actors**: a canvas actor and a gold actor match when any name or alias of one equals any
-  name or alias of the other after `evals.matching.name_variants` (normalise_key, a leading
+  name or alias of the other after `ecocanvas.evals.matching.name_variants` (normalise_key, a leading
   "the" dropped, legal-form suffixes dropped, "X (ABC)" also read as "X" and "ABC"). Matching
   is one-to-one (maximum matching), so a duplicate canvas actor is a false positive.
   Precision = matched / canvas actors, recall = matched / gold actors, F1 their harmonic mean.
@@ -21,7 +21,7 @@ Definitions (docs/evals.md repeats them with examples):
 - **Metrics**: as activities (2/3 of the keywords in the canvas metric's name).
 - **Governance coverage**: distinct gold mechanism kinds present among the canvas's mechanism
   kinds / distinct gold kinds.
-- **Findings**: see `evals.findings`.
+- **Findings**: see `ecocanvas.evals.findings`.
 - **Citation validity**: every citation of every entry (and of the review cadence) is valid
   when its document_id is one of the ecosystem's documents and that document's text at
   [start:end] equals the quote. A canvas with no citations scores 0.
@@ -39,12 +39,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from canvas.citations import citation_problem
-from canvas.ids import normalise_key
-from canvas.model import Actor, CanvasResult, Citation, Mechanism
-from evals.dataset import Gold, GoldActor
-from evals.findings import score_findings
-from evals.matching import (
+from ecocanvas.canvas.citations import citation_problem
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import Actor, CanvasResult, Citation, Mechanism
+from ecocanvas.evals.dataset import Gold, GoldActor
+from ecocanvas.evals.findings import score_findings
+from ecocanvas.evals.matching import (
     ONE_HALF,
     TWO_THIRDS,
     has_keywords,
@@ -54,7 +54,7 @@ from evals.matching import (
     precision_recall_f1,
     ratio,
 )
-from evals.scores import (
+from ecocanvas.evals.scores import (
     CitationScore,
     Cost,
     EcosystemScore,
@@ -64,8 +64,8 @@ from evals.scores import (
     Scores,
     SectionScore,
 )
-from evals.verbatim import found
-from knowledge.models import Document
+from ecocanvas.evals.verbatim import found
+from ecocanvas.knowledge.models import Document
 
 
 class _Actors:
@@ -162,7 +162,7 @@ def score(
     visible: dict[str, str] | None = None,
 ) -> EcosystemScore:
     """Score `result` against `gold`; `documents` are the ecosystem's parsed inputs and `visible`
-    (document id -> `evals.verbatim.visible_text` of its file) the files as a reader sees them."""
+    (document id -> `ecocanvas.evals.verbatim.visible_text` of its file) the files as a reader sees them."""
     canvas = result.canvas
     actors = _Actors([a for a in canvas.actors if a.status != "rejected"])
     activities = [a for a in canvas.activities if a.status != "rejected"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from canvas.model import Usage
+from ecocanvas.canvas.model import Usage
 
 # name -> one-line meaning; docs/evals.md gives the precise definitions.
 METRICS: dict[str, str] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 
-from canvas.model import Citation
+from ecocanvas.canvas.model import Citation
 
 _SPACE = re.compile(r"\s+")
 
@@ -26,7 +26,7 @@ def _squash(text: str) -> str:
 
 def visible_text(data: bytes) -> str:
     """The file's text as a reader sees it, without whitespace; '' when it cannot be read."""
-    from knowledge.parsing import decode_text, sniff
+    from ecocanvas.knowledge.parsing import decode_text, sniff
 
     try:
         kind = sniff(data)

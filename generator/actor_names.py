@@ -1,6 +1,6 @@
 """An actor's name as both backends write it: cleaned of the words around it, its initials, its kind.
 
-Resolution (`generator.resolve`) meets names from the model and from the offline extractor alike, so
+Resolution (`ecocanvas.generator.resolve`) meets names from the model and from the offline extractor alike, so
 these helpers are shared rather than owned by either backend. The kind vocabulary is a data file,
 `actor_kinds.toml`, read once.
 """
@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import cast, get_args
 
-from canvas.model import ActorKind
+from ecocanvas.canvas.model import ActorKind
 
 
 def clean_name(text: str) -> str:
@@ -31,7 +31,7 @@ def initials(name: str) -> str:
 
 @cache
 def _kind_words() -> tuple[tuple[ActorKind, tuple[str, ...]], ...]:
-    data = tomllib.loads(resources.files("generator").joinpath("actor_kinds.toml").read_text("utf-8"))
+    data = tomllib.loads(resources.files("ecocanvas.generator").joinpath("actor_kinds.toml").read_text("utf-8"))
     kinds = []
     for entry in data["kind"]:
         if entry["name"] not in get_args(ActorKind):

@@ -18,7 +18,7 @@ reads it (the passage marker carries them): a party or a year that only the head
 
 A failed check is an error instructor sends back to the model (a re-ask). When the re-asks run
 out, the client validates the last answer again with `lenient` set: the unsupported entries and
-references are then dropped and counted, the rest is kept (see `generator.llm`). What cannot be
+references are then dropped and counted, the rest is kept (see `ecocanvas.generator.llm`). What cannot be
 wrong enough to re-ask for is handled per entry when converting (`to_draft`): over-long lists are
 cut at their cap and unknown kinds are mapped or dropped, each with a note.
 """
@@ -35,7 +35,7 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     ACTOR_KINDS,
     EXCHANGE_KINDS,
     MECHANISM_KINDS,
@@ -44,7 +44,7 @@ from canvas.model import (
     MechanismKind,
     SectionName,
 )
-from generator.drafts import (
+from ecocanvas.generator.drafts import (
     ActivitiesDraft,
     ActivityDraft,
     ActorDraft,
@@ -63,11 +63,11 @@ from generator.drafts import (
     ReviewDraft,
     ScopeDraft,
 )
-from generator.evidence import Passage
-from generator.ground import Grounder
-from generator.llm import validation_context
-from generator.support import mentions, missing_numbers, refers_indirectly, words_supported
-from knowledge import Document
+from ecocanvas.generator.evidence import Passage
+from ecocanvas.generator.ground import Grounder
+from ecocanvas.generator.llm import validation_context
+from ecocanvas.generator.support import mentions, missing_numbers, refers_indirectly, words_supported
+from ecocanvas.knowledge import Document
 
 MAX_QUOTE = 600
 D = TypeVar("D", bound=EntryDraft)

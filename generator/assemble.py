@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from canvas.ids import normalise_key, stable_id
-from canvas.model import (
+from ecocanvas.canvas.ids import normalise_key, stable_id
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -21,8 +21,8 @@ from canvas.model import (
     Review,
     Scope,
 )
-from generator.drafts import CanvasDraft, EntryDraft, ItemDraft
-from generator.resolve import Resolution
+from ecocanvas.generator.drafts import CanvasDraft, EntryDraft, ItemDraft
+from ecocanvas.generator.resolve import Resolution
 
 
 def _sources(draft: EntryDraft) -> list[Citation]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError, model_validator
 
-from canvas.model import Usage
+from ecocanvas.canvas.model import Usage
 from ecocanvas.logs import get_logger
 
 log = get_logger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from canvas.model import ActorKind, Citation, ExchangeKind, MechanismKind
+from ecocanvas.canvas.model import ActorKind, Citation, ExchangeKind, MechanismKind
 
 QUOTE = "Verbatim text copied from the documents that states this; one sentence or table row."
 NAME = "An actor's name exactly as the documents write it."

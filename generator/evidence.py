@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from canvas.model import SECTIONS, SectionName
-from generator.sections import CALLS, QUERIES, SINGLE_CALL, CallSpec
-from knowledge import Chunk, Document, KnowledgeBase
+from ecocanvas.canvas.model import SECTIONS, SectionName
+from ecocanvas.generator.sections import CALLS, QUERIES, SINGLE_CALL, CallSpec
+from ecocanvas.knowledge import Chunk, Document, KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from canvas.model import Citation
-from generator.support import numbers
-from knowledge import Document
+from ecocanvas.canvas.model import Citation
+from ecocanvas.generator.support import numbers
+from ecocanvas.knowledge import Document
 
 FUZZY_THRESHOLD = 90.0
 _MIN_QUOTE = 8

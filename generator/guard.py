@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from canvas.model import Citation
-from generator.units import units
-from knowledge import Document
+from ecocanvas.canvas.model import Citation
+from ecocanvas.generator.units import units
+from ecocanvas.knowledge import Document
 
 # A sentence that addresses an AI or automated reader with an instruction. Both backends use it: the
 # guard for what a model returns, the offline extractor to skip such sentences.

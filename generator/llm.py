@@ -30,7 +30,7 @@ own retries and litellm's `num_retries` are switched off).
   the model can drop what it cannot support instead of losing the whole call.
 - Cache: a validated answer is stored on disk; the same inputs again make zero requests. The key
   includes the server address: the same model name on another server is another model.
-- Call log: every request (and every cache hit) is a row in `generator.calllog`, unless switched off.
+- Call log: every request (and every cache hit) is a row in `ecocanvas.generator.calllog`, unless switched off.
 - Every `LLMError` raised here carries `.usage`, what the failed attempts spent.
 """
 
@@ -53,12 +53,12 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
-from canvas.model import Usage
+from ecocanvas.canvas.model import Usage
 from ecocanvas.errors import BudgetExceededError, ConfigError, LLMError, LLMTimeoutError
+from ecocanvas.generator.cache import CacheEntry, ResponseCache, cache_key
+from ecocanvas.generator.calllog import FILE_NAME, CallLog, CallRecord, CallTag, messages_hash
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from generator.cache import CacheEntry, ResponseCache, cache_key
-from generator.calllog import FILE_NAME, CallLog, CallRecord, CallTag, messages_hash
 
 log = get_logger(__name__)
 

@@ -3,7 +3,7 @@
 ingest (knowledge) -> plan the calls and their evidence -> extract (LLM or offline) -> ground ->
 resolve -> assemble -> check (rules). Each step is a function of its own module; this one only
 sequences them, runs the calls in a bounded pool, keeps the books on cost and failure, and reports
-structured progress (`generator.progress`).
+structured progress (`ecocanvas.generator.progress`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-import rules
-from canvas.model import (
+from ecocanvas import rules
+from ecocanvas.canvas.model import (
     SECTIONS,
     Canvas,
     CanvasResult,
@@ -31,23 +31,23 @@ from canvas.model import (
     Usage,
 )
 from ecocanvas.errors import BudgetExceededError, GenerationCancelled, InputError, LLMError
+from ecocanvas.generator import prompts
+from ecocanvas.generator.assemble import assemble
+from ecocanvas.generator.drafts import CanvasDraft, EntryDraft
+from ecocanvas.generator.evidence import PlannedCall, estimate_tokens, fence, plan_calls, retrieve
+from ecocanvas.generator.ground import Grounder
+from ecocanvas.generator.guard import InjectionGuard
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.generator.progress import Clock, Progress
+from ecocanvas.generator.resolve import resolve
+from ecocanvas.generator.sections import CALLS
+from ecocanvas.generator.support import missing_numbers, words_supported
+from ecocanvas.knowledge import Chunk, Document, KnowledgeBase
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from generator import prompts
-from generator.assemble import assemble
-from generator.drafts import CanvasDraft, EntryDraft
-from generator.evidence import PlannedCall, estimate_tokens, fence, plan_calls, retrieve
-from generator.ground import Grounder
-from generator.guard import InjectionGuard
-from generator.offline import extract_offline
-from generator.progress import Clock, Progress
-from generator.resolve import resolve
-from generator.sections import CALLS
-from generator.support import missing_numbers, words_supported
-from knowledge import Chunk, Document, KnowledgeBase
 
 if TYPE_CHECKING:
-    from generator.answers import Converted
+    from ecocanvas.generator.answers import Converted
 
 log = get_logger(__name__)
 
@@ -260,9 +260,9 @@ def _extract_llm(
     clock: Clock,
     cancel: threading.Event | None,
 ) -> CanvasDraft:
-    from generator.answers import AnswerContext, answer_model, to_draft
-    from generator.calllog import CallTag
-    from generator.llm import LLMClient, TokenBudget, usage_of
+    from ecocanvas.generator.answers import AnswerContext, answer_model, to_draft
+    from ecocanvas.generator.calllog import CallTag
+    from ecocanvas.generator.llm import LLMClient, TokenBudget, usage_of
 
     client = LLMClient(settings, TokenBudget(settings.max_tokens))
     system = prompts.render("system")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from canvas.model import SectionName
+from ecocanvas.canvas.model import SectionName
 
 Stage = Literal["ingest", "embed", "plan", "extract", "ground", "resolve", "check"]
 Status = Literal["running", "ok", "cached", "failed", "skipped"]

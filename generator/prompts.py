@@ -27,7 +27,7 @@ class PromptFile(BaseModel):
 
 @cache
 def load(name: str) -> PromptFile:
-    path = resources.files("prompts").joinpath(f"{name}.yaml")
+    path = resources.files("ecocanvas.prompts").joinpath(f"{name}.yaml")
     if not path.is_file():
         raise ConfigError(f"prompt '{name}' not found: expected prompts/{name}.yaml")
     try:

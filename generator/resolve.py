@@ -21,11 +21,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from canvas.ids import normalise_key
-from canvas.model import Citation
-from generator.actor_names import classify, clean_name, initials
-from generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, EntryDraft, MetricDraft
-from knowledge import Document
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import Citation
+from ecocanvas.generator.actor_names import classify, clean_name, initials
+from ecocanvas.generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, EntryDraft, MetricDraft
+from ecocanvas.knowledge import Document
 
 _SUFFIXES = re.compile(
     r"\s+(?:ltd|limited|inc|incorporated|plc|llc|gmbh|ag|sa|nv|bv|oy|ab|a/s|as|co|corp|corporation|group|"

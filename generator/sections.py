@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from canvas.model import SectionName
+from ecocanvas.canvas.model import SectionName
 
 QUERIES: dict[SectionName, tuple[str, ...]] = {
     "scope": (

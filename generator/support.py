@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from canvas.ids import normalise_key
+from ecocanvas.canvas.ids import normalise_key
 
 # "1,150", "0.49", "99.9", "2025": digits with their decimal and thousands separators.
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")

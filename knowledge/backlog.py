@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ecocanvas.errors import IndexStoreError
+from ecocanvas.knowledge.embedding import Embedder
+from ecocanvas.knowledge.lexical import retrieval_text
+from ecocanvas.knowledge.models import Chunk
+from ecocanvas.knowledge.store import DocumentStore
+from ecocanvas.knowledge.vectors import VectorIndex
 from ecocanvas.logs import get_logger
-from knowledge.embedding import Embedder
-from knowledge.lexical import retrieval_text
-from knowledge.models import Chunk
-from knowledge.store import DocumentStore
-from knowledge.vectors import VectorIndex
 
 # Chunks per embedding batch: ~0.5 s of MiniLM work on two cores, so a waiter sees progress often
 # and a chroma upsert is amortised over many vectors.

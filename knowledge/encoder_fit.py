@@ -14,11 +14,11 @@ import itertools
 import math
 import re
 
-from knowledge.chunking import chunk_id
-from knowledge.embedding import Embedder
-from knowledge.layout import table_context
-from knowledge.lexical import retrieval_text
-from knowledge.models import Chunk, Document
+from ecocanvas.knowledge.chunking import chunk_id
+from ecocanvas.knowledge.embedding import Embedder
+from ecocanvas.knowledge.layout import table_context
+from ecocanvas.knowledge.lexical import retrieval_text
+from ecocanvas.knowledge.models import Chunk, Document
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 _SPACE = re.compile(r"\s+")

@@ -1,9 +1,9 @@
 """Text and structure per format (PDF, DOCX, HTML): what a reader sees, in reading order.
 
 Each extractor takes bytes and returns a `Layout` (text plus blocks, tables and pages, see
-`knowledge.layout`); damaged or locked files raise CorruptDocumentError.
+`ecocanvas.knowledge.layout`); damaged or locked files raise CorruptDocumentError.
 The parsers are third-party code fed untrusted bytes, so any exception they raise means "damaged".
-They run inside the parse workers of `knowledge.sandbox`, which bound their time and memory.
+They run inside the parse workers of `ecocanvas.knowledge.sandbox`, which bound their time and memory.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from bs4.element import CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from ecocanvas.errors import CorruptDocumentError
-from knowledge.archives import check_inflated_sizes
-from knowledge.layout import GridCell, Layout, LayoutBuilder
+from ecocanvas.knowledge.archives import check_inflated_sizes
+from ecocanvas.knowledge.layout import GridCell, Layout, LayoutBuilder
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE_LEVEL = re.compile(r"^list\b.*?(\d)?$", re.IGNORECASE)

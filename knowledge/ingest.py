@@ -29,12 +29,12 @@ from ecocanvas.errors import (
     EmptyDocumentError,
     UnsupportedDocumentError,
 )
+from ecocanvas.knowledge.models import AddResult, FileError, IngestReport, Prepared
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from knowledge.models import AddResult, FileError, IngestReport, Prepared
 
 if TYPE_CHECKING:
-    from knowledge.backlog import Progress
+    from ecocanvas.knowledge.backlog import Progress
 
 DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 SUPPORTED_TYPES = "PDF (.pdf), Word (.docx), HTML (.html, .htm), Markdown (.md, .markdown) and plain text (.txt)"

@@ -3,7 +3,7 @@
 Layout under `settings.workspaces_dir / workspace`: `manifest.json` + `documents/` (the document
 store, source of truth) and `chroma/` (the vectors). A parsed document is committed to the store
 first, which makes it searchable by its words at once, and queued for its dense vectors
-(`knowledge.backlog`), which a background thread writes in batches across documents. Until they
+(`ecocanvas.knowledge.backlog`), which a background thread writes in batches across documents. Until they
 are written the document is listed in `lexical_only()`; `wait_for_vectors` waits for them. A crash
 at any point is repaired on the next open by reconciling the vector ids with the store: stray
 vectors are removed and documents missing vectors are queued again.
@@ -20,20 +20,20 @@ from pathlib import Path
 from typing import Literal
 
 from ecocanvas.errors import IndexStoreError, InputError, NotFoundError
+from ecocanvas.knowledge.backlog import Progress, backlog_for
+from ecocanvas.knowledge.chunking import chunk_document, document_of
+from ecocanvas.knowledge.embedding import get_embedder
+from ecocanvas.knowledge.encoder_fit import fit_to_encoder
+from ecocanvas.knowledge.fusion import reciprocal_rank_fusion
+from ecocanvas.knowledge.ingest import ingest_paths
+from ecocanvas.knowledge.layout import PARSER_VERSION
+from ecocanvas.knowledge.lexical import LexicalIndex
+from ecocanvas.knowledge.models import AddResult, Chunk, Document, Hit, IngestReport, Prepared
+from ecocanvas.knowledge.parsing import ParseLimits, parse_bytes
+from ecocanvas.knowledge.store import DocumentStore
+from ecocanvas.knowledge.vectors import VectorIndex
 from ecocanvas.logs import get_logger
 from ecocanvas.settings import Settings
-from knowledge.backlog import Progress, backlog_for
-from knowledge.chunking import chunk_document, document_of
-from knowledge.embedding import get_embedder
-from knowledge.encoder_fit import fit_to_encoder
-from knowledge.fusion import reciprocal_rank_fusion
-from knowledge.ingest import ingest_paths
-from knowledge.layout import PARSER_VERSION
-from knowledge.lexical import LexicalIndex
-from knowledge.models import AddResult, Chunk, Document, Hit, IngestReport, Prepared
-from knowledge.parsing import ParseLimits, parse_bytes
-from knowledge.store import DocumentStore
-from knowledge.vectors import VectorIndex
 
 SearchMode = Literal["hybrid", "bm25", "dense"]
 

@@ -15,7 +15,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.models import Chunk
+from ecocanvas.knowledge.models import Chunk
 
 # bm25s logs each index build at debug level through its own handler.
 logging.getLogger("bm25s").setLevel(logging.WARNING)

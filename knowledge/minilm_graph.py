@@ -25,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ecocanvas.errors import ConfigError
+from ecocanvas.knowledge.store import write_atomic
 from ecocanvas.logs import get_logger
-from knowledge.store import write_atomic
 
 Precision = Literal["int8", "fp32"]
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.layout import PARSER_VERSION, Block, Layout, Table, TableContext, page_at
+from ecocanvas.knowledge.layout import PARSER_VERSION, Block, Layout, Table, TableContext, page_at
 
 
 class Document(BaseModel):
@@ -16,7 +16,7 @@ class Document(BaseModel):
 
     For .txt and .md the text is the file's own (decoded, line ends made '\n'); for HTML, DOCX and
     PDF it is what a reader sees. `blocks`, `tables` and `pages` describe its structure by offsets
-    (`knowledge.layout`); a document stored by an older parser has none and `parser` below 2.
+    (`ecocanvas.knowledge.layout`); a document stored by an older parser has none and `parser` below 2.
     """
 
     id: str = Field(description="Content hash of the file's bytes (stable across names and re-uploads).")
@@ -37,7 +37,7 @@ class Document(BaseModel):
         """Text and structure. A document stored before structure was kept is read from its text."""
         if self.parser >= PARSER_VERSION or self.blocks:
             return Layout(text=self.text, blocks=self.blocks, tables=self.tables, pages=self.pages)
-        from knowledge.plaintext import read_layout
+        from ecocanvas.knowledge.plaintext import read_layout
 
         return read_layout(self.text)
 

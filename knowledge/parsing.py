@@ -3,7 +3,7 @@
 PDF starts with %PDF; DOCX is a zip holding word/document.xml; HTML is sniffed from the content;
 anything else must be UTF-8 text (a UTF-8 or UTF-16/32 byte-order mark is honoured), read as
 Markdown or plain text. Known binary formats and undecodable bytes are refused with a reason.
-PDF, DOCX and HTML are read in a sandboxed worker (`knowledge.sandbox`) under `ParseLimits`;
+PDF, DOCX and HTML are read in a sandboxed worker (`ecocanvas.knowledge.sandbox`) under `ParseLimits`;
 a DOCX's zip container is checked for bombs first. Plain text is read here: its cost is linear
 in a size already capped.
 """
@@ -25,13 +25,13 @@ from ecocanvas.errors import (
     EmptyDocumentError,
     UnsupportedDocumentError,
 )
+from ecocanvas.knowledge.archives import check_declared_sizes, check_entry_count
+from ecocanvas.knowledge.dates import document_date
+from ecocanvas.knowledge.layout import PARSER_VERSION, Layout
+from ecocanvas.knowledge.models import Document
+from ecocanvas.knowledge.plaintext import read_layout
+from ecocanvas.knowledge.sandbox import extract_layout
 from ecocanvas.settings import Settings
-from knowledge.archives import check_declared_sizes, check_entry_count
-from knowledge.dates import document_date
-from knowledge.layout import PARSER_VERSION, Layout
-from knowledge.models import Document
-from knowledge.plaintext import read_layout
-from knowledge.sandbox import extract_layout
 
 Kind = Literal["pdf", "docx", "html", "text"]
 

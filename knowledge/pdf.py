@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecocanvas.errors import CorruptDocumentError
-from knowledge.layout import GridCell, Layout, LayoutBuilder
+from ecocanvas.knowledge.layout import GridCell, Layout, LayoutBuilder
 
 # pypdf and pdfminer report every recoverable oddity of a malformed file; we report the outcome.
 logging.getLogger("pypdf").setLevel(logging.ERROR)

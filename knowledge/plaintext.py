@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from knowledge.layout import Block, Cell, Layout, Table
+from ecocanvas.knowledge.layout import Block, Cell, Layout, Table
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")

@@ -4,7 +4,7 @@ The parsers are third-party code fed untrusted bytes: a hostile file may loop, i
 gigabytes or build a huge tree. In a worker that only costs the worker, which is killed and
 replaced; the file is refused with a CorruptDocumentError saying which limit it hit. Workers
 are reused between files (starting one costs far more than a small parse). Each is a fresh
-interpreter (`python -m knowledge.sandbox`) talking over a socket pair: nothing of the API process
+interpreter (`python -m ecocanvas.knowledge.sandbox`) talking over a socket pair: nothing of the API process
 (uvicorn, chromadb, torch threads) is forked, and unlike multiprocessing's spawn or forkserver the
 caller's main module is never imported again, so any script, REPL or `python -` may parse files.
 A small pool serves concurrent callers; each worker parses one file at a time, and the workers are
@@ -36,10 +36,10 @@ from types import TracebackType
 from typing import Literal
 
 from ecocanvas.errors import CorruptDocumentError, EcocanvasError, EmptyDocumentError
+from ecocanvas.knowledge.formats import docx_layout, html_layout
+from ecocanvas.knowledge.layout import Layout
+from ecocanvas.knowledge.pdf import pdf_layout
 from ecocanvas.logs import get_logger
-from knowledge.formats import docx_layout, html_layout
-from knowledge.layout import Layout
-from knowledge.pdf import pdf_layout
 
 SandboxKind = Literal["pdf", "docx", "html"]
 
@@ -139,7 +139,7 @@ class _Worker:
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "knowledge.sandbox", str(theirs.fileno()), str(memory_mb)],
+            [sys.executable, "-m", "ecocanvas.knowledge.sandbox", str(theirs.fileno()), str(memory_mb)],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,

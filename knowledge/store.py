@@ -24,9 +24,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from ecocanvas.errors import IndexStoreError, NotFoundError
-from knowledge.chunking import chunk_id
-from knowledge.layout import table_context
-from knowledge.models import Chunk, Document
+from ecocanvas.knowledge.chunking import chunk_id
+from ecocanvas.knowledge.layout import table_context
+from ecocanvas.knowledge.models import Chunk, Document
 
 
 class ChunkSpan(BaseModel):

@@ -29,10 +29,10 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
 from ecocanvas.errors import ConfigError, IndexStoreError
+from ecocanvas.knowledge.chunking import document_of
+from ecocanvas.knowledge.embedding import Embedder, Vectors, get_embedder
+from ecocanvas.knowledge.models import Chunk
 from ecocanvas.logs import get_logger
-from knowledge.chunking import document_of
-from knowledge.embedding import Embedder, Vectors, get_embedder
-from knowledge.models import Chunk
 
 log = get_logger(__name__)
 

@@ -4,10 +4,10 @@
 `Policy` (`load_policy(path)` reads one from TOML). See docs/rules.md for the catalogue.
 """
 
-from rules.engine import carry_over, check, finding_id
-from rules.policy import Policy, RuleOverride, load_policy
-from rules.registry import RULES, RULES_BY_ID, registry
-from rules.spec import ParamSpec, Principle, Rule, RuleSpec
+from ecocanvas.rules.engine import carry_over, check, finding_id
+from ecocanvas.rules.policy import Policy, RuleOverride, load_policy
+from ecocanvas.rules.registry import RULES, RULES_BY_ID, registry
+from ecocanvas.rules.spec import ParamSpec, Principle, Rule, RuleSpec
 
 __all__ = [
     "RULES",

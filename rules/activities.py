@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.graph import cycles
-from rules.index import CanvasIndex, cap, entry_label, is_blank, join_names, shorten
-from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
+from ecocanvas.rules.graph import cycles
+from ecocanvas.rules.index import CanvasIndex, cap, entry_label, is_blank, join_names, shorten
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 _STEP_4 = Principle(
     seed="000",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from canvas.ids import normalise_key
-from rules.index import CanvasIndex, actor_display, cap, entry_label
-from rules.spec import Gap, Params, Principle, RuleSpec, rule
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.rules.index import CanvasIndex, actor_display, cap, entry_label
+from ecocanvas.rules.spec import Gap, Params, Principle, RuleSpec, rule
 
 _STEP_2 = Principle(
     seed="000",

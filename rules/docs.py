@@ -1,4 +1,4 @@
-"""docs/rules.md, generated from the registry: `python -m rules.docs > docs/rules.md`.
+"""docs/rules.md, generated from the registry: `python -m ecocanvas.rules.docs > docs/rules.md`.
 
 A test renders this again and compares it with the file, so the catalogue cannot drift from the code.
 """
@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import sys
 
-from rules.registry import registry
-from rules.spec import ParamSpec, RuleSpec
+from ecocanvas.rules.registry import registry
+from ecocanvas.rules.spec import ParamSpec, RuleSpec
 
 _HEADER = """\
 # Rule catalogue
 
-<!-- Generated from the rule registry by `python -m rules.docs > docs/rules.md`; do not edit by hand. -->
+<!-- Generated from the rule registry by `python -m ecocanvas.rules.docs > docs/rules.md`; do not edit by hand. -->
 
 `rules.check(canvas, policy=None)` runs these rules over a canvas and returns its findings (errors
 first, then catalogue order, then canvas order). `ecocanvas check CANVAS.json` does the same from the
@@ -33,7 +33,7 @@ command line and exits 1 when an open finding has severity `error`; `ecocanvas r
 - **Health words**: the rules that place a forum at executive, management or field level, look for an
   executive sponsor, a forum that reviews the metrics, or a co-build / co-market / co-sell / co-retain
   motion read their words from `rules/health.toml` (whole words, case and punctuation ignored).
-- **Policy**: a TOML file (`--policy F`, `rules.load_policy`) disables rules, changes severities and
+- **Policy**: a TOML file (`--policy F`, `ecocanvas.rules.load_policy`) disables rules, changes severities and
   sets parameters; unknown rule ids or parameters are an error. See `docs/policy-example.toml`.
 """
 

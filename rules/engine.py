@@ -6,13 +6,13 @@ import gc
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 
-from canvas.ids import short_hash
-from canvas.model import Canvas, Finding, FindingStatus, Severity
-from canvas.partners import PartnerData
-from rules.index import CanvasIndex
-from rules.policy import Policy
-from rules.registry import RULES
-from rules.spec import SEVERITY_RANK, Gap
+from ecocanvas.canvas.ids import short_hash
+from ecocanvas.canvas.model import Canvas, Finding, FindingStatus, Severity
+from ecocanvas.canvas.partners import PartnerData
+from ecocanvas.rules.index import CanvasIndex
+from ecocanvas.rules.policy import Policy
+from ecocanvas.rules.registry import RULES
+from ecocanvas.rules.spec import SEVERITY_RANK, Gap
 
 _DEFAULT_POLICY = Policy()
 # Separates subjects from the disambiguating key inside the hashed parts.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from canvas.model import ACTOR_KINDS, EXCHANGE_KINDS, Exchange
-from rules.index import CanvasIndex, actor_display, join_names, shorten
-from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
+from ecocanvas.canvas.model import ACTOR_KINDS, EXCHANGE_KINDS, Exchange
+from ecocanvas.rules.index import CanvasIndex, actor_display, join_names, shorten
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 
 def _values(exchanges: list[Exchange], limit: int = 3) -> str:

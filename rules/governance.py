@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from canvas.model import ACTOR_KINDS, MechanismKind, Severity
-from rules.index import CanvasIndex, actor_display, entry_label, is_unset
-from rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
+from ecocanvas.canvas.model import ACTOR_KINDS, MechanismKind, Severity
+from ecocanvas.rules.index import CanvasIndex, actor_display, entry_label, is_unset
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_5 = (
     "Step 5: document decision rights, escalation paths and coordination forums; define how conflicts are "

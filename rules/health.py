@@ -2,7 +2,7 @@
 
 The words that place a forum at executive, management or field level, that name a sponsor, that say the
 metrics are reviewed (in a mechanism, or a metric's cadence), and that mark the co-build / co-market /
-co-sell / co-retain motions live in `health.toml` (read by `rules.health_words`), not here. The forum rules
+co-sell / co-retain motions live in `health.toml` (read by `ecocanvas.rules.health_words`), not here. The forum rules
 are checked only when the canvas has a forum and the feedback rule only when it has metrics: without them
 `no-coordination-forum` and `no-metrics` already say what is missing.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from canvas.ids import normalise_key
-from canvas.model import ACTOR_KINDS, Activity, Entry, Exchange, Mechanism
-from rules.health_words import (
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import ACTOR_KINDS, Activity, Entry, Exchange, Mechanism
+from ecocanvas.rules.health_words import (
     LEVELS,
     MOTION_LABELS,
     MOTIONS,
@@ -23,8 +23,8 @@ from rules.health_words import (
     mentions,
     motions_in,
 )
-from rules.index import CanvasIndex, actor_display, join_names
-from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
+from ecocanvas.rules.index import CanvasIndex, actor_display, join_names
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 
 def _forums(ix: CanvasIndex) -> list[Mechanism]:

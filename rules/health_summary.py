@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from canvas.health import ActorHealth, DimensionHealth, DimensionStatus, EntryPart, FindingRef, HealthSummary
-from canvas.model import (
+from ecocanvas.canvas.health import ActorHealth, DimensionHealth, DimensionStatus, EntryPart, FindingRef, HealthSummary
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -25,13 +25,13 @@ from canvas.model import (
     Metric,
     SectionName,
 )
-from canvas.partners import PartnerData, money_text
-from rules.engine import finding_id
-from rules.health import executive_evidence, motion_entries, reviews_metrics
-from rules.health_words import Dimension, forum_levels, health_words, mentions
-from rules.index import CanvasIndex, actor_display, shorten
-from rules.registry import RULES_BY_ID
-from rules.spec import Params
+from ecocanvas.canvas.partners import PartnerData, money_text
+from ecocanvas.rules.engine import finding_id
+from ecocanvas.rules.health import executive_evidence, motion_entries, reviews_metrics
+from ecocanvas.rules.health_words import Dimension, forum_levels, health_words, mentions
+from ecocanvas.rules.index import CanvasIndex, actor_display, shorten
+from ecocanvas.rules.registry import RULES_BY_ID
+from ecocanvas.rules.spec import Params
 
 
 def _section(entry: Entry) -> SectionName:

@@ -1,7 +1,7 @@
 """The ecosystem-health vocabulary (`health.toml`): forum levels, sponsors, feedback words, the four
 orchestration motions and the summary's dimensions, loaded once and matched as whole words.
 
-Both the health rules (`rules.health`) and the health summary (`rules.health_summary`) read it, so a
+Both the health rules (`ecocanvas.rules.health`) and the health summary (`ecocanvas.rules.health_summary`) read it, so a
 forum the rules call executive is the one the summary lists as executive.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal, get_args
 
-from canvas.ids import normalise_key
+from ecocanvas.canvas.ids import normalise_key
 
 Level = Literal["executive", "management", "field"]
 Motion = Literal["co_build", "co_market", "co_sell", "co_retain"]
@@ -54,7 +54,7 @@ def _phrases(values: list[str], where: str) -> tuple[str, ...]:
 
 @functools.cache
 def health_words() -> HealthWords:
-    raw = tomllib.loads(resources.files("rules").joinpath("health.toml").read_text("utf-8"))
+    raw = tomllib.loads(resources.files("ecocanvas.rules").joinpath("health.toml").read_text("utf-8"))
     if set(raw["levels"]) != set(LEVELS) or set(raw["motions"]) != set(MOTIONS):
         raise ValueError("health.toml: [levels] must name executive, management and field; [motions] the four motions")
     dimensions = []

@@ -13,8 +13,8 @@ from datetime import date
 from functools import cached_property
 from typing import TypeVar
 
-from canvas.ids import normalise_key
-from canvas.model import (
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -26,7 +26,7 @@ from canvas.model import (
     Metric,
     SectionName,
 )
-from canvas.partners import PartnerData, PartnerRecord
+from ecocanvas.canvas.partners import PartnerData, PartnerRecord
 
 E = TypeVar("E", bound=Entry)
 

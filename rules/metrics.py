@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from canvas.model import ACTOR_KINDS, Metric, Severity
-from rules.index import CanvasIndex, actor_display, entry_label, is_unset
-from rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
+from ecocanvas.canvas.model import ACTOR_KINDS, Metric, Severity
+from ecocanvas.rules.index import CanvasIndex, actor_display, entry_label, is_unset
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, Rule, RuleSpec, rule
 
 _STEP_6 = Principle(
     seed="000",

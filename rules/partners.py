@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 
-from canvas.ids import normalise_key
-from canvas.model import EXCHANGE_KINDS
-from canvas.partners import money_text, parse_money
-from rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset, join_names
-from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.canvas.model import EXCHANGE_KINDS
+from ecocanvas.canvas.partners import money_text, parse_money
+from ecocanvas.rules.index import CanvasIndex, actor_display, cap, entry_label, is_unset, join_names
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 
 @rule(

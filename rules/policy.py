@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from canvas.model import Severity
+from ecocanvas.canvas.model import Severity
 from ecocanvas.errors import ConfigError
-from rules.registry import RULES_BY_ID
-from rules.spec import Params, RuleSpec
+from ecocanvas.rules.registry import RULES_BY_ID
+from ecocanvas.rules.spec import Params, RuleSpec
 
 _OVERRIDE_KEYS = frozenset({"enabled", "severity", "params"})
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rules import activities, actors, exchanges, governance, health, metrics, partners, review
-from rules.spec import Rule, RuleSpec
+from ecocanvas.rules import activities, actors, exchanges, governance, health, metrics, partners, review
+from ecocanvas.rules.spec import Rule, RuleSpec
 
 RULES: tuple[Rule, ...] = (
     *actors.RULES,

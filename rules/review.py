@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from canvas.model import Activity, Exchange, Mechanism, Metric
-from rules.index import CanvasIndex, cap, entry_label, is_blank, is_unset
-from rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
+from ecocanvas.canvas.model import Activity, Exchange, Mechanism, Metric
+from ecocanvas.rules.index import CanvasIndex, cap, entry_label, is_blank, is_unset
+from ecocanvas.rules.spec import Gap, Params, ParamSpec, Principle, RuleSpec, rule
 
 _LIVING = Principle(
     seed="000",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from canvas.model import Finding, Severity
 from ecocanvas import __version__
-from rules.registry import RULES_BY_ID, registry
+from ecocanvas.canvas.model import Finding, Severity
+from ecocanvas.rules.registry import RULES_BY_ID, registry
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS: dict[Severity, str] = {"error": "error", "warning": "warning", "info": "note"}

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from canvas.model import SectionName, Severity
+from ecocanvas.canvas.model import SectionName, Severity
 
 if TYPE_CHECKING:
-    from rules.index import CanvasIndex
+    from ecocanvas.rules.index import CanvasIndex
 
 ParamValue = bool | int | float | str | list[str]
 # Optional inputs beside the canvas a rule may read (`rules.check(..., partners=...)`); without them it finds nothing.

@@ -1,10 +1,10 @@
-"""Alembic environment: `api.db.migrate` hands in the connection; nothing is read from alembic.ini."""
+"""Alembic environment: `ecocanvas.api.db.migrate` hands in the connection; nothing is read from alembic.ini."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from api.tables import Base
+from ecocanvas.api.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

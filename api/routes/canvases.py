@@ -11,22 +11,22 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.bodies import json_body, request_body
-from api.deps import Reader, ServiceDep, Writer, writer
-from api.problems import responses
-from api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
-from canvas.acceptance import CanvasAcceptance
-from canvas.diff import CanvasDiff, diff
-from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
-from canvas.health import HealthSummary
-from canvas.ids import slug
-from canvas.model import CanvasResult
-from canvas.partners import PartnerData
-from canvas.render import to_html, to_markdown
-from canvas.review import ReviewAction
+from ecocanvas.api.bodies import json_body, request_body
+from ecocanvas.api.deps import Reader, ServiceDep, Writer, writer
+from ecocanvas.api.problems import responses
+from ecocanvas.api.schemas import MAX_INT, CanvasSummary, CanvasVersion, VersionSummary
+from ecocanvas.canvas.acceptance import CanvasAcceptance
+from ecocanvas.canvas.diff import CanvasDiff, diff
+from ecocanvas.canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
+from ecocanvas.canvas.health import HealthSummary
+from ecocanvas.canvas.ids import slug
+from ecocanvas.canvas.model import CanvasResult
+from ecocanvas.canvas.partners import PartnerData
+from ecocanvas.canvas.render import to_html, to_markdown
+from ecocanvas.canvas.review import ReviewAction
 from ecocanvas.errors import ConflictError, PreconditionRequiredError
-from evals.from_reviews import ReviewCase
-from rules.health_summary import health_summary
+from ecocanvas.evals.from_reviews import ReviewCase
+from ecocanvas.rules.health_summary import health_summary
 
 router = APIRouter(tags=["canvases"])
 

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Header, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.bodies import json_body, request_body
-from api.deps import Reader, ServiceDep, principal
-from api.negotiation import best_match
-from api.problems import responses
-from api.schemas import CheckRequest
-from canvas.model import Finding
+from ecocanvas.api.bodies import json_body, request_body
+from ecocanvas.api.deps import Reader, ServiceDep, principal
+from ecocanvas.api.negotiation import best_match
+from ecocanvas.api.problems import responses
+from ecocanvas.api.schemas import CheckRequest
+from ecocanvas.canvas.model import Finding
 from ecocanvas.errors import NotAcceptableError
-from rules.sarif import to_sarif
+from ecocanvas.rules.sarif import to_sarif
 
 router = APIRouter(tags=["check"])
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.deps import Reader, ServiceDep, Writer
-from api.problems import problem, responses
-from api.schemas import NOT_BLANK, ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
-from api.service import Service, document_out
-from api.uploads import UploadedFile, read_files
+from ecocanvas.api.deps import Reader, ServiceDep, Writer
+from ecocanvas.api.problems import problem, responses
+from ecocanvas.api.schemas import NOT_BLANK, ChunkOut, DocumentOut, DocumentText, SearchHit, UploadResult
+from ecocanvas.api.service import Service, document_out
+from ecocanvas.api.uploads import UploadedFile, read_files
 
 router = APIRouter(tags=["documents"])
 

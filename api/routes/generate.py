@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.bodies import body_model, is_json, parse_json, read_body
-from api.deps import ServiceDep, Writer
-from api.problems import responses
-from api.routes.documents import MULTIPART, none_added, receive_files
-from api.schemas import GenerateRequest, GenerateResult, JobOut, JobRequest
-from api.service import Service
-from api.uploads import UploadedFile, safe_name
+from ecocanvas.api.bodies import body_model, is_json, parse_json, read_body
+from ecocanvas.api.deps import ServiceDep, Writer
+from ecocanvas.api.problems import responses
+from ecocanvas.api.routes.documents import MULTIPART, none_added, receive_files
+from ecocanvas.api.schemas import GenerateRequest, GenerateResult, JobOut, JobRequest
+from ecocanvas.api.service import Service
+from ecocanvas.api.uploads import UploadedFile, safe_name
 from ecocanvas.errors import ConflictError, LLMError, RequestTooLargeError
 
 router = APIRouter(tags=["generate"])

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Header, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from api.bodies import json_body, request_body
-from api.deps import Reader, ServiceDep, Writer, writer
-from api.problems import responses
-from api.schemas import MAX_INT, TERMINAL, JobEvent, JobOut, JobRequest
+from ecocanvas.api.bodies import json_body, request_body
+from ecocanvas.api.deps import Reader, ServiceDep, Writer, writer
+from ecocanvas.api.problems import responses
+from ecocanvas.api.schemas import MAX_INT, TERMINAL, JobEvent, JobOut, JobRequest
 
 router = APIRouter(tags=["jobs"])
 

@@ -7,18 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.bodies import json_body, request_body
-from api.deps import Reader, ServiceDep, Writer, writer
-from api.partners import (
+from ecocanvas.api.bodies import json_body, request_body
+from ecocanvas.api.deps import Reader, ServiceDep, Writer, writer
+from ecocanvas.api.partners import (
     CanvasPartners,
     PartnerDecision,
     PartnerImportRequest,
     PartnerImportResult,
     PartnerImportSummary,
 )
-from api.problems import responses
-from api.schemas import MAX_INT
-from canvas.partners import PartnerImport
+from ecocanvas.api.problems import responses
+from ecocanvas.api.schemas import MAX_INT
+from ecocanvas.canvas.partners import PartnerImport
 
 router = APIRouter(tags=["partners"])
 

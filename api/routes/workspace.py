@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import Reader, ServiceDep
-from api.problems import responses
-from api.schemas import WorkspaceOut
-from canvas.acceptance import WorkspaceAcceptance
+from ecocanvas.api.deps import Reader, ServiceDep
+from ecocanvas.api.problems import responses
+from ecocanvas.api.schemas import WorkspaceOut
+from ecocanvas.canvas.acceptance import WorkspaceAcceptance
 
 router = APIRouter(tags=["workspace"])
 

@@ -8,10 +8,10 @@ the command line hold. Routes and the job runner get pydantic models back; no SQ
 
 from __future__ import annotations
 
-from api.store.canvases import CanvasStore, PendingVersion
-from api.store.jobs import JobStore
-from api.store.partner_imports import PartnerImportStore
-from api.store.workspaces import KEY_PREFIX, WorkspaceStore, hash_key
+from ecocanvas.api.store.canvases import CanvasStore, PendingVersion
+from ecocanvas.api.store.jobs import JobStore
+from ecocanvas.api.store.partner_imports import PartnerImportStore
+from ecocanvas.api.store.workspaces import KEY_PREFIX, WorkspaceStore, hash_key
 
 __all__ = [
     "KEY_PREFIX",

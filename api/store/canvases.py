@@ -8,10 +8,10 @@ from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.schemas import CanvasSummary, CanvasVersion, VersionSummary
-from api.store.repository import Repository, new_id
-from api.tables import CanvasRow, CanvasVersionRow, utcnow
-from canvas.model import CanvasResult
+from ecocanvas.api.schemas import CanvasSummary, CanvasVersion, VersionSummary
+from ecocanvas.api.store.repository import Repository, new_id
+from ecocanvas.api.tables import CanvasRow, CanvasVersionRow, utcnow
+from ecocanvas.canvas.model import CanvasResult
 from ecocanvas.errors import ConflictError, NotFoundError
 
 

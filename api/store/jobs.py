@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import Row, func, not_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.jobs import JobCancelled, LeaseLost
-from api.schemas import TERMINAL, CanvasVersion, JobEvent, JobOut, JobRequest, SectionProgress
-from api.store.canvases import insert_version
-from api.store.repository import Repository, new_id
-from api.tables import CanvasRow, JobEventRow, JobRow, WorkspaceRow, utcnow
-from canvas.model import SECTIONS, CanvasResult
+from ecocanvas.api.jobs import JobCancelled, LeaseLost
+from ecocanvas.api.schemas import TERMINAL, CanvasVersion, JobEvent, JobOut, JobRequest, SectionProgress
+from ecocanvas.api.store.canvases import insert_version
+from ecocanvas.api.store.repository import Repository, new_id
+from ecocanvas.api.tables import CanvasRow, JobEventRow, JobRow, WorkspaceRow, utcnow
+from ecocanvas.canvas.model import SECTIONS, CanvasResult
 from ecocanvas.errors import ConflictError, NotFoundError
 
 

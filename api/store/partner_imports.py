@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from api.schemas import CanvasVersion
-from api.store.canvases import PendingVersion, insert_version
-from api.store.repository import Repository
-from api.tables import PartnerImportRow
-from canvas.partners import PartnerImport, PartnerRecord
+from ecocanvas.api.schemas import CanvasVersion
+from ecocanvas.api.store.canvases import PendingVersion, insert_version
+from ecocanvas.api.store.repository import Repository
+from ecocanvas.api.tables import PartnerImportRow
+from ecocanvas.canvas.partners import PartnerImport, PartnerRecord
 from ecocanvas.errors import ConflictError
 
 

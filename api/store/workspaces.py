@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.schemas import Principal
-from api.store.repository import Repository, new_id
-from api.tables import ApiKeyRow, CanvasRow, JobRow, WorkspaceRow, utcnow
+from ecocanvas.api.schemas import Principal
+from ecocanvas.api.store.repository import Repository, new_id
+from ecocanvas.api.tables import ApiKeyRow, CanvasRow, JobRow, WorkspaceRow, utcnow
 from ecocanvas.errors import InputError, NotFoundError
 
 KEY_PREFIX = "eco_"

@@ -4,6 +4,6 @@ It reads the same evidence the LLM would get and returns the same `CanvasDraft`,
 quote's exact location already known, so grounding, resolution and assembly are shared.
 """
 
-from generator.offline.extract import extract_offline
+from ecocanvas.generator.offline.extract import extract_offline
 
 __all__ = ["extract_offline"]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from generator.drafts import ActivityDraft
-from generator.offline import patterns as p
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import ActorEntry
-from generator.offline.names import role_of
-from generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
-from generator.offline.vocabulary import header_is, vocabulary
-from generator.units import Unit
+from ecocanvas.generator.drafts import ActivityDraft
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.offline.names import role_of
+from ecocanvas.generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
+from ecocanvas.generator.offline.vocabulary import header_is, vocabulary
+from ecocanvas.generator.units import Unit
 
 _ROW_CODE = re.compile(
     r"^(?![QH][1-4]\b)(?:[A-Z]{1,2}-?\d{1,3}(?:\.\d{1,2})*|\d{1,3}(?:\.\d{1,2})*)[.):]?\s+(?=[A-Za-z])"

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 
-from canvas.ids import normalise_key
-from generator.actor_names import classify, clean_name, initials
-from generator.drafts import ActorDraft, ExclusionDraft
-from generator.offline import patterns as p
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import (
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.generator.actor_names import classify, clean_name, initials
+from ecocanvas.generator.drafts import ActorDraft, ExclusionDraft
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.lexicon import (
     NAME,
     ORG_WORDS,
     ActorEntry,
     is_name_like,
     org_signal,
 )
-from generator.offline.names import (
+from ecocanvas.generator.offline.names import (
     FORUM_WORDS,
     NOT_ORG_FIRST,
     TITLES,
@@ -30,9 +30,9 @@ from generator.offline.names import (
     role_of,
     title_case,
 )
-from generator.offline.phrases import plain, split_names
-from generator.offline.vocabulary import vocabulary
-from generator.units import Unit
+from ecocanvas.generator.offline.phrases import plain, split_names
+from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.generator.units import Unit
 
 
 def build_lexicon(ctx: Context) -> None:

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from generator.offline.lexicon import ActorEntry
-from generator.offline.vocabulary import Vocabulary, verb_keys, vocabulary, words
-from knowledge import MONTHS
+from ecocanvas.generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.offline.vocabulary import Vocabulary, verb_keys, vocabulary, words
+from ecocanvas.knowledge import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

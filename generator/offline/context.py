@@ -10,18 +10,18 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from generator.drafts import Evidence
-from generator.guard import INJECTION
-from generator.offline.lexicon import ActorEntry, Lexicon, lower_words
-from generator.offline.phrases import phrase, plain, split_names
-from generator.offline.vocabulary import vocabulary
-from generator.units import Unit
-from knowledge import MONTHS
+from ecocanvas.generator.drafts import Evidence
+from ecocanvas.generator.guard import INJECTION
+from ecocanvas.generator.offline.lexicon import ActorEntry, Lexicon, lower_words
+from ecocanvas.generator.offline.phrases import phrase, plain, split_names
+from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.generator.units import Unit
+from ecocanvas.knowledge import MONTHS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from generator.offline.clauses import Mention
+    from ecocanvas.generator.offline.clauses import Mention
 
 _WE = re.compile(r"(?<![\w-])(?:we|us|our|ours)(?![\w-])", re.I)
 _GENERIC_ACTIVITY = re.compile(
@@ -102,7 +102,7 @@ class Context:
 
     def unit_mentions(self, unit: Unit) -> list[Mention]:
         """Actor mentions in the unit's text, "we"/"us"/"our" standing for the document's writer."""
-        from generator.offline.clauses import Mention
+        from ecocanvas.generator.offline.clauses import Mention
 
         found = [Mention(s, e, entry) for s, e, entry in self.mentions(unit.text)]
         writer = self.writers.get(id(unit))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from generator.drafts import ExchangeDraft
-from generator.offline import patterns as p
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import ActorEntry
-from generator.offline.vocabulary import header_is, vocabulary, words
-from generator.units import Unit
+from ecocanvas.generator.drafts import ExchangeDraft
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.offline.vocabulary import header_is, vocabulary, words
+from ecocanvas.generator.units import Unit
 
 _MARK = re.compile(r"[RACIS](?:\s*[/,]\s*[RACIS])*|[xX✓✔✗-]+|yes|no", re.I)
 _ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")

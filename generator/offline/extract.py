@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from generator.drafts import ActivityDraft, CanvasDraft
-from generator.offline.activities import read_activities
-from generator.offline.actors import actor_drafts, build_lexicon, find_parties, find_writers, read_exclusions
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.exchanges import read_exchanges
-from generator.offline.governance import read_governance, read_metrics, read_review, read_scope
-from generator.offline.nlp import parse, parse_named
-from generator.offline.relations import read_relations
-from generator.units import Unit, units
-from knowledge import Chunk, Document
+from ecocanvas.generator.drafts import ActivityDraft, CanvasDraft
+from ecocanvas.generator.offline.activities import read_activities
+from ecocanvas.generator.offline.actors import actor_drafts, build_lexicon, find_parties, find_writers, read_exclusions
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.exchanges import read_exchanges
+from ecocanvas.generator.offline.governance import read_governance, read_metrics, read_review, read_scope
+from ecocanvas.generator.offline.nlp import parse, parse_named
+from ecocanvas.generator.offline.relations import read_relations
+from ecocanvas.generator.units import Unit, units
+from ecocanvas.knowledge import Chunk, Document
 
 
 def extract_offline(documents: Sequence[Document], evidence: Iterable[Chunk]) -> CanvasDraft:

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from collections import Counter
 
-from generator.actor_names import clean_name
-from generator.drafts import ItemDraft, MechanismDraft, MetricDraft, ScopeDraft
-from generator.offline import patterns as p
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.names import NOT_ORG_FIRST
-from generator.offline.phrases import HEADER_LINE, cell, unique
-from generator.units import Unit
+from ecocanvas.generator.actor_names import clean_name
+from ecocanvas.generator.drafts import ItemDraft, MechanismDraft, MetricDraft, ScopeDraft
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.names import NOT_ORG_FIRST
+from ecocanvas.generator.offline.phrases import HEADER_LINE, cell, unique
+from ecocanvas.generator.units import Unit
 
 _MIN_DATE = dt.date.min
 

@@ -11,10 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from canvas.ids import normalise_key
-from generator.actor_names import clean_name, initials
-from generator.offline.vocabulary import vocabulary
-from knowledge import MONTHS
+from ecocanvas.canvas.ids import normalise_key
+from ecocanvas.generator.actor_names import clean_name, initials
+from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.knowledge import MONTHS
 
 # A capitalised name of up to six words, allowing inner connectors ("Bank of Nordhavn", "R&D").
 # A trailing apostrophe belongs to a name only inside it: "Marrowby Growers' Cooperative".

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from generator.offline import patterns as p
-from generator.offline.lexicon import STOP_FIRST, is_name_like
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.lexicon import STOP_FIRST, is_name_like
 
 TITLES = {
     "COO",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from canvas.model import ExchangeKind, MechanismKind
+from ecocanvas.canvas.model import ExchangeKind, MechanismKind
 
 MODAL = r"(?:(?:will|shall|must|should|is to|are to|continues? to|continue to|remains?|also|now|currently|"
 MODAL += r"jointly|still|formally|primarily|directly|alone|then|in turn|going forward|henceforth)\s+)*"

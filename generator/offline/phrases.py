@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generator.actor_names import clean_name
-from generator.offline import patterns as p
-from generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.actor_names import clean_name
+from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.lexicon import ActorEntry
 
 _PHRASE_CUT = re.compile(
     r"\s*(?:[;:!?()\[\]—–]|\.(?!\d)|,\s|\s-\s|\s+(?:while|whereas|but|with|from|by|until|starting|effective|"

@@ -9,12 +9,12 @@ the other party of the clause before.
 
 from __future__ import annotations
 
-from generator.drafts import ActivityDraft, ExchangeDraft
-from generator.offline.clauses import Clause, ClauseReader, activity_like
-from generator.offline.context import Context, evidence_of, quote_of
-from generator.offline.lexicon import ActorEntry
-from generator.offline.vocabulary import vocabulary, words
-from generator.units import Unit
+from ecocanvas.generator.drafts import ActivityDraft, ExchangeDraft
+from ecocanvas.generator.offline.clauses import Clause, ClauseReader, activity_like
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.offline.vocabulary import vocabulary, words
+from ecocanvas.generator.units import Unit
 
 
 def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraft]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, get_args
 
-from canvas.model import ExchangeKind, MechanismKind
+from ecocanvas.canvas.model import ExchangeKind, MechanismKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -102,7 +102,7 @@ def _set(values: list[str]) -> frozenset[str]:
 
 @functools.cache
 def vocabulary() -> Vocabulary:
-    raw = tomllib.loads(resources.files("generator.offline").joinpath("vocabulary.toml").read_text("utf-8"))
+    raw = tomllib.loads(resources.files("ecocanvas.generator.offline").joinpath("vocabulary.toml").read_text("utf-8"))
     roles, exchange, actors, time = raw["roles"], raw["exchange"], raw["actors"], raw["time"]
     exchange_kinds = tuple((kind, tuple(raw["exchange_kinds"][kind])) for kind in raw["exchange_kinds"])
     if {k for k, _ in exchange_kinds} - set(get_args(ExchangeKind)):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect
 from support.api_harness import api_settings, database, database_kinds
 
-from api.db import make_engine, migrate
+from ecocanvas.api.db import make_engine, migrate
 from ecocanvas.errors import ConfigError
 
 TABLES = {

@@ -11,7 +11,7 @@ from typing import Any
 
 from support.api_harness import Api
 
-from canvas.model import CanvasResult
+from ecocanvas.canvas.model import CanvasResult
 
 EV_DOCS = sorted((Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
 

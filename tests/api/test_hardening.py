@@ -17,8 +17,8 @@ import httpx
 import pytest
 from support.api_harness import Api, in_process_api, serve_api
 
-from api.schemas import MAX_INT, NOT_BLANK
-from canvas.model import MAX_LABEL_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+from ecocanvas.api.schemas import MAX_INT, NOT_BLANK
+from ecocanvas.canvas.model import MAX_LABEL_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 
 MEMO = "Acme leads onboarding. Globex supports onboarding. Acme pays Globex a monthly fee."
 TOO_BIG = str(2**63)  # past SQLite's 64-bit integers, let alone the 32-bit columns

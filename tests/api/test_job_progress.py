@@ -12,11 +12,11 @@ from support.api_harness import Api, api_settings, in_process_api, make_workspac
 from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
-from api.db import make_engine
-from api.jobs import JobCancelled
-from api.schemas import JobRequest
-from api.store import Store
-from canvas.model import SECTIONS, Canvas, CanvasResult
+from ecocanvas.api.db import make_engine
+from ecocanvas.api.jobs import JobCancelled
+from ecocanvas.api.schemas import JobRequest
+from ecocanvas.api.store import Store
+from ecocanvas.canvas.model import SECTIONS, Canvas, CanvasResult
 
 EV_DOCS = sorted((Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "docs").iterdir())
 

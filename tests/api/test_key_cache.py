@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from support.api_harness import in_process_api
 
-from api import create_app
-from api.db import make_engine
-from api.store import Store
+from ecocanvas.api import create_app
+from ecocanvas.api.db import make_engine
+from ecocanvas.api.store import Store
 from ecocanvas.settings import Settings
 
 

@@ -14,13 +14,13 @@ from sqlalchemy import update
 from support.api_harness import api_settings, database, database_kinds, make_workspace
 from support.llm_answers import KPIS, MEMO
 
-from api.db import make_engine, migrate
-from api.jobs import LeaseLost
-from api.schemas import JobRequest, SectionProgress
-from api.service import Service
-from api.store import Store
-from api.tables import JobRow, utcnow
-from canvas.model import Canvas, CanvasResult
+from ecocanvas.api.db import make_engine, migrate
+from ecocanvas.api.jobs import LeaseLost
+from ecocanvas.api.schemas import JobRequest, SectionProgress
+from ecocanvas.api.service import Service
+from ecocanvas.api.store import Store
+from ecocanvas.api.tables import JobRow, utcnow
+from ecocanvas.canvas.model import Canvas, CanvasResult
 from ecocanvas.settings import Settings
 
 

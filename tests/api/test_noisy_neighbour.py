@@ -10,7 +10,7 @@ import httpx
 from support import hostile
 from support.api_harness import in_process_api
 
-from knowledge.sandbox import sandbox_for
+from ecocanvas.knowledge.sandbox import sandbox_for
 
 
 def test_hostile_pdfs_of_one_workspace_leave_a_worker_for_another(tmp_path: Path) -> None:

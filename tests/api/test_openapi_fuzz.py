@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from support.api_harness import api_settings, make_workspace
 
-from api import create_app
-from knowledge import KnowledgeBase
+from ecocanvas.api import create_app
+from ecocanvas.knowledge import KnowledgeBase
 
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 CONFIG = SchemathesisConfig.from_dict(

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from support.api_harness import Api
 
-from api.db import make_engine
-from api.store import PendingVersion, Store
-from api.tables import utcnow
-from canvas.model import CanvasResult
-from canvas.partners import PartnerImport, read_partner_csv
+from ecocanvas.api.db import make_engine
+from ecocanvas.api.store import PendingVersion, Store
+from ecocanvas.api.tables import utcnow
+from ecocanvas.canvas.model import CanvasResult
+from ecocanvas.canvas.partners import PartnerImport, read_partner_csv
 from ecocanvas.errors import ConflictError
 
 CSV = (

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.db import make_engine, migrate
-from api.store import Store
-from canvas.model import Actor, Canvas, CanvasResult, Exchange, Review
+from ecocanvas.api.db import make_engine, migrate
+from ecocanvas.api.store import Store
+from ecocanvas.canvas.model import Actor, Canvas, CanvasResult, Exchange, Review
 from ecocanvas.cli.app import app
 from ecocanvas.errors import InputError
 from ecocanvas.settings import get_settings

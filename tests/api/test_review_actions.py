@@ -8,7 +8,7 @@ from typing import Any
 from support.api_harness import Api
 from test_flow import latest, review, upload_ev
 
-from canvas.model import MAX_TITLE_CHARS
+from ecocanvas.canvas.model import MAX_TITLE_CHARS
 
 
 def generated(api: Api, **request: Any) -> tuple[str, dict[str, Any], str]:

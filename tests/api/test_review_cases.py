@@ -20,8 +20,8 @@ from support.reviewed import (
     upload_and_review,
 )
 
-from evals.dataset import lint, load_dataset
-from evals.run import run_ecosystem
+from ecocanvas.evals.dataset import lint, load_dataset
+from ecocanvas.evals.run import run_ecosystem
 
 
 def test_a_reviewed_canvas_exports_as_a_case_whose_scores_reflect_the_decisions(api: Api, tmp_path: Path) -> None:

@@ -20,11 +20,11 @@ from support.cluster import Cluster, cluster, wait_until
 from support.llm_answers import ANSWER, KPIS, MEMO
 from support.scripted_llm import ScriptedLLM
 
-from api.db import make_engine
-from api.queue import NAMESPACE, QUEUE
-from api.schemas import JobRequest
-from api.store import Store
-from knowledge import KnowledgeBase
+from ecocanvas.api.db import make_engine
+from ecocanvas.api.queue import NAMESPACE, QUEUE
+from ecocanvas.api.schemas import JobRequest
+from ecocanvas.api.store import Store
+from ecocanvas.knowledge import KnowledgeBase
 
 pytestmark = pytest.mark.slow
 

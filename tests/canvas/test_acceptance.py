@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from canvas.acceptance import canvas_acceptance, workspace_acceptance
-from canvas.model import Activity, Actor, Canvas, GeneratorInfo, Item, Metric
-from canvas.review import Accept, Add, Batch, Edit, Merge, Reject, apply_review
+from ecocanvas.canvas.acceptance import canvas_acceptance, workspace_acceptance
+from ecocanvas.canvas.model import Activity, Actor, Canvas, GeneratorInfo, Item, Metric
+from ecocanvas.canvas.review import Accept, Add, Batch, Edit, Merge, Reject, apply_review
 
 
 def drafted(prompt_version: str = "p@1", model: str = "openai/m") -> Canvas:

@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from canvas.ids import stable_id
-from canvas.model import Activity, Actor, Canvas, CanvasResult, Citation, Finding
-from canvas.render import to_html, to_markdown
-from canvas.schema import schema_json
+from ecocanvas.canvas.ids import stable_id
+from ecocanvas.canvas.model import Activity, Actor, Canvas, CanvasResult, Citation, Finding
+from ecocanvas.canvas.render import to_html, to_markdown
+from ecocanvas.canvas.schema import schema_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_exported_schema_is_current() -> None:
     committed = (ROOT / "docs" / "canvas.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_json(), "run: python -m canvas.schema > docs/canvas.schema.json"
+    assert committed == schema_json(), "run: python -m ecocanvas.canvas.schema > docs/canvas.schema.json"
 
 
 def test_contract_fields_are_in_the_schema() -> None:

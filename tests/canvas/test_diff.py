@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from canvas.diff import CanvasDiff, EntryChange, diff
-from canvas.model import (
+from ecocanvas.canvas.diff import CanvasDiff, EntryChange, diff
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -17,7 +17,7 @@ from canvas.model import (
     Review,
     Scope,
 )
-from canvas.review import Accept, AddComment, Edit, Reject, apply_review
+from ecocanvas.canvas.review import Accept, AddComment, Edit, Reject, apply_review
 
 
 def cite(start: int) -> Citation:

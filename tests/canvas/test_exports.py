@@ -14,9 +14,9 @@ from itertools import combinations
 
 import pytest
 
-from canvas.diagram import layout, svg, text_width
-from canvas.exports import mermaid, raci_csv
-from canvas.model import ACTOR_KINDS, Activity, Actor, Canvas, Exchange
+from ecocanvas.canvas.diagram import layout, svg, text_width
+from ecocanvas.canvas.exports import mermaid, raci_csv
+from ecocanvas.canvas.model import ACTOR_KINDS, Activity, Actor, Canvas, Exchange
 
 HOSTILE = '<script>alert(1)</script> & "x"'
 NS = {"svg": "http://www.w3.org/2000/svg"}

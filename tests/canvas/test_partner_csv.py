@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from canvas.model import Actor, Canvas
-from canvas.partners import (
+from ecocanvas.canvas.model import Actor, Canvas
+from ecocanvas.canvas.partners import (
     Money,
     PartnerRecord,
     auto_mapping,

@@ -7,10 +7,10 @@ import re
 from datetime import date
 from xml.etree import ElementTree
 
-from canvas.diagram import partner_weights, svg
-from canvas.model import Actor, Canvas, CanvasResult, Exchange
-from canvas.partners import Money, PartnerData, PartnerRecord
-from canvas.render import to_html, to_markdown
+from ecocanvas.canvas.diagram import partner_weights, svg
+from ecocanvas.canvas.model import Actor, Canvas, CanvasResult, Exchange
+from ecocanvas.canvas.partners import Money, PartnerData, PartnerRecord
+from ecocanvas.canvas.render import to_html, to_markdown
 
 
 def _canvas() -> Canvas:

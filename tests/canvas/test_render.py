@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
-from canvas.model import Activity, Actor, Canvas, CanvasResult, Citation, Exchange, Finding, Item, Scope
-from canvas.render import to_html, to_markdown
+from ecocanvas.canvas.exports import ExportOptions, mermaid, raci_csv, selected, svg
+from ecocanvas.canvas.model import Activity, Actor, Canvas, CanvasResult, Citation, Exchange, Finding, Item, Scope
+from ecocanvas.canvas.render import to_html, to_markdown
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
 

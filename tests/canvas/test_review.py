@@ -9,8 +9,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from canvas.ids import stable_id
-from canvas.model import (
+from ecocanvas.canvas.ids import stable_id
+from ecocanvas.canvas.model import (
     MAX_LABEL_CHARS,
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
@@ -26,7 +26,7 @@ from canvas.model import (
     Review,
     Scope,
 )
-from canvas.review import (
+from ecocanvas.canvas.review import (
     ENTRY_SECTIONS,
     Accept,
     Add,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -14,8 +14,8 @@ from canvas.model import (
     Metric,
     Review,
 )
-from evals.dataset import Gold, is_section_subject
-from knowledge.models import Document
+from ecocanvas.evals.dataset import Gold, is_section_subject
+from ecocanvas.knowledge.models import Document
 
 GOLD = Gold.model_validate(
     {

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from ecocanvas.evals.baseline import BASELINE_PATH, CHECK_BASELINE_PATH, check_against_baseline, load_baseline
+from ecocanvas.evals.dataset import check_dataset_dir, default_dataset_dir, load_dataset
+from ecocanvas.evals.run import run_eval
 from ecocanvas.settings import Settings
-from evals.baseline import BASELINE_PATH, CHECK_BASELINE_PATH, check_against_baseline, load_baseline
-from evals.dataset import check_dataset_dir, default_dataset_dir, load_dataset
-from evals.run import run_eval
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import pytest
 from eval_builders import DOCUMENT, GOLD, TEXT, canvas_from_gold
 
 from ecocanvas.errors import InputError
-from evals.dataset import Gold, default_dataset_dir, lint, load_dataset, load_ecosystem
-from evals.scorer import score
-from evals.scores import HEADLINE_METRICS
+from ecocanvas.evals.dataset import Gold, default_dataset_dir, lint, load_dataset, load_ecosystem
+from ecocanvas.evals.scorer import score
+from ecocanvas.evals.scores import HEADLINE_METRICS
 
 
 def _ecosystem(root: Path, name: str, gold: dict[str, object] | None = None) -> Path:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from ecocanvas.cli import eval_cmd
 from ecocanvas.errors import NotFoundError
-from evals.dataset import load_dataset
+from ecocanvas.evals.dataset import load_dataset
 
 app = typer.Typer()
 eval_cmd.register(app)

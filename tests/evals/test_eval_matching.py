@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from evals.matching import (
+from ecocanvas.evals.matching import (
     ONE_HALF,
     TWO_THIRDS,
     has_keywords,

@@ -9,9 +9,9 @@ import pytest
 from eval_builders import DOCUMENT, GOLD, canvas_from_gold, canvas_with_known_misses, cite
 from rich.console import Console
 
-from canvas.model import Actor, Canvas, CanvasResult
+from ecocanvas.canvas.model import Actor, Canvas, CanvasResult
 from ecocanvas.errors import InputError
-from evals.baseline import (
+from ecocanvas.evals.baseline import (
     Baseline,
     baseline_from_run,
     check_against_baseline,
@@ -19,10 +19,10 @@ from evals.baseline import (
     main,
     save_baseline,
 )
-from evals.report import compare_table, summary_table, write_report
-from evals.results import RunResult, compare, compare_ecosystems, load_run
-from evals.scorer import score
-from evals.scores import HEADLINE_METRICS
+from ecocanvas.evals.report import compare_table, summary_table, write_report
+from ecocanvas.evals.results import RunResult, compare, compare_ecosystems, load_run
+from ecocanvas.evals.scorer import score
+from ecocanvas.evals.scores import HEADLINE_METRICS
 
 
 def _run(*results: CanvasResult, names: tuple[str, ...] = ("perfect", "flawed")) -> RunResult:

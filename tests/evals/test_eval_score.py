@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from eval_builders import DOCUMENT, GOLD, canvas_from_gold, canvas_with_known_misses, cite
 
-from canvas.model import Actor, Canvas, CanvasResult, Exchange
-from evals.scorer import score
-from evals.scores import HEADLINE_METRICS
+from ecocanvas.canvas.model import Actor, Canvas, CanvasResult, Exchange
+from ecocanvas.evals.scorer import score
+from ecocanvas.evals.scores import HEADLINE_METRICS
 
 
 def test_a_canvas_built_from_the_gold_scores_one_everywhere() -> None:

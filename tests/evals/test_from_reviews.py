@@ -8,13 +8,23 @@ import pytest
 from eval_builders import DOCUMENT, cite
 from pydantic import ValidationError
 
-from canvas.model import Activity, Actor, Canvas, CanvasResult, DocumentRef, Exchange, GeneratorInfo, Mechanism, Metric
-from evals.dataset import Forbidden, Gold, lint, load_ecosystem
-from evals.from_reviews import as_markdown, case_files, case_from_review, keywords_for, write_case
-from evals.scorer import score
-from knowledge import parse_bytes
-from knowledge.models import Document
-from knowledge.parsing import ParseLimits
+from ecocanvas.canvas.model import (
+    Activity,
+    Actor,
+    Canvas,
+    CanvasResult,
+    DocumentRef,
+    Exchange,
+    GeneratorInfo,
+    Mechanism,
+    Metric,
+)
+from ecocanvas.evals.dataset import Forbidden, Gold, lint, load_ecosystem
+from ecocanvas.evals.from_reviews import as_markdown, case_files, case_from_review, keywords_for, write_case
+from ecocanvas.evals.scorer import score
+from ecocanvas.knowledge import parse_bytes
+from ecocanvas.knowledge.models import Document
+from ecocanvas.knowledge.parsing import ParseLimits
 
 
 def canvas() -> Canvas:

@@ -10,14 +10,14 @@ import pytest
 from test_eval_cli import _dataset, _env, app
 from typer.testing import CliRunner
 
+from ecocanvas.evals.dataset import default_dataset_dir, load_dataset
+from ecocanvas.evals.oracle import OracleLLM
+from ecocanvas.evals.run import run_eval
+from ecocanvas.generator import generate
+from ecocanvas.generator.calllog import FILE_NAME, CallLog
+from ecocanvas.generator.sections import CALLS
+from ecocanvas.knowledge import KnowledgeBase
 from ecocanvas.settings import Settings
-from evals.dataset import default_dataset_dir, load_dataset
-from evals.oracle import OracleLLM
-from evals.run import run_eval
-from generator import generate
-from generator.calllog import FILE_NAME, CallLog
-from generator.sections import CALLS
-from knowledge import KnowledgeBase
 
 SMALL = "airline-alliance"  # the smallest tuning ecosystem
 
@@ -89,10 +89,10 @@ def test_eval_oracle_reports_the_replay_beside_the_run(tmp_path: Path) -> None:
 
 
 def test_a_tables_headers_are_shown_once_and_read_with_every_passage_of_it() -> None:
-    from evals.oracle import passages_of
-    from generator.evidence import Passage, fence
-    from knowledge.layout import RowContext, TableContext
-    from knowledge.models import Chunk
+    from ecocanvas.evals.oracle import passages_of
+    from ecocanvas.generator.evidence import Passage, fence
+    from ecocanvas.knowledge.layout import RowContext, TableContext
+    from ecocanvas.knowledge.models import Chunk
 
     text = "| Metric | Owner |\n|---|---|\n| Availability | NHM |\n| Uptime | Vellmar |\nAfter the table.\n"
     header, first, second = (text.index(s) for s in ("| Metric", "| Availability", "| Uptime"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from canvas.model import Citation
-from evals.verbatim import found, visible_text
+from ecocanvas.canvas.model import Citation
+from ecocanvas.evals.verbatim import found, visible_text
 
 MARKDOWN = b"""# Roles
 

@@ -7,8 +7,8 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.ground import Grounder, _normalise_quote
-from knowledge import Document
+from ecocanvas.generator.ground import Grounder, _normalise_quote
+from ecocanvas.knowledge import Document
 
 
 def doc(text: str, name: str = "a.md", doc_id: str = "d1") -> Document:

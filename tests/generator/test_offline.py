@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.drafts import CanvasDraft
-from generator.offline import extract_offline
-from knowledge import Chunk, Document
+from ecocanvas.generator.drafts import CanvasDraft
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import Chunk, Document
 
 MEMO = """# Harbour Charging Alliance - strategy memo
 

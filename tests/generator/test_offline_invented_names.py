@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from generator.drafts import CanvasDraft
-from generator.offline import extract_offline
-from knowledge import Chunk, Document
+from ecocanvas.generator.drafts import CanvasDraft
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import Chunk, Document
 
 CAST = (
     "Modspire (MSP) hosts the mods. Vexmoor Compressors (VXC) makes the parts. "

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.offline import extract_offline
-from knowledge import chunk_document, parse_bytes
-from knowledge.parsing import ParseLimits
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import chunk_document, parse_bytes
+from ecocanvas.knowledge.parsing import ParseLimits
 
 ACTORS = ["Nordhavn Motors", "Vellmar Energi", "Kestrel Logistics", "the Risk Office", "member farmers"]
 WORK = ["site onboarding", "fraud review", "charger installation", "tariff changes", "driver helpdesk"]

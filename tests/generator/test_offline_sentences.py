@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from generator.drafts import CanvasDraft
-from generator.offline import extract_offline
-from knowledge import Chunk, Document
+from ecocanvas.generator.drafts import CanvasDraft
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import Chunk, Document
 
 CAST = (
     "Nordhavn Motors is the lead partner. Vellmar Energi is our grid partner. Kestrel Logistics moves spare parts.\n\n"

@@ -28,13 +28,13 @@ from support.llm_answers import (
 )
 from support.scripted_llm import Reply, ScriptedLLM
 
-from canvas.model import CanvasResult
+from ecocanvas.canvas.model import CanvasResult
 from ecocanvas.errors import GenerationCancelled
-from generator import generate
-from generator.calllog import FILE_NAME, CallLog
-from generator.progress import ProgressEvent
-from knowledge import parse_bytes
-from knowledge.parsing import ParseLimits
+from ecocanvas.generator import generate
+from ecocanvas.generator.calllog import FILE_NAME, CallLog
+from ecocanvas.generator.progress import ProgressEvent
+from ecocanvas.knowledge import parse_bytes
+from ecocanvas.knowledge.parsing import ParseLimits
 
 GOVERNANCE_RULES = {"no-escalation-path", "no-decision-rights", "no-conflict-resolution", "no-change-management"}
 

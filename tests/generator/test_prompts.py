@@ -7,13 +7,13 @@ from importlib import resources
 import pytest
 
 from ecocanvas.errors import ConfigError
-from generator import prompts
-from generator.sections import CALLS
+from ecocanvas.generator import prompts
+from ecocanvas.generator.sections import CALLS
 
 
 def test_every_prompt_file_renders() -> None:
     names = sorted(
-        p.name.removesuffix(".yaml") for p in resources.files("prompts").iterdir() if p.name.endswith(".yaml")
+        p.name.removesuffix(".yaml") for p in resources.files("ecocanvas.prompts").iterdir() if p.name.endswith(".yaml")
     )
     assert set(names) >= {"system", "extract", *(c.prompt for c in CALLS)}
     for name in names:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.drafts import ActivityDraft, ActorDraft, CanvasDraft, ExchangeDraft, ExclusionDraft, MetricDraft
-from generator.ground import Grounder
-from generator.resolve import resolve
-from knowledge import Document
+from ecocanvas.generator.drafts import (
+    ActivityDraft,
+    ActorDraft,
+    CanvasDraft,
+    ExchangeDraft,
+    ExclusionDraft,
+    MetricDraft,
+)
+from ecocanvas.generator.ground import Grounder
+from ecocanvas.generator.resolve import resolve
+from ecocanvas.knowledge import Document
 
 OLD = Document(
     id="old",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.support import mentions, missing_numbers, numbers, refers_indirectly, words_supported
+from ecocanvas.generator.support import mentions, missing_numbers, numbers, refers_indirectly, words_supported
 
 QUOTE = "In return, VoltHaven pays Korbin a revenue share of 8% of net charging revenue, paid quarterly."
 

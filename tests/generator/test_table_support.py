@@ -6,7 +6,7 @@ from pathlib import Path
 
 from support.scripted_llm import ScriptedLLM
 
-from generator import generate
+from ecocanvas.generator import generate
 
 TERMS = """# Host terms
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.embedding import get_embedder
 from ecocanvas.settings import Settings
-from knowledge import KnowledgeBase
-from knowledge.embedding import get_embedder
 
 
 @pytest.fixture(autouse=True)

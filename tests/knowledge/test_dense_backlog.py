@@ -7,11 +7,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.embedding import get_embedder
+from ecocanvas.knowledge.store import DocumentStore
+from ecocanvas.knowledge.vectors import VectorIndex
 from ecocanvas.settings import Settings
-from knowledge import KnowledgeBase
-from knowledge.embedding import get_embedder
-from knowledge.store import DocumentStore
-from knowledge.vectors import VectorIndex
 
 CANARY = b"# Harbour\n\nVoltHub maintains the chargers in the harbour district every night."
 
@@ -75,7 +75,7 @@ def test_a_process_that_stops_before_embedding_loses_nothing(settings: Settings,
         import os
         from pathlib import Path
         from ecocanvas.settings import Settings
-        from knowledge import KnowledgeBase
+        from ecocanvas.knowledge import KnowledgeBase
 
         kb = KnowledgeBase(Settings(data_dir=Path({str(settings.data_dir)!r}), max_file_bytes=200_000))
         with kb._backlog.paused():

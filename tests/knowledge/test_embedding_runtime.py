@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 from knowledge_paraphrases import PAIRS
 
-from knowledge.embedding import get_embedder
-from knowledge.minilm_graph import cached_model, model_folder
+from ecocanvas.knowledge.embedding import get_embedder
+from ecocanvas.knowledge.minilm_graph import cached_model, model_folder
 
 
 def test_the_default_embedder_runs_with_torch_unimportable(tmp_path: Path) -> None:
@@ -22,7 +22,7 @@ def test_the_default_embedder_runs_with_torch_unimportable(tmp_path: Path) -> No
         for name in ("torch", "sentence_transformers", "transformers"):
             sys.modules[name] = None  # import raises ImportError, installed or not
         from pathlib import Path
-        from knowledge.embedding import get_embedder
+        from ecocanvas.knowledge.embedding import get_embedder
         vectors = get_embedder("minilm", Path({str(tmp_path)!r})).embed(["who leads onboarding", "a second text"])
         print(vectors.shape, round(float((vectors**2).sum(axis=1).min()), 4))
         """

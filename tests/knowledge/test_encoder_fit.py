@@ -6,13 +6,13 @@ import itertools
 
 import pytest
 
-from knowledge import KnowledgeBase, chunk_document
-from knowledge.chunking import chunk_id
-from knowledge.embedding import get_embedder
-from knowledge.encoder_fit import fit_to_encoder
-from knowledge.lexical import retrieval_text
-from knowledge.models import Chunk, Document
-from knowledge.parsing import ParseLimits, parse_bytes
+from ecocanvas.knowledge import KnowledgeBase, chunk_document
+from ecocanvas.knowledge.chunking import chunk_id
+from ecocanvas.knowledge.embedding import get_embedder
+from ecocanvas.knowledge.encoder_fit import fit_to_encoder
+from ecocanvas.knowledge.lexical import retrieval_text
+from ecocanvas.knowledge.models import Chunk, Document
+from ecocanvas.knowledge.parsing import ParseLimits, parse_bytes
 
 SENTENCE = (
     "The regional charging consortium reviews interoperability certificates, tariff disputes and "

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from knowledge.sandbox import FairSlots, parse_tenant
+from ecocanvas.knowledge.sandbox import FairSlots, parse_tenant
 
 
 def _until(condition: Callable[[], bool], what: str) -> None:

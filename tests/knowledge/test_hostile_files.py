@@ -19,11 +19,11 @@ import pytest
 from support import hostile
 
 from ecocanvas.errors import CorruptDocumentError, DocumentTooLargeError, InputError
+from ecocanvas.knowledge import KnowledgeBase, parse_bytes
+from ecocanvas.knowledge.models import Document
+from ecocanvas.knowledge.parsing import ParseLimits
+from ecocanvas.knowledge.sandbox import sandbox_for
 from ecocanvas.settings import load_settings
-from knowledge import KnowledgeBase, parse_bytes
-from knowledge.models import Document
-from knowledge.parsing import ParseLimits
-from knowledge.sandbox import sandbox_for
 
 LIMITS = ParseLimits(parse_timeout=3.0)
 TIMED_OUT = "took longer than 3 s to read: refused as malformed or hostile"

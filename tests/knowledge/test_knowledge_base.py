@@ -8,9 +8,9 @@ import pytest
 from knowledge_docs import MINUTES_HTML, make_docx, make_encrypted_pdf, make_pdf
 
 from ecocanvas.errors import InputError, NotFoundError, UnsupportedDocumentError
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.vectors import VectorIndex
 from ecocanvas.settings import Settings
-from knowledge import KnowledgeBase
-from knowledge.vectors import VectorIndex
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> Path:
@@ -146,7 +146,7 @@ def test_filtered_dense_search_is_the_same_exact_or_through_chroma_filters(
     exact = [
         (h.chunk.id, round(h.score, 4)) for h in kb.search("who runs a site", k=3, document_ids=chosen, mode="dense")
     ]
-    monkeypatch.setattr("knowledge.vectors._EXACT_SEARCH_LIMIT", 0)  # force chroma's metadata filter
+    monkeypatch.setattr("ecocanvas.knowledge.vectors._EXACT_SEARCH_LIMIT", 0)  # force chroma's metadata filter
     filtered = [
         (h.chunk.id, round(h.score, 4)) for h in kb.search("who runs a site", k=3, document_ids=chosen, mode="dense")
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge import Document, chunk_document
+from ecocanvas.knowledge import Document, chunk_document
 
 _LINES = st.one_of(
     st.builds(lambda level, title: "#" * level + " " + title, st.integers(1, 6), st.text(min_size=1, max_size=40)),

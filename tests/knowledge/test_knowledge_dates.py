@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from knowledge.dates import document_date
+from ecocanvas.knowledge.dates import document_date
 
 
 @pytest.mark.parametrize(

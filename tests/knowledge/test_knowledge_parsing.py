@@ -15,8 +15,8 @@ from ecocanvas.errors import (
     InputError,
     UnsupportedDocumentError,
 )
-from knowledge import Document, parse_bytes
-from knowledge.parsing import MEDIA_TYPES, ParseLimits, document_id
+from ecocanvas.knowledge import Document, parse_bytes
+from ecocanvas.knowledge.parsing import MEDIA_TYPES, ParseLimits, document_id
 
 LIMITS = ParseLimits(max_file_bytes=1_000_000)
 

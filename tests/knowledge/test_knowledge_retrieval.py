@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from knowledge_paraphrases import DISTRACTORS, PAIRS
 
-from knowledge import KnowledgeBase
+from ecocanvas.knowledge import KnowledgeBase
 
 
 def _recall_at_5(kb: KnowledgeBase, targets: list[str], mode: str) -> float:

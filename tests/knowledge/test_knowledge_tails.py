@@ -5,8 +5,8 @@ from __future__ import annotations
 from knowledge_paraphrases import DISTRACTORS, PAIRS
 from knowledge_tails import TAILS
 
-from knowledge import KnowledgeBase
-from knowledge.embedding import get_embedder
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.embedding import get_embedder
 
 
 def _recall_at_5(kb: KnowledgeBase, targets: list[str], which: int, mode: str) -> float:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
-from knowledge.chunking import chunk_id
-from knowledge.lexical import LexicalIndex, best_positions, retrieval_text, tokenize
-from knowledge.models import Chunk
+from ecocanvas.knowledge.chunking import chunk_id
+from ecocanvas.knowledge.lexical import LexicalIndex, best_positions, retrieval_text, tokenize
+from ecocanvas.knowledge.models import Chunk
 
 TEXTS = {
     "doc-a": [

@@ -13,16 +13,16 @@ import pytest
 from support.servers import chroma_server
 
 from ecocanvas.errors import ConfigError, IndexStoreError
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.vectors import collection_name
 from ecocanvas.settings import Settings, load_settings
-from knowledge import KnowledgeBase
-from knowledge.vectors import collection_name
 
 # A second process: opens the workspace, adds one document, says so, and waits for a line on stdin.
 _OTHER = textwrap.dedent(
     """
     import sys
     from ecocanvas.settings import load_settings
-    from knowledge import KnowledgeBase
+    from ecocanvas.knowledge import KnowledgeBase
     kb = KnowledgeBase(load_settings(), sys.argv[1])
     kb.ingest_bytes("other.md", b"# Other\\nPelican Freight audits the charging stations every quarter.")
     print("ready", flush=True)
@@ -128,7 +128,7 @@ _STEP = textwrap.dedent(
     import sys
     import chromadb
     from ecocanvas.settings import load_settings
-    from knowledge import KnowledgeBase
+    from ecocanvas.knowledge import KnowledgeBase
     step, root = sys.argv[1], sys.argv[2]
     if step == "legacy":  # what an older release left: the same vectors, named by embedder
         client = chromadb.PersistentClient(path=root)

@@ -11,9 +11,9 @@ import pytest
 from pydantic import BaseModel, Field
 from support.scripted_llm import ScriptedLLM
 
-from canvas.model import Usage
+from ecocanvas.canvas.model import Usage
 from ecocanvas.errors import BudgetExceededError, ConfigError, LLMError
-from generator.llm import LLMClient, TokenBudget, usage_of
+from ecocanvas.generator.llm import LLMClient, TokenBudget, usage_of
 
 
 class Names(BaseModel):

@@ -12,9 +12,9 @@ import pytest
 from pydantic import BaseModel, Field
 from support.scripted_llm import ScriptedLLM
 
-from canvas.model import Usage
+from ecocanvas.canvas.model import Usage
 from ecocanvas.errors import ConfigError, LLMError, LLMTimeoutError
-from generator.llm import LLMClient, select_mode, usage_of
+from ecocanvas.generator.llm import LLMClient, select_mode, usage_of
 
 
 class Names(BaseModel):

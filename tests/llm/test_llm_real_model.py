@@ -13,8 +13,8 @@ import pytest
 from pydantic import BaseModel, Field
 from support.llama_server import LLAMA_MODEL
 
+from ecocanvas.generator.llm import LLMClient
 from ecocanvas.settings import Settings
-from generator.llm import LLMClient
 
 
 class Partner(BaseModel):

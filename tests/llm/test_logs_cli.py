@@ -11,8 +11,8 @@ from support.scripted_llm import ScriptedLLM
 from typer.testing import CliRunner
 
 from ecocanvas.cli.app import app
-from generator import generate
-from generator.calllog import FILE_NAME, CallLog, CallRecord
+from ecocanvas.generator import generate
+from ecocanvas.generator.calllog import FILE_NAME, CallLog, CallRecord
 
 runner = CliRunner()
 KEY = "sk-test-do-not-print-0123456789"

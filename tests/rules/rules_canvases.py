@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from typing import get_args
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     ActorKind,
@@ -23,7 +23,7 @@ from canvas.model import (
     Scope,
     Status,
 )
-from rules import RULES, Policy, RuleOverride
+from ecocanvas.rules import RULES, Policy, RuleOverride
 
 Expected = tuple[str, frozenset[str]]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from rules_canvases import CLEAN_FORUM_ID, OLD_DOC, OVERLAP_KINDS, Expected, cite
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     ActorKind,

@@ -11,7 +11,7 @@ from typing import get_args
 
 from hypothesis import strategies as st
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     ACTOR_KINDS,
     EXCHANGE_KINDS,
     MECHANISM_KINDS,

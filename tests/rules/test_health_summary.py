@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rules_canvases import cite, lumio
 
-from canvas.model import CanvasResult, Item
-from canvas.render import to_html, to_markdown
-from rules import check
-from rules.health_summary import health_summary
+from ecocanvas.canvas.model import CanvasResult, Item
+from ecocanvas.canvas.render import to_html, to_markdown
+from ecocanvas.rules import check
+from ecocanvas.rules.health_summary import health_summary
 
 
 def test_actors_and_dimensions_of_a_healthy_canvas() -> None:

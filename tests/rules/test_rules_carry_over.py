@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from rules_canvases import activity, lumio
 
-from canvas.model import Comment
-from rules import carry_over, check
+from ecocanvas.canvas.model import Comment
+from ecocanvas.rules import carry_over, check
 
 
 def test_dismissed_and_resolved_findings_keep_their_status_note_and_comments() -> None:

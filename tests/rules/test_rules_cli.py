@@ -10,9 +10,9 @@ import typer
 from rules_canvases import activity, lumio
 from typer.testing import CliRunner
 
-from canvas.model import Canvas, CanvasResult, Finding
+from ecocanvas.canvas.model import Canvas, CanvasResult, Finding
 from ecocanvas.cli.rules_cmds import register
-from rules import RULES, check
+from ecocanvas.rules import RULES, check
 
 runner = CliRunner()
 
@@ -107,7 +107,7 @@ def test_sarif_format(app: typer.Typer, tmp_path: Path) -> None:
 
 
 def test_sarif_marks_dismissed_findings_as_suppressed(tmp_path: Path) -> None:
-    from rules.sarif import to_sarif
+    from ecocanvas.rules.sarif import to_sarif
 
     finding = check(gappy())[0].model_copy(update={"status": "dismissed", "reason": "known"})
     (result,) = to_sarif([finding])["runs"][0]["results"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rules_canvases import ALL_RULES_ON, activity, cite, lumio
 
-from canvas.model import (
+from ecocanvas.canvas.model import (
     Activity,
     Actor,
     Canvas,
@@ -14,7 +14,7 @@ from canvas.model import (
     Finding,
     Item,
 )
-from rules import check
+from ecocanvas.rules import check
 
 
 def run(canvas: Canvas) -> list[Finding]:
@@ -391,7 +391,7 @@ def test_uncited_entry() -> None:
 
 
 def test_uncited_reviewed_entry_is_info_at_most() -> None:
-    from rules import Policy, RuleOverride
+    from ecocanvas.rules import Policy, RuleOverride
 
     c = lumio()
     c.activities[0].sources = []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rules_canvases import ALL_RULES_ON, cite, lumio
 
-from canvas.model import Activity, Actor, Canvas, Exchange, Item, Mechanism, Metric
-from rules import Policy, RuleOverride, check
-from rules.health_words import forum_levels, health_words, motions_in
-from rules.registry import RULES_BY_ID
+from ecocanvas.canvas.model import Activity, Actor, Canvas, Exchange, Item, Mechanism, Metric
+from ecocanvas.rules import Policy, RuleOverride, check
+from ecocanvas.rules.health_words import forum_levels, health_words, motions_in
+from ecocanvas.rules.registry import RULES_BY_ID
 
 HEALTH = {
     "no-executive-sponsor",

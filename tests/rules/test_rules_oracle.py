@@ -8,8 +8,8 @@ import pytest
 from rules_canvases import ALL_RULES_ON, clean_canvas, found
 from rules_planters import CONFLICTS, PLANTERS, choose_planters
 
-from canvas.model import Canvas
-from rules import RULES, check
+from ecocanvas.canvas.model import Canvas
+from ecocanvas.rules import RULES, check
 
 
 def _canvas(seed: int) -> tuple[random.Random, Canvas]:

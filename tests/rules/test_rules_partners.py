@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from rules_canvases import found, lumio
 
-from canvas.model import Canvas
-from canvas.partners import Money, PartnerData, PartnerRecord
-from rules import Policy, RuleOverride, check
-from rules.partners import cadence_days
+from ecocanvas.canvas.model import Canvas
+from ecocanvas.canvas.partners import Money, PartnerData, PartnerRecord
+from ecocanvas.rules import Policy, RuleOverride, check
+from ecocanvas.rules.partners import cadence_days
 
 IMPORTED = date(2026, 1, 15)
 

@@ -8,7 +8,7 @@ import pytest
 from rules_canvases import activity, lumio
 
 from ecocanvas.errors import ConfigError
-from rules import Policy, RuleOverride, check, load_policy
+from ecocanvas.rules import Policy, RuleOverride, check, load_policy
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "policy-example.toml"
 

@@ -10,9 +10,9 @@ from rules_canvases import ALL_RULES_ON, clean_canvas
 from rules_planters import plant_unowned
 from rules_strategies import canvases
 
-from canvas.model import Canvas, Item
-from rules import Policy, RuleOverride, check, finding_id
-from rules.spec import SEVERITY_RANK
+from ecocanvas.canvas.model import Canvas, Item
+from ecocanvas.rules import Policy, RuleOverride, check, finding_id
+from ecocanvas.rules.spec import SEVERITY_RANK
 
 _EVERYTHING = Policy(
     rules={

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules import RULES, registry
-from rules.docs import render
-from rules.spec import SEEDS
+from ecocanvas.rules import RULES, registry
+from ecocanvas.rules.docs import render
+from ecocanvas.rules.spec import SEEDS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
@@ -59,6 +59,8 @@ def test_every_spec_is_complete() -> None:
 
 
 def test_docs_rules_md_is_generated_from_the_registry() -> None:
-    assert DOCS.read_text(encoding="utf-8") == render(), "docs/rules.md is stale: python -m rules.docs > docs/rules.md"
+    assert DOCS.read_text(encoding="utf-8") == render(), (
+        "docs/rules.md is stale: python -m ecocanvas.rules.docs > docs/rules.md"
+    )
     for rule in RULES:
         assert f"### `{rule.id}`" in render()

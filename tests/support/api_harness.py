@@ -25,9 +25,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from api import create_app
-from api.db import make_engine, migrate
-from api.store import Store
+from ecocanvas.api import create_app
+from ecocanvas.api.db import make_engine, migrate
+from ecocanvas.api.store import Store
 from ecocanvas.settings import Settings, load_settings
 
 POSTGRES_ENV = "ECOCANVAS_TEST_POSTGRES_URL"

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from support.live_api import LiveApi
 from web_support import Client, card, find_entry, open_board, saved_as
 
-from canvas.model import MAX_LABEL_CHARS, MAX_TITLE_CHARS
+from ecocanvas.canvas.model import MAX_LABEL_CHARS, MAX_TITLE_CHARS
 
 pytestmark = pytest.mark.slow
 

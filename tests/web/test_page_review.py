@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from support.live_api import LiveApi
 from web_support import Client, find_entry, open_board, open_setup, saved_as, sign_in
 
-from api.db import make_engine
-from api.store import Store
+from ecocanvas.api.db import make_engine
+from ecocanvas.api.store import Store
 
 pytestmark = pytest.mark.slow
 

@@ -16,10 +16,10 @@ from urllib.parse import quote
 import typer
 from pydantic import ValidationError
 
-from canvas.model import Canvas, CanvasResult, Finding, Severity
+from ecocanvas.canvas.model import Canvas, CanvasResult, Finding, Severity
 from ecocanvas.errors import EcocanvasError, InputError
-from rules import carry_over, check, load_policy, registry
-from rules.sarif import to_sarif
+from ecocanvas.rules import carry_over, check, load_policy, registry
+from ecocanvas.rules.sarif import to_sarif
 
 _MAX_ERRORS_SHOWN = 5
 

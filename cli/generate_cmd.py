@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from canvas.render import to_html, to_markdown
+from ecocanvas.canvas.render import to_html, to_markdown
+from ecocanvas.generator import generate
+from ecocanvas.rules.health_summary import health_summary
 from ecocanvas.settings import load_settings
-from generator import generate
-from rules.health_summary import health_summary
 
 if TYPE_CHECKING:
-    from generator.progress import ProgressEvent
+    from ecocanvas.generator.progress import ProgressEvent
 
 # How `generate` ends, by the draft's status (README, docs/llm.md). 1 is `check`'s "error finding"
 # and 2 an error before any draft (bad input, config, an unreadable corpus), so a draft that came

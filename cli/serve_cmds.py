@@ -12,15 +12,15 @@ from ecocanvas.errors import ConfigError, InputError
 from ecocanvas.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from api.store import Store
+    from ecocanvas.api.store import Store
 
 _WORKSPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
 
 def _store() -> Store:
     # Imported here: `ecocanvas --help` should not pay for SQLAlchemy and the generator.
-    from api.db import make_engine, migrate
-    from api.store import Store
+    from ecocanvas.api.db import make_engine, migrate
+    from ecocanvas.api.store import Store
 
     engine = make_engine(get_settings())
     migrate(engine)
@@ -53,18 +53,20 @@ def register(app: typer.Typer) -> None:
             _need_shared_vectors(settings, f"--workers {workers}")
         typer.echo(f"ecocanvas API on http://{host}:{port}/ (data in {settings.data_dir})", err=True)
         if workers == 1:
-            from api import create_app
+            from ecocanvas.api import create_app
 
             uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
             return
         # Each process builds its own app from the environment (uvicorn starts them afresh). Migrating here
         # first means they all start on a current schema.
-        from api.db import make_engine, migrate
+        from ecocanvas.api.db import make_engine, migrate
 
         engine = make_engine(settings)
         migrate(engine)
         engine.dispose()
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run(
+            "ecocanvas.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+        )
 
     @app.command("worker")
     def worker(
@@ -80,7 +82,7 @@ def register(app: typer.Typer) -> None:
         if not settings.queue_url:
             raise ConfigError("a worker reads jobs from the queue: set ECOCANVAS_QUEUE_URL (redis://host:6379/0)")
         _need_shared_vectors(settings, "a worker")
-        from api.queue import run_worker
+        from ecocanvas.api.queue import run_worker
 
         typer.echo(f"ecocanvas worker on {settings.queue_url} (data in {settings.data_dir})", err=True)
         run_worker(settings, threads or settings.job_workers, grace)

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ecocanvas.knowledge import KnowledgeBase
+from ecocanvas.knowledge.models import IngestReport
 from ecocanvas.settings import load_settings
-from knowledge import KnowledgeBase
-from knowledge.models import IngestReport
 
 _WORKSPACE_HELP = "Workspace to use (default: settings.workspace, ECOCANVAS_WORKSPACE)."
 

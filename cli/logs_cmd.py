@@ -19,8 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecocanvas.errors import InputError
+from ecocanvas.generator.calllog import FILE_NAME, CallLog, CallRecord
 from ecocanvas.settings import Settings, load_settings
-from generator.calllog import FILE_NAME, CallLog, CallRecord
 
 _MASK = "***"
 

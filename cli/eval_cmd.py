@@ -19,10 +19,9 @@ from rich.markup import escape
 
 from ecocanvas.cli.eval_reviews import export_workspace
 from ecocanvas.errors import InputError
-from ecocanvas.settings import Settings, load_settings
-from evals.baseline import baseline_from_run, save_baseline
-from evals.dataset import BUNDLED_SETS, Ecosystem, load_dataset
-from evals.report import (
+from ecocanvas.evals.baseline import baseline_from_run, save_baseline
+from ecocanvas.evals.dataset import BUNDLED_SETS, Ecosystem, load_dataset
+from ecocanvas.evals.report import (
     COST_COLUMNS,
     ORACLE_METRICS,
     QUALITY_COLUMNS,
@@ -32,9 +31,10 @@ from evals.report import (
     summary_table,
     write_report,
 )
-from evals.results import RESULTS_FILE, RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
-from evals.run import run_eval
-from evals.scores import EcosystemScore
+from ecocanvas.evals.results import RESULTS_FILE, RunResult, compare, compare_ecosystems, load_run, shared_ecosystems
+from ecocanvas.evals.run import run_eval
+from ecocanvas.evals.scores import EcosystemScore
+from ecocanvas.settings import Settings, load_settings
 
 
 def register(app: typer.Typer) -> None:

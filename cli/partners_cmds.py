@@ -14,8 +14,8 @@ from ecocanvas.errors import InputError, InvalidFieldsError
 from ecocanvas.settings import get_settings
 
 if TYPE_CHECKING:
-    from api.partners import CanvasPartners, PartnerService
-    from canvas.partners import PartnerMatch
+    from ecocanvas.api.partners import CanvasPartners, PartnerService
+    from ecocanvas.canvas.partners import PartnerMatch
 
 _WORKSPACE_HELP = "The API workspace (`ecocanvas workspace create NAME`)."
 _CANVAS_HELP = "The canvas to match against (default: the workspace's most recently changed one)."
@@ -23,9 +23,9 @@ _CANVAS_HELP = "The canvas to match against (default: the workspace's most recen
 
 def _service() -> PartnerService:
     # Imported here: `ecocanvas --help` should not pay for SQLAlchemy and the rules.
-    from api.db import make_engine, migrate
-    from api.partners import PartnerService
-    from api.store import Store
+    from ecocanvas.api.db import make_engine, migrate
+    from ecocanvas.api.partners import PartnerService
+    from ecocanvas.api.store import Store
 
     engine = make_engine(get_settings())
     migrate(engine)
@@ -43,7 +43,7 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _print_match(match: PartnerMatch) -> None:
-    from canvas.partners import record_summary
+    from ecocanvas.canvas.partners import record_summary
 
     for m in match.matched:
         typer.echo(
@@ -94,8 +94,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a partner CSV: all rows or none (every bad row is named); it replaces the previous import,
         which stays readable. Exit 1 when rows are left for review."""
-        from api.partners import PartnerImportRequest
-        from canvas.partners import decode_csv
+        from ecocanvas.api.partners import PartnerImportRequest
+        from ecocanvas.canvas.partners import decode_csv
 
         service = _service()
         request = PartnerImportRequest(
@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
         _shown(service.canvas_partners(workspace_id, canvas_id), fmt)
 
     def _decide(workspace: str, row: int, action: str, actor_id: str | None, canvas: str | None) -> None:
-        from api.partners import PartnerDecision
+        from ecocanvas.api.partners import PartnerDecision
 
         service = _service()
         decision = PartnerDecision.model_validate(

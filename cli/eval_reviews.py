@@ -1,7 +1,7 @@
 """`ecocanvas eval --from-workspace W`: a workspace's reviewed canvases as eval cases, and their draft acceptance.
 
 Each canvas of the workspace (its latest version) becomes a case folder under `<out>/cases/`
-(`evals.from_reviews`); canvases nobody reviewed yet are left out. The draft acceptance report over
+(`ecocanvas.evals.from_reviews`); canvases nobody reviewed yet are left out. The draft acceptance report over
 the same canvases is printed and written to `<out>/acceptance.json`. `eval_cmd` then runs the
 cases with `--run`, like any `--dataset`.
 """
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from canvas.acceptance import Tally, WorkspaceAcceptance, workspace_acceptance
+from ecocanvas.canvas.acceptance import Tally, WorkspaceAcceptance, workspace_acceptance
 from ecocanvas.errors import InputError
 from ecocanvas.settings import Settings
 
@@ -29,10 +29,10 @@ def export_workspace(
 ) -> Path:
     """Write the workspace's reviewed canvases as cases under `out_dir/cases/`; that folder."""
     # Imported here: `ecocanvas eval --help` should not pay for SQLAlchemy.
-    from api.db import make_engine, migrate
-    from api.service import Service
-    from api.store import Store
-    from evals.from_reviews import write_case
+    from ecocanvas.api.db import make_engine, migrate
+    from ecocanvas.api.service import Service
+    from ecocanvas.api.store import Store
+    from ecocanvas.evals.from_reviews import write_case
 
     engine = make_engine(settings)
     try:
