@@ -2,18 +2,14 @@
 
 import { ApiError, request, watchJob } from "./api.js";
 import { announce, chip, clear, h, showError } from "./dom.js";
+import { PANELS } from "./model.js";
 
 // Phases order the steps: when a later phase starts, what was still running before it is done.
 const STEPS = [
   ["ingest", "Reading the documents", 0],
   ["embed", "Embedding the documents for search", 0],
-  ["scope", "1 · Scope and objectives", 1],
-  ["actors", "2 · Actors and roles", 1],
-  ["value_exchanges", "3 · Value exchanges", 1],
-  ["activities", "4 · Execution responsibilities", 1],
-  ["governance", "5 · Governance and coordination", 1],
-  ["metrics", "6 · Metrics and feedback loops", 1],
-  ["review", "7 · Review and iteration", 1],
+  // The sections, drafted in phase 1, in the registry's order.
+  ...PANELS.map((p) => [p.key, `${p.n} · ${p.title}`, 1]),
   ["ground", "Checking every quote against its document", 2],
   ["resolve", "Merging the names of actors", 3],
 ];

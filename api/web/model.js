@@ -1,56 +1,25 @@
 // What the page knows about the canvas contract: panels, entry lists, editable fields, labels.
 
-export const PANELS = [
-  { key: "scope", n: 1, title: "Scope and objectives", lists: ["objectives", "in_scope", "out_of_scope"] },
-  { key: "actors", n: 2, title: "Actors and roles", lists: ["actors"] },
-  { key: "value_exchanges", n: 3, title: "Value exchanges", lists: ["value_exchanges"] },
-  { key: "activities", n: 4, title: "Execution responsibilities", lists: ["activities"] },
-  { key: "governance", n: 5, title: "Governance and coordination", lists: ["governance"] },
-  { key: "metrics", n: 6, title: "Metrics and feedback loops", lists: ["metrics"] },
-  { key: "review", n: 7, title: "Review and iteration", lists: ["open_questions"] },
-];
+// The contract's sections, lists and enums come from the server's registry (`GET /v1/contract`,
+// canvas/registry.py), read once before any module that imports these runs (top-level await), so the
+// page never keeps a copy of its own to drift from the Python side. It needs no key.
+const contractResponse = await fetch("/v1/contract");
+if (!contractResponse.ok) throw new Error(`Could not read the canvas contract (HTTP ${contractResponse.status})`);
+export const CONTRACT = await contractResponse.json();
+
+// The seven panels: `key` is the section id, `lists` the review sections (entry lists) it shows.
+export const PANELS = CONTRACT.sections.map((s) => ({ key: s.id, n: s.number, title: s.title, lists: s.lists.map((l) => l.id) }));
 
 // Each review `section` of the API: where its entries live and what kind of entry it holds.
-export const LISTS = {
-  objectives: { panel: "scope", type: "item", label: "Objectives", one: "objective", get: (c) => c.scope.objectives },
-  in_scope: { panel: "scope", type: "item", label: "In scope", one: "in-scope item", get: (c) => c.scope.in_scope },
-  out_of_scope: {
-    panel: "scope",
-    type: "item",
-    label: "Out of scope",
-    one: "out-of-scope item",
-    get: (c) => c.scope.out_of_scope,
-  },
-  actors: { panel: "actors", type: "actor", label: "Actors", one: "actor", get: (c) => c.actors },
-  value_exchanges: {
-    panel: "value_exchanges",
-    type: "exchange",
-    label: "Value exchanges",
-    one: "value exchange",
-    get: (c) => c.value_exchanges,
-  },
-  activities: { panel: "activities", type: "activity", label: "Activities", one: "activity", get: (c) => c.activities },
-  governance: { panel: "governance", type: "mechanism", label: "Mechanisms", one: "mechanism", get: (c) => c.governance },
-  metrics: { panel: "metrics", type: "metric", label: "Metrics", one: "metric", get: (c) => c.metrics },
-  open_questions: {
-    panel: "review",
-    type: "item",
-    label: "Open questions",
-    one: "open question",
-    get: (c) => c.review.open_questions,
-  },
-};
+export const LISTS = Object.fromEntries(
+  CONTRACT.sections.flatMap((s) =>
+    s.lists.map((l) => [l.id, { panel: s.id, type: l.kind, label: l.label, one: l.one, get: (c) => (l.parent ? c[l.parent] : c)[l.id] }]),
+  ),
+);
 
-export const ACTOR_KINDS = ["partner", "internal_team", "platform", "supplier", "customer", "regulator", "third_party"];
-export const EXCHANGE_KINDS = ["revenue", "data", "capability", "customer_access", "service", "product", "other"];
-export const MECHANISM_KINDS = [
-  "decision_right",
-  "escalation_path",
-  "forum",
-  "conflict_resolution",
-  "change_management",
-  "policy",
-];
+export const ACTOR_KINDS = CONTRACT.enums.actor_kind;
+export const EXCHANGE_KINDS = CONTRACT.enums.exchange_kind;
+export const MECHANISM_KINDS = CONTRACT.enums.mechanism_kind;
 
 // Editable fields per entry type; `kind` picks the form control, `optional` text becomes null when empty.
 export const FIELDS = {

@@ -15,9 +15,9 @@ def test_the_contract_is_the_registry_and_needs_no_key(api: Api) -> None:
     assert [(s["id"], s["number"], s["title"]) for s in body["sections"]] == [
         (s.id, s.number, s.title) for s in SECTION_SPECS
     ]
-    assert [[(x["id"], x["parent"], x["kind"], x["label"], x["one"]) for x in s["lists"]] for s in body["sections"]] == [
-        [(x.id, x.parent, x.kind, x.label, x.one) for x in s.lists] for s in SECTION_SPECS
-    ]
+    assert [
+        [(x["id"], x["parent"], x["kind"], x["label"], x["one"]) for x in s["lists"]] for s in body["sections"]
+    ] == [[(x.id, x.parent, x.kind, x.label, x.one) for x in s.lists] for s in SECTION_SPECS]
     assert body["enums"] == {name: list(values) for name, values in ENUMS.items()}
     assert body["calls"] == [{"name": c.name, "sections": list(c.sections)} for c in CALLS]
     assert body["single_call"] == SINGLE_CALL
@@ -28,5 +28,7 @@ def test_the_openapi_describes_the_contract(api: Api) -> None:
     operation = spec["paths"]["/v1/contract"]["get"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/ContractOut"}
-    assert {"sections", "enums", "calls", "single_call"} <= set(spec["components"]["schemas"]["ContractOut"]["required"])
+    assert {"sections", "enums", "calls", "single_call"} <= set(
+        spec["components"]["schemas"]["ContractOut"]["required"]
+    )
     assert "security" not in operation
