@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from ecocanvas.api import bodies, methods, problems
 from ecocanvas.api.db import make_engine, migrate
 from ecocanvas.api.jobs import JobRunner, Sweeper, ThreadRunner
-from ecocanvas.api.routes import canvases, check, documents, generate, jobs, partners, workspace
+from ecocanvas.api.routes import canvases, check, contract, documents, generate, jobs, partners, workspace
 from ecocanvas.api.service import Service
 from ecocanvas.api.store import Store
 from ecocanvas.logs import get_logger
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(methods.AnswerOptions)
     problems.document(app)
     bodies.document(app)
-    for module in (workspace, documents, jobs, generate, canvases, check, partners):
+    for module in (workspace, documents, jobs, generate, canvases, check, partners, contract):
         app.include_router(module.router, prefix="/v1")
 
     @app.get("/healthz", tags=["health"])

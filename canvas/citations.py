@@ -9,21 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ecocanvas.canvas.model import Canvas, Citation, Entry
+from ecocanvas.canvas.registry import LISTS
 
 # Field path inside the canvas (as pydantic writes a `loc`), the entry it belongs to, the citation.
 Located = tuple[tuple[str | int, ...], str | None, Citation]
 
-_LISTS: tuple[tuple[str | None, str], ...] = (
-    ("scope", "objectives"),
-    ("scope", "in_scope"),
-    ("scope", "out_of_scope"),
-    (None, "actors"),
-    (None, "value_exchanges"),
-    (None, "activities"),
-    (None, "governance"),
-    (None, "metrics"),
-    ("review", "open_questions"),
-)
+_LISTS: tuple[tuple[str | None, str], ...] = tuple((spec.parent, name) for name, spec in LISTS.items())
 
 
 def citations(canvas: Canvas) -> Iterator[Located]:

@@ -21,16 +21,9 @@ from ecocanvas.canvas.exports import ExportOptions, selected
 from ecocanvas.canvas.health import ActorHealth, DimensionHealth, EntryPart, HealthSummary
 from ecocanvas.canvas.model import Canvas, CanvasResult, Citation, Entry, Finding
 from ecocanvas.canvas.partners import PartnerData, money_text
+from ecocanvas.canvas.registry import SECTION_SPECS
 
-_SECTION_TITLES = {
-    "scope": "1. Scope and objectives",
-    "actors": "2. Actors and roles",
-    "value_exchanges": "3. Value exchanges",
-    "activities": "4. Execution responsibilities",
-    "governance": "5. Governance and coordination",
-    "metrics": "6. Metrics and feedback loops",
-    "review": "7. Review and iteration",
-}
+_SECTION_TITLES: dict[str, str] = {s.id: f"{s.number}. {s.title}" for s in SECTION_SPECS}
 _SEVERITY_ORDER = ("error", "warning", "info")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
@@ -28,59 +28,18 @@ from ecocanvas.canvas.model import (
     Entry,
     Exchange,
     Finding,
-    Item,
     Mechanism,
-    Metric,
 )
+from ecocanvas.canvas.registry import ENTRY_SECTIONS as ENTRY_SECTIONS  # re-exported: review's readers import it here
+from ecocanvas.canvas.registry import LISTS
+from ecocanvas.canvas.registry import EntrySection as EntrySection
 from ecocanvas.errors import InputError, NotFoundError
 
-EntrySection = Literal[
-    "objectives",
-    "in_scope",
-    "out_of_scope",
-    "actors",
-    "value_exchanges",
-    "activities",
-    "governance",
-    "metrics",
-    "open_questions",
-]
-ENTRY_SECTIONS: tuple[EntrySection, ...] = get_args(EntrySection)
-ENTRY_MODELS: dict[EntrySection, type[Entry]] = {
-    "objectives": Item,
-    "in_scope": Item,
-    "out_of_scope": Item,
-    "actors": Actor,
-    "value_exchanges": Exchange,
-    "activities": Activity,
-    "governance": Mechanism,
-    "metrics": Metric,
-    "open_questions": Item,
-}
+ENTRY_MODELS: dict[EntrySection, type[Entry]] = {name: spec.model for name, spec in LISTS.items()}
 # Where each section's list lives in a Canvas: (parent attribute or None, attribute).
-_PLACES: dict[EntrySection, tuple[str | None, str]] = {
-    "objectives": ("scope", "objectives"),
-    "in_scope": ("scope", "in_scope"),
-    "out_of_scope": ("scope", "out_of_scope"),
-    "actors": (None, "actors"),
-    "value_exchanges": (None, "value_exchanges"),
-    "activities": (None, "activities"),
-    "governance": (None, "governance"),
-    "metrics": (None, "metrics"),
-    "open_questions": ("review", "open_questions"),
-}
+_PLACES: dict[EntrySection, tuple[str | None, str]] = {name: (spec.parent, name) for name, spec in LISTS.items()}
 # The generator's id prefixes; entries a person adds get `<prefix>-added` so the two never share an id.
-_PREFIXES: dict[EntrySection, str] = {
-    "objectives": "objective",
-    "in_scope": "in-scope",
-    "out_of_scope": "out-of-scope",
-    "actors": "actor",
-    "value_exchanges": "flow",
-    "activities": "act",
-    "governance": "gov",
-    "metrics": "kpi",
-    "open_questions": "question",
-}
+_PREFIXES: dict[EntrySection, str] = {name: spec.prefix for name, spec in LISTS.items()}
 # Fields only review actions of their own change: an edit may not set them.
 _FIXED = ("id", "sources", "status", "reason", "comments", "merged_from")
 _ACTOR_REFS = ("owner", "supporters", "approvers", "provider", "receiver", "participants", "actors")

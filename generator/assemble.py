@@ -21,8 +21,12 @@ from ecocanvas.canvas.model import (
     Review,
     Scope,
 )
+from ecocanvas.canvas.registry import LISTS, EntrySection
 from ecocanvas.generator.drafts import CanvasDraft, EntryDraft, ItemDraft
 from ecocanvas.generator.resolve import Resolution
+
+# The id prefixes are the registry's, which review actions also use for what a person adds.
+_PREFIX: dict[EntrySection, str] = {name: spec.prefix for name, spec in LISTS.items()}
 
 
 def _sources(draft: EntryDraft) -> list[Citation]:
@@ -33,10 +37,10 @@ def _sources(draft: EntryDraft) -> list[Citation]:
     return out
 
 
-def _items(prefix: str, drafts: Iterable[ItemDraft]) -> list[Item]:
+def _items(section: EntrySection, drafts: Iterable[ItemDraft]) -> list[Item]:
     out: dict[str, Item] = {}
     for d in drafts:
-        item_id = stable_id(prefix, d.text)
+        item_id = stable_id(LISTS[section].prefix, d.text)
         if item_id not in out:
             out[item_id] = Item(id=item_id, text=d.text, sources=_sources(d))
     return list(out.values())
@@ -44,7 +48,7 @@ def _items(prefix: str, drafts: Iterable[ItemDraft]) -> list[Item]:
 
 def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
     draft = res.draft
-    actor_ids = {a.name: stable_id("actor", a.name) for a in draft.actors.actors}
+    actor_ids = {a.name: stable_id(_PREFIX["actors"], a.name) for a in draft.actors.actors}
 
     def aid(name: str | None) -> str | None:
         return actor_ids.get(name) if name else None
@@ -53,9 +57,11 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
         return list(dict.fromkeys(actor_ids[n] for n in names if n in actor_ids))
 
     activities: dict[str, Activity] = {}
-    names_to_ids = {normalise_key(a.name): stable_id("act", a.name) for a in draft.activities.activities}
+    names_to_ids = {
+        normalise_key(a.name): stable_id(_PREFIX["activities"], a.name) for a in draft.activities.activities
+    }
     for a in draft.activities.activities:
-        act_id = stable_id("act", a.name)
+        act_id = stable_id(_PREFIX["activities"], a.name)
         depends = [names_to_ids[key] for d in a.depends_on if (key := normalise_key(d)) in names_to_ids]
         owner = aid(a.owner)
         activities[act_id] = Activity(
@@ -71,7 +77,7 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
     exchanges: dict[str, Exchange] = {}
     for x in draft.value_exchanges.value_exchanges:
         provider, receiver = actor_ids[x.provider], actor_ids[x.receiver]
-        xid = stable_id("flow", f"{provider} {receiver} {x.value}")
+        xid = stable_id(_PREFIX["value_exchanges"], f"{provider} {receiver} {x.value}")
         if xid in exchanges:
             exchanges[xid].sources += [c for c in _sources(x) if c not in exchanges[xid].sources]
             continue
@@ -81,7 +87,7 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
 
     mechanisms: dict[str, Mechanism] = {}
     for g in draft.governance.governance:
-        gid = stable_id("gov", f"{g.kind} {g.description}")
+        gid = stable_id(_PREFIX["governance"], f"{g.kind} {g.description}")
         if gid not in mechanisms:
             mechanisms[gid] = Mechanism(
                 id=gid,
@@ -95,7 +101,7 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
 
     metrics: dict[str, Metric] = {}
     for k in draft.metrics.metrics:
-        mid = stable_id("kpi", k.name)
+        mid = stable_id(_PREFIX["metrics"], k.name)
         if mid not in metrics:
             metrics[mid] = Metric(
                 id=mid,
@@ -119,7 +125,10 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
         )
         for a in draft.actors.actors
     ]
-    questions = [Item(id=stable_id("question", q.text), text=q.text, sources=q.sources) for q in res.open_questions]
+    questions = [
+        Item(id=stable_id(_PREFIX["open_questions"], q.text), text=q.text, sources=q.sources)
+        for q in res.open_questions
+    ]
     review = Review(
         cadence=draft.review.cadence if draft.review.cadence_citation else None,
         cadence_sources=[draft.review.cadence_citation] if draft.review.cadence_citation else [],
@@ -128,9 +137,9 @@ def assemble(res: Resolution, title_fallback: str = "") -> Canvas:
     )
     scope = Scope(
         summary=draft.scope.summary,
-        objectives=_items("objective", draft.scope.objectives),
-        in_scope=_items("in-scope", draft.scope.in_scope),
-        out_of_scope=_items("out-of-scope", draft.scope.out_of_scope),
+        objectives=_items("objectives", draft.scope.objectives),
+        in_scope=_items("in_scope", draft.scope.in_scope),
+        out_of_scope=_items("out_of_scope", draft.scope.out_of_scope),
     )
     return Canvas(
         title=draft.scope.title or title_fallback,

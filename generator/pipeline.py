@@ -40,7 +40,7 @@ from ecocanvas.generator.guard import InjectionGuard
 from ecocanvas.generator.offline import extract_offline
 from ecocanvas.generator.progress import Clock, Progress
 from ecocanvas.generator.resolve import resolve
-from ecocanvas.generator.sections import CALLS
+from ecocanvas.generator.sections import CALLS, PLANS, SECTION_WORDS
 from ecocanvas.generator.support import missing_numbers, words_supported
 from ecocanvas.knowledge import Chunk, Document, KnowledgeBase
 from ecocanvas.logs import get_logger
@@ -54,15 +54,6 @@ log = get_logger(__name__)
 D = TypeVar("D", bound=EntryDraft)
 OFFLINE_K = 60
 PROMPTS = ("system", "extract", *(c.prompt for c in CALLS))
-_SECTION_WORDS: dict[SectionName, str] = {
-    "scope": "scope",
-    "actors": "actors",
-    "value_exchanges": "value exchanges",
-    "activities": "responsibilities",
-    "governance": "governance",
-    "metrics": "metrics",
-    "review": "review",
-}
 _POLL_S = 0.2
 GenerationStatus = Literal["complete", "partial", "budget_exceeded", "failed"]
 
@@ -248,7 +239,7 @@ class _Outcome:
 def _label(sections: Sequence[SectionName]) -> str:
     if tuple(sections) == SECTIONS:
         return "every section"
-    words = [_SECTION_WORDS[s] for s in sections]
+    words = [SECTION_WORDS[s] for s in sections]
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
 
 
@@ -407,17 +398,7 @@ def _check_scope_text(draft: CanvasDraft, documents: Sequence[Document], guard: 
 def _drafts(draft: CanvasDraft | None) -> list[EntryDraft]:
     if draft is None:
         return []
-    return [
-        *draft.scope.objectives,
-        *draft.scope.in_scope,
-        *draft.scope.out_of_scope,
-        *draft.actors.actors,
-        *draft.actors.excluded,
-        *draft.value_exchanges.value_exchanges,
-        *draft.activities.activities,
-        *draft.governance.governance,
-        *draft.metrics.metrics,
-    ]
+    return [d for plan in PLANS for name in plan.drafts for d in getattr(getattr(draft, plan.section), name)]
 
 
 def _ground(draft: CanvasDraft, grounder: Grounder, info: GeneratorInfo) -> int:
@@ -438,16 +419,10 @@ def _ground(draft: CanvasDraft, grounder: Grounder, info: GeneratorInfo) -> int:
                 info.sections[section].dropped_ungrounded += 1
         return out
 
-    scope = draft.scope
-    scope.objectives = kept(scope.objectives, "scope")
-    scope.in_scope = kept(scope.in_scope, "scope")
-    scope.out_of_scope = kept(scope.out_of_scope, "scope")
-    draft.actors.actors = kept(draft.actors.actors, "actors")
-    draft.actors.excluded = kept(draft.actors.excluded, "actors")
-    draft.value_exchanges.value_exchanges = kept(draft.value_exchanges.value_exchanges, "value_exchanges")
-    draft.activities.activities = kept(draft.activities.activities, "activities")
-    draft.governance.governance = kept(draft.governance.governance, "governance")
-    draft.metrics.metrics = kept(draft.metrics.metrics, "metrics")
+    for plan in PLANS:
+        holder = getattr(draft, plan.section)
+        for name in plan.drafts:
+            setattr(holder, name, kept(getattr(holder, name), plan.section))
     review = draft.review
     if review.cadence and review.cadence_quote:
         hint = (review.cadence_at.document_id, review.cadence_at.start) if review.cadence_at else None

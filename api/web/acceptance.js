@@ -1,3 +1,4 @@
+// @ts-check
 // Draft acceptance on the history tab: what review made of the drafted entries, for this canvas per
 // section and for the whole workspace per backend, model and prompt version (GET .../acceptance).
 
@@ -45,7 +46,11 @@ function summary(report) {
   );
 }
 
-/** Fill `root` with the canvas's acceptance (at ctx.version) and the workspace's, per generator. */
+/**
+ * Fill `root` with the canvas's acceptance (at ctx.version) and the workspace's, per generator.
+ * @param {HTMLElement} root
+ * @param {{canvasId: string, version: number}} ctx
+ */
 export async function renderAcceptance(root, ctx) {
   clear(root, h("p", { class: "muted" }, "Loading draft acceptance…"));
   let mine;

@@ -1,11 +1,36 @@
+// @ts-check
 // The HTTP edge of the page: the workspace key, JSON requests, downloads and the job event stream.
 // Every request carries the key in a header, so nothing here may use a plain link or EventSource.
 
 const KEY_STORAGE = "ecocanvas.key";
 
-let unauthorized = () => {};
+/** @typedef {import("./state.js").Job} Job */
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {string} [method]
+ * @property {unknown} [json] a body sent as JSON
+ * @property {BodyInit} [body]
+ * @property {HeadersInit} [headers]
+ * @property {AbortSignal} [signal]
+ * @property {boolean} [quiet401] a 401 does not sign the page out (the sign-in itself)
+ */
+
+/**
+ * @typedef {object} ProgressEvent One `progress` event of `GET /v1/jobs/{id}/events`.
+ * @property {string} stage
+ * @property {string} message
+ * @property {string} [at]
+ * @property {string | null} [status]
+ * @property {string[]} [sections]
+ * @property {number | null} [seconds]
+ */
+
+/** @type {(message: string) => void} */
+let unauthorized = (_message) => {};
 
 export class ApiError extends Error {
+  /** @param {number} status @param {string} message @param {object | null} [problem] */
   constructor(status, message, problem = null) {
     super(message);
     this.status = status;
@@ -25,7 +50,7 @@ export function clearKey() {
   sessionStorage.removeItem(KEY_STORAGE);
 }
 
-/** Called once by the app: what to do when the server stops accepting the key. */
+/** Called once by the app: what to do when the server stops accepting the key. @param {(message: string) => void} handler */
 export function onUnauthorized(handler) {
   unauthorized = handler;
 }
@@ -45,7 +70,12 @@ async function problemOf(res) {
   }
 }
 
-/** A request under /v1 with the key; resolves to the Response when it is 2xx, else throws ApiError. */
+/**
+ * A request under /v1 with the key; resolves to the Response when it is 2xx, else throws ApiError.
+ * @param {string} path
+ * @param {RequestOptions} options
+ * @returns {Promise<Response>}
+ */
 export async function request(path, { method = "GET", json, body, headers = {}, signal, quiet401 = false } = {}) {
   const h = new Headers(headers);
   const key = getKey();
@@ -67,12 +97,13 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
   throw new ApiError(res.status, message, problem);
 }
 
+/** @param {string} path @param {RequestOptions} [options] @returns {Promise<any>} */
 export async function getJSON(path, options) {
   const res = await request(path, options);
   return res.json();
 }
 
-/** JSON plus the ETag header: what the review writes must send back as If-Match. */
+/** JSON plus the ETag header: what the review writes must send back as If-Match. @param {string} path */
 export async function getVersioned(path) {
   const res = await request(path);
   return { data: await res.json(), etag: res.headers.get("ETag") };
@@ -86,7 +117,7 @@ function filenameOf(res, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-/** Fetch with the key and hand the bytes to the browser as a file download. */
+/** Fetch with the key and hand the bytes to the browser as a file download. @param {string} path @param {string} fallbackName */
 export async function download(path, fallbackName) {
   const res = await request(path);
   const blob = await res.blob();
@@ -109,10 +140,13 @@ export class SSEParser {
   constructor() {
     this.buffer = "";
     this.event = "";
+    /** @type {string[]} */
     this.data = [];
+    /** @type {string | null} */
     this.lastId = null;
   }
 
+  /** @param {string} text @returns {{event: string, data: string, id: string | null}[]} */
   push(text) {
     this.buffer += text;
     const events = [];
@@ -129,6 +163,7 @@ export class SSEParser {
     return events;
   }
 
+  /** @param {string} line */
   line(line) {
     if (line === "") {
       const event = this.data.length ? { event: this.event || "message", data: this.data.join("\n"), id: this.lastId } : null;
@@ -149,8 +184,10 @@ export class SSEParser {
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** @param {string} jobId @param {(job: Job) => void} onJob @param {AbortSignal} [signal] @returns {Promise<Job>} */
 async function pollJob(jobId, onJob, signal) {
   for (;;) {
     const job = await getJSON(`/jobs/${encodeURIComponent(jobId)}`, { signal });
@@ -164,6 +201,9 @@ async function pollJob(jobId, onJob, signal) {
 /**
  * Follow a job to its end: progress events from the stream, or polled job states when the stream breaks.
  * Resolves to the finished job.
+ * @param {string} jobId
+ * @param {{onProgress: (event: ProgressEvent) => void, onJob: (job: Job) => void, signal?: AbortSignal}} handlers
+ * @returns {Promise<Job>}
  */
 export async function watchJob(jobId, { onProgress, onJob, signal }) {
   try {

@@ -1,3 +1,4 @@
+// @ts-check
 // The canvas as a wall board: seven numbered panels of entry cards, each with its status and review buttons.
 // One page scroll (no scroll box per panel), filters that hide cards, selection and bulk decisions, and a
 // keyboard model: one card of the board is in the Tab order; the arrow keys move between cards and single
@@ -15,7 +16,11 @@ const memory = { canvasId: null, selected: new Set(), wide: new Set(), active: n
 
 export const KEYS = "Up and down arrows: move between entries. A: accept. R: reject. E: edit. X: select. Enter: sources.";
 
-/** Open findings per subject id, so a card can say it has a gap. */
+/**
+ * Open findings per subject id, so a card can say it has a gap.
+ * @param {import("./model.js").Finding[]} findings
+ * @returns {Map<string, import("./model.js").Finding[]>}
+ */
 export function findingsBySubject(findings) {
   const out = new Map();
   for (const f of findings) {
@@ -34,6 +39,9 @@ function findingChip(list) {
   return chip(text, `sev-${worst}`);
 }
 
+/**
+ * @param {[string, string, boolean][]} rows
+ */
 export function rowsList(rows) {
   if (!rows.length) return null;
   return h(
@@ -52,7 +60,13 @@ function involves(entry, type, actorId) {
   });
 }
 
-/** Whether an entry passes the filters: {q, status, findings, actor, document}. */
+/**
+ * Whether an entry passes the filters: {q, status, findings, actor, document}.
+ * @param {{entry: import("./model.js").Entry & Record<string, any>, type: string}} found
+ * @param {Record<string, string>} filters
+ * @param {import("./model.js").CanvasLookup} index
+ * @param {Map<string, unknown>} gaps
+ */
 export function matches(found, filters, index, gaps) {
   const { entry, type } = found;
   if (filters.status === "reviewed" ? !["accepted", "edited"].includes(entry.status) : filters.status && entry.status !== filters.status) return false;
@@ -136,12 +150,17 @@ function entryCard(found, ctx, gaps) {
   );
   // The whole card is a target for the mouse; keyboard users have the title button.
   card.addEventListener("click", (event) => {
-    if (event.target.closest("button, a, input, select, textarea, label, form")) return;
+    if (/** @type {Element} */ (event.target).closest("button, a, input, select, textarea, label, form")) return;
     open();
   });
   return card;
 }
 
+/**
+ * @param {HTMLElement} card
+ * @param {{entry: import("./model.js").Entry, list: string, type: string}} found
+ * @param {import("./state.js").BoardContext} ctx
+ */
 export function startEdit(card, found, ctx) {
   const { entry, type, list } = found;
   const form = entryForm({
@@ -159,10 +178,14 @@ export function startEdit(card, found, ctx) {
     },
   });
   card.replaceWith(form);
-  form.querySelector("input:not([type=checkbox]), textarea, select")?.focus();
+  /** @type {HTMLElement | null} */ (form.querySelector("input:not([type=checkbox]), textarea, select"))?.focus();
 }
 
-/** One action, or a batch that first adds the actors a form created (their ids are `new:<n>` refs). */
+/**
+ * One action, or a batch that first adds the actors a form created (their ids are `new:<n>` refs).
+ * @param {{ref: string, name: string, kind: string}[]} newActors
+ * @param {Record<string, any>} action
+ */
 export function withNewActors(newActors, action) {
   if (!newActors?.length) return action;
   const adds = newActors.map(({ ref, name, kind }) => ({ action: "add", section: "actors", entry: { name, kind }, ref }));
@@ -188,7 +211,7 @@ function startAdd(panel, button, ctx) {
   slot.append(form);
   button.hidden = true;
   button.before(h("ul", { class: "entries adding" }, slot));
-  form.querySelector("input, textarea, select")?.focus();
+  /** @type {HTMLElement | null} */ (form.querySelector("input, textarea, select"))?.focus();
 }
 
 /** A canvas-level text with its Edit button; the button swaps in a small form. */
@@ -208,7 +231,7 @@ function editable({ label, value, display, field, ctx, kind = "text", gap = fals
       onSubmit: (next) => ctx.actions.review({ action: "set", field, value: next }, { field }),
     });
     dd.replaceWith(form);
-    form.querySelector("input, textarea")?.focus();
+    /** @type {HTMLElement | null} */ (form.querySelector("input, textarea"))?.focus();
   });
   dd.append(" ", button);
   return dd;
@@ -287,7 +310,11 @@ function panelTools(panel, section, ctx) {
   return tools;
 }
 
-/** Render the seven panels into `root`. ctx: {canvasId, canvas, findings, index, canWrite, filters, actions}. */
+/**
+ * Render the seven panels into `root`. ctx: {canvasId, canvas, findings, index, canWrite, filters, actions}.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ */
 export function renderBoard(root, ctx) {
   if (memory.canvasId !== ctx.canvasId) {
     Object.assign(memory, { canvasId: ctx.canvasId, selected: new Set(), active: null });
@@ -327,29 +354,35 @@ export function renderBoard(root, ctx) {
     root.dataset.keys = "on";
     root.addEventListener("keydown", (event) => onKey(event, root));
     root.addEventListener("focusin", (event) => {
-      const card = event.target.closest?.(".entry[data-entry-id]");
+      const card = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest?.(".entry[data-entry-id]"));
       if (card) setActive(root, card);
     });
   }
-  root.ctx = ctx;
+  // The key handler (installed once) reads the latest render's context from the board itself.
+  /** @type {any} */ (root).ctx = ctx;
 }
 
-/** Hide the cards the filters leave out, say how many each panel shows, and keep one card tabbable. */
+/**
+ * Hide the cards the filters leave out, say how many each panel shows, and keep one card tabbable.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ * @returns {number} how many entries are shown
+ */
 export function applyFilters(root, ctx) {
   const gaps = findingsBySubject(ctx.findings || []);
   const filters = ctx.filters || {};
-  for (const card of root.querySelectorAll(".entry[data-entry-id]")) {
+  for (const card of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(".entry[data-entry-id]"))) {
     const found = ctx.index.entries.get(card.dataset.entryId);
     card.hidden = Boolean(found) && !matches(found, filters, ctx.index, gaps);
   }
   for (const section of root.querySelectorAll(".panel")) {
-    const counter = section.querySelector(".panel-count");
+    const counter = /** @type {HTMLElement} */ (section.querySelector(".panel-count"));
     const total = Number(counter.dataset.total);
     const shown = visibleCards(section).length;
     counter.lastChild.textContent = shown === total ? `${total} ${total === 1 ? "entry" : "entries"}` : `${shown} of ${total} shown`;
     for (const list of section.querySelectorAll("ul.entries[data-list]")) {
-      const none = list.children.length > 0 && [...list.children].every((c) => c.hidden);
-      list.nextElementSibling.hidden = !none;
+      const none = list.children.length > 0 && [...list.children].every((c) => /** @type {HTMLElement} */ (c).hidden);
+      /** @type {HTMLElement} */ (list.nextElementSibling).hidden = !none;
     }
   }
   const cards = visibleCards(root);
@@ -358,8 +391,13 @@ export function applyFilters(root, ctx) {
   return cards.length;
 }
 
+/**
+ * The cards the filters leave on the board, in the order on screen.
+ * @param {ParentNode} root
+ * @returns {HTMLElement[]}
+ */
 export function visibleCards(root) {
-  return [...root.querySelectorAll(".entry[data-entry-id]")].filter((c) => !c.hidden);
+  return [.../** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(".entry[data-entry-id]"))].filter((c) => !c.hidden);
 }
 
 /** Only the active card's controls are in the Tab order: Tab crosses the board in a few presses. */
@@ -393,7 +431,7 @@ function onKey(event, root) {
     focusCard(cards[Math.max(0, Math.min(cards.length - 1, move))]);
     return;
   }
-  const ctx = root.ctx;
+  const ctx = /** @type {any} */ (root).ctx;
   if (!ctx?.canWrite) return;
   const key = event.key.toLowerCase();
   const id = card.dataset.entryId;
@@ -413,9 +451,14 @@ function onKey(event, root) {
   }
 }
 
-/** Focus an entry's card (after a review write); `scroll` brings it into view and makes it flash. */
+/**
+ * Focus an entry's card (after a review write); `scroll` brings it into view and makes it flash.
+ * @param {HTMLElement} root
+ * @param {string} entryId
+ * @param {{flash?: boolean}} how
+ */
 export function revealEntry(root, entryId, { flash = true } = {}) {
-  const card = root.querySelector(`[data-entry-id="${CSS.escape(entryId)}"]`);
+  const card = /** @type {HTMLElement | null} */ (root.querySelector(`[data-entry-id="${CSS.escape(entryId)}"]`));
   if (!card) return false;
   if (card.hidden) card.hidden = false;
   setActive(root, card);
@@ -426,7 +469,7 @@ export function revealEntry(root, entryId, { flash = true } = {}) {
     void card.offsetWidth;
     card.classList.add("flash");
   }
-  card.querySelector(".entry-open")?.focus({ preventScroll: flash });
+  /** @type {HTMLElement | null} */ (card.querySelector(".entry-open"))?.focus({ preventScroll: flash });
   return true;
 }
 
@@ -438,6 +481,9 @@ export function clearSelection() {
   memory.selected.clear();
 }
 
+/**
+ * @param {string[]} ids
+ */
 export function selectIds(ids) {
   for (const id of ids) memory.selected.add(id);
 }

@@ -1,10 +1,12 @@
+// @ts-check
 // The workspace's documents: list, upload (drop zone or file picker) with per-file outcome, view text, delete.
 
 import { ApiError, getJSON, request } from "./api.js";
 import { announce, chip, clear, h, hidden, showError } from "./dom.js";
 import { showDocument } from "./drawer.js";
 
-let onChange = () => {};
+/** @type {(documents: object[]) => void} */
+let onChange = (_documents) => {};
 let canWrite = true;
 
 const number = (n) => (typeof n === "number" ? n.toLocaleString() : "?");
@@ -79,7 +81,10 @@ function statusRow(file) {
   };
 }
 
-/** Upload files in one request and show each file's own outcome. */
+/**
+ * Upload files in one request and show each file's own outcome.
+ * @param {FileList | File[]} files
+ */
 export async function upload(files) {
   files = [...files];
   if (!files.length) return;
@@ -116,11 +121,14 @@ export async function upload(files) {
   await loadDocuments();
 }
 
-/** Wire the picker and the drop zone once. */
+/**
+ * Wire the picker and the drop zone once.
+ * @param {{changed: (documents: object[]) => void, writable: boolean}} hooks
+ */
 export function installDocuments({ changed, writable }) {
   onChange = changed;
   canWrite = writable;
-  const input = document.getElementById("file-input");
+  const input = /** @type {HTMLInputElement} */ (document.getElementById("file-input"));
   const zone = document.getElementById("dropzone");
   const run = (files) => upload(files).catch((err) => showError(`Upload failed: ${err.message}`));
   input.addEventListener("change", () => {
@@ -141,6 +149,9 @@ export function installDocuments({ changed, writable }) {
   for (const type of ["dragover", "drop"]) window.addEventListener(type, (event) => event.preventDefault());
 }
 
+/**
+ * @param {boolean} writable
+ */
 export function setWritable(writable) {
   canWrite = writable;
   document.getElementById("upload-controls").hidden = !writable;

@@ -1,6 +1,16 @@
+// @ts-check
 // Small DOM helpers. Text from the API only ever reaches the page as Text nodes or attribute values.
 
-/** Build an element: attrs (class, text, dataset, on<event>, booleans, plain attributes) and children. */
+/** @typedef {Node | string | number | null | undefined | false | any[]} Child What `h` and `add` take as children (arrays nest). */
+
+/**
+ * Build an element: attrs (class, text, dataset, on<event>, booleans, plain attributes) and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -16,6 +26,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @param {Child} children
+ * @returns {E}
+ */
 export function add(el, children) {
   for (const child of [children].flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
@@ -24,23 +40,42 @@ export function add(el, children) {
   return el;
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @param {...Child} children
+ * @returns {E}
+ */
 export function clear(el, ...children) {
   el.replaceChildren();
   return add(el, children);
 }
 
+/**
+ * The page's own element for `selector` (its markup is ours: callers know what it is; a form control is cast).
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement}
+ */
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-/** Text only screen readers hear, e.g. which entry a repeated "Accept" button is about. */
-export const hidden = (text) => h("span", { class: "vh" }, text);
+// The same, for the form controls and folds of the page's markup, typed for what is read of them.
+export const $input = (/** @type {string} */ selector, root = document) => /** @type {HTMLInputElement} */ ($(selector, root));
+export const $select = (/** @type {string} */ selector, root = document) => /** @type {HTMLSelectElement} */ ($(selector, root));
+export const $button = (/** @type {string} */ selector, root = document) => /** @type {HTMLButtonElement} */ ($(selector, root));
+export const $details = (/** @type {string} */ selector, root = document) => /** @type {HTMLDetailsElement} */ ($(selector, root));
 
+/** Text only screen readers hear, e.g. which entry a repeated "Accept" button is about. */
+export const hidden = (/** @type {string} */ text) => h("span", { class: "vh" }, text);
+
+/** @param {string} text @param {string} kind */
 export function chip(text, kind) {
   return h("span", { class: `chip chip-${kind}` }, text);
 }
 
 let liveTimer = null;
 
-/** Tell screen-reader users (and everyone, in the status line) what just happened. */
+/** Tell screen-reader users (and everyone, in the status line) what just happened. @param {string} message */
 export function announce(message) {
   const live = document.getElementById("live");
   const line = document.getElementById("status-line");
@@ -54,7 +89,7 @@ export function announce(message) {
   }, 50);
 }
 
-/** A visible, announced error banner; cleared by the next success or its close button. */
+/** A visible, announced error banner; cleared by the next success or its close button. @param {string} message */
 export function showError(message) {
   const box = document.getElementById("alert");
   clear(
@@ -71,6 +106,7 @@ export function clearError() {
   box.replaceChildren();
 }
 
+/** @param {string | null | undefined} value */
 export function formatDate(value) {
   if (!value) return "";
   const date = new Date(value);
@@ -79,4 +115,4 @@ export function formatDate(value) {
 }
 
 let idCounter = 0;
-export const uid = (prefix) => `${prefix}-${++idCounter}`;
+export const uid = (/** @type {string} */ prefix) => `${prefix}-${++idCounter}`;

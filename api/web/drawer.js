@@ -1,14 +1,20 @@
+// @ts-check
 // The side panel: an entry's citations shown inside its document's text, or a whole document's text.
 
 import { getJSON } from "./api.js";
 import { chip, clear, h, hidden } from "./dom.js";
 
+/** @type {Map<string, Promise<{id: string, name: string, text: string}>>} */
 const texts = new Map();
+/** @type {HTMLElement | null} */
 let returnFocus = null;
 // The card the panel was opened from: a review write re-renders the board, so the element itself may be gone.
 let returnEntry = null;
 
-/** A document's extracted text, fetched once per page session. */
+/**
+ * A document's extracted text, fetched once per page session.
+ * @param {string} documentId
+ */
 export function documentText(documentId) {
   if (!texts.has(documentId)) {
     const pending = getJSON(`/documents/${encodeURIComponent(documentId)}/text`);
@@ -30,19 +36,25 @@ export function closeDrawer() {
   el.hidden = true;
   document.body.classList.remove("drawer-open");
   if (returnFocus?.isConnected) returnFocus.focus();
-  else if (returnEntry) document.querySelector(`#view-board [data-entry-id="${CSS.escape(returnEntry)}"] .entry-open`)?.focus();
+  else if (returnEntry) /** @type {HTMLElement | null} */ (document.querySelector(`#view-board [data-entry-id="${CSS.escape(returnEntry)}"] .entry-open`))?.focus();
   returnFocus = null;
   returnEntry = null;
 }
 
 export const drawerOpen = () => !drawer().hidden;
 
-/** Open the panel with `title`; `fill(body)` adds the content. Focus goes to the heading. */
+/**
+ * Open the panel with `title`; `fill(body)` adds the content. Focus goes to the heading.
+ * @param {string} title
+ * @template T
+ * @param {(body: HTMLElement) => T} fill
+ * @returns {T}
+ */
 export function openDrawer(title, fill) {
   const el = drawer();
   if (el.hidden) {
-    returnFocus = document.activeElement;
-    returnEntry = returnFocus?.closest?.("[data-entry-id]")?.dataset.entryId || null;
+    returnFocus = /** @type {HTMLElement | null} */ (document.activeElement);
+    returnEntry = /** @type {HTMLElement | null} */ (returnFocus?.closest?.("[data-entry-id]"))?.dataset.entryId || null;
   }
   document.getElementById("drawer-title").textContent = title;
   const body = document.getElementById("drawer-body");
@@ -104,6 +116,11 @@ function citationView(citation, n) {
 }
 
 /** The side panel for one entry: what it says, how to review it, its open findings and each citation in context. */
+/**
+ * The side panel for one entry (or the review cadence): its rows, citations in their documents, open findings.
+ * @param {{title: string, status?: string, rows?: [string, string, boolean][], sources: import("./model.js").Citation[],
+ *   findings?: import("./model.js").Finding[], actions?: HTMLElement | null, review?: HTMLElement | null}} panel
+ */
 export async function showSources({ title, status, rows, sources, findings, actions, review }) {
   await openDrawer(title, async (body) => {
     if (status && !review) body.append(h("p", {}, chip(status, status)));
@@ -128,7 +145,10 @@ export async function showSources({ title, status, rows, sources, findings, acti
   });
 }
 
-/** The whole extracted text of one document. */
+/**
+ * The whole extracted text of one document.
+ * @param {{id: string, name: string, chars?: number, chunks?: number}} doc
+ */
 export async function showDocument(doc) {
   await openDrawer(doc.name, async (body) => {
     const box = h("div", { class: "doc-text doc-full", tabindex: "0", role: "region", "aria-label": `Extracted text of ${doc.name}` }, "Loading…");

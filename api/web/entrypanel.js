@@ -1,3 +1,4 @@
+// @ts-check
 // Reviewing an entry from the side panel, next to its evidence: accept, reject with a reason, edit, merge
 // another entry into it, and comments.
 
@@ -18,6 +19,8 @@ function commentList(comments) {
 /**
  * A textarea and a button: a comment form, or the reason of a rejection. Given `restore` and `returnTo`, it is an
  * inline form that opened in place of something (`inlineEdit`: a Cancel button and Escape put that back).
+ * @param {{label: string, button: string, required?: boolean, onSubmit: (text: string) => Promise<string | null | undefined>,
+ *   className?: string, restore?: (() => void) | null, returnTo?: (() => HTMLElement | null) | null}} note
  */
 export function noteForm({ label, button, required, onSubmit, className = "note-form", restore = null, returnTo = null }) {
   const id = uid("note");
@@ -44,7 +47,10 @@ export function noteForm({ label, button, required, onSubmit, className = "note-
   return form;
 }
 
-/** The review part of the side panel for one entry; `review(action)` resolves to an error message or null. */
+/**
+ * The review part of the side panel for one entry; `review(action)` resolves to an error message or null.
+ * @param {{found: {entry: import("./model.js").Entry, list: string, type: string, panel: string}, index: import("./model.js").CanvasLookup, review: Function}} what
+ */
 export function entryReview({ found, index, review }) {
   const { entry, type, list } = found;
   const title = index.title(type, entry);
@@ -69,7 +75,7 @@ export function entryReview({ found, index, review }) {
         },
       });
       buttons.replaceWith(form);
-      form.querySelector("input:not([type=checkbox]), textarea, select")?.focus();
+      /** @type {HTMLElement | null} */ (form.querySelector("input:not([type=checkbox]), textarea, select"))?.focus();
     } }, "Edit", hidden(` ${title}`)),
   );
   box.append(h("p", {}, chip(entry.status, entry.status), entry.reason ? [" ", h("span", { class: "entry-reason" }, `Rejected because: ${entry.reason}`)] : ""), buttons);

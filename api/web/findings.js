@@ -1,3 +1,4 @@
+// @ts-check
 // The findings panel: the rule engine's gaps grouped by severity, linked to their entries, with review actions.
 
 import { chip, h, hidden, uid } from "./dom.js";
@@ -133,11 +134,16 @@ function findingItem(finding, ctx) {
   return item;
 }
 
-/** Render the findings into `root`. ctx: {findings, index, canWrite, actions: {review, showEntry, showPanel}}. */
+/**
+ * Render the findings into `root`. ctx: {findings, index, canWrite, actions: {review, showEntry, showPanel}}.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ */
 export function renderFindings(root, ctx) {
   const findings = ctx.findings || [];
   const open = findings.filter((f) => f.status === "open");
   const summary = GROUPS.map(([sev]) => counted(open.filter((f) => f.severity === sev).length, sev)).join(", ");
+  /** @type {HTMLElement[]} */
   const parts = [h("p", { class: "findings-summary" }, findings.length ? `Open: ${summary}.` : "The rules found no gaps.")];
   for (const [severity, label] of GROUPS) {
     const group = findings.filter((f) => f.severity === severity);

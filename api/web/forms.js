@@ -1,3 +1,4 @@
+// @ts-check
 // The small forms a reviewer uses: edit or add an entry (one control per editable field, and a new actor
 // straight from an actor drop-down), and edit one canvas-level field (title, summary, cadence, stakeholders).
 
@@ -121,6 +122,8 @@ const ONE_LINE = new Set(["text", "search", "email", "url", "number", "tel"]);
  * `restore` (which puts the page back as it was) and returns focus to `returnTo()`, the edited card or the
  * button that opened the form; Ctrl+Enter saves from any field, Enter from a one-line field.
  * Returns the row of buttons to place in the form, the Save button (disabled while a save runs) and `close`.
+ * @param {HTMLFormElement} form
+ * @param {{save: import("./dom.js").Child, restore: () => void, returnTo?: (() => HTMLElement | null) | null}} how
  */
 export function inlineEdit(form, { save, restore, returnTo }) {
   const saveButton = h("button", { type: "submit", class: "primary small", "aria-keyshortcuts": "Control+Enter" }, save);
@@ -155,6 +158,9 @@ function showProblem(error, text) {
  * A form to edit `entry` (changed fields only are submitted) or, when entry is null, to add one.
  * onSubmit(values, list, newActors) resolves to an error message to show, or nothing when it worked;
  * newActors are [{ref, name, kind}] the values name by `ref` (an actor created from a drop-down).
+ * @param {{type: string, list: string, lists?: string[], entry: Record<string, any> | null, index: import("./model.js").CanvasLookup,
+ *   heading: string, onSubmit: (values: Record<string, any>, list: string, newActors: {ref: string, name: string, kind: string}[]) => Promise<string | null | undefined>,
+ *   restore: () => void, returnTo: () => HTMLElement | null}} form
  */
 export function entryForm({ type, list, lists, entry, index, heading, onSubmit, restore, returnTo }) {
   const headingId = uid("form-title");
@@ -205,17 +211,17 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
       const value = read(form, spec);
       if (spec.required && (value === null || value === "")) {
         showProblem(error, `${spec.label} is required.`);
-        form.querySelector(`[data-field="${spec.name}"]`)?.focus();
+        /** @type {HTMLElement | null} */ (form.querySelector(`[data-field="${spec.name}"]`))?.focus();
         return;
       }
       if (typeof value === "string" && value.startsWith("new:")) {
-        const name = form.querySelector(`[data-new-name="${spec.name}"]`).value.trim();
+        const name = /** @type {HTMLInputElement} */ (form.querySelector(`[data-new-name="${spec.name}"]`)).value.trim();
         if (!name) {
           showProblem(error, "Give the new actor a name.");
-          form.querySelector(`[data-new-name="${spec.name}"]`).focus();
+          /** @type {HTMLInputElement} */ (form.querySelector(`[data-new-name="${spec.name}"]`)).focus();
           return;
         }
-        newActors.push({ ref: value, name, kind: form.querySelector(`[data-new-kind="${spec.name}"]`).value });
+        newActors.push({ ref: value, name, kind: /** @type {HTMLSelectElement} */ (form.querySelector(`[data-new-kind="${spec.name}"]`)).value });
       }
       if (!entry) {
         if (value !== null && !(Array.isArray(value) && !value.length) && value !== "") values[spec.name] = value;
@@ -236,6 +242,8 @@ export function entryForm({ type, list, lists, entry, index, heading, onSubmit, 
  * A form for one canvas-level field. kind: "text", "textarea" or "actors" (a checkbox per actor); maxLength is
  * the server's cap for the field (`text_limits` of GET /workspace).
  * onSubmit(value) resolves to an error message, or nothing when it worked.
+ * @param {{label: string, kind: string, value: any, index: import("./model.js").CanvasLookup, maxLength?: number | null,
+ *   onSubmit: (value: any) => Promise<string | null | undefined>, restore: () => void, returnTo: () => HTMLElement | null}} field
  */
 export function fieldForm({ label, kind, value, index, maxLength = null, onSubmit, restore, returnTo }) {
   const id = uid("canvas-field");
@@ -255,8 +263,8 @@ export function fieldForm({ label, kind, value, index, maxLength = null, onSubmi
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const next = kind === "actors"
-      ? [...form.querySelectorAll("input:checked")].map((i) => i.value)
-      : form.querySelector("input, textarea").value.trim() || null;
+      ? [.../** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll("input:checked"))].map((i) => i.value)
+      : /** @type {HTMLInputElement | HTMLTextAreaElement} */ (form.querySelector("input, textarea")).value.trim() || null;
     save.disabled = true;
     const problem = await onSubmit(next);
     save.disabled = false;

@@ -1,3 +1,4 @@
+// @ts-check
 // Ecosystem health on the review page: the server's summary of one version (GET /canvases/{id}/health),
 // per dimension (what the canvas covers, which findings stand against it) and per actor (gives versus
 // gets, the activities, metrics and forums it is in). Read-only: it only shows what the server says.
@@ -38,10 +39,19 @@ function actorRow(a) {
 }
 
 // In a scroll box of its own, so a narrow window scrolls the table, not the page.
+/**
+ * @param {string} cls
+ * @param {string[]} labels
+ * @param {HTMLElement[]} rows
+ */
 const table = (cls, labels, rows) =>
   h("div", { class: "table-scroll" }, h("table", { class: `health-table ${cls}` }, h("thead", {}, h("tr", {}, labels.map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows)));
 
-/** Render the health panel for the open version. */
+/**
+ * Render the health panel for the open version.
+ * @param {HTMLElement} root
+ * @param {{canvasId: string, version: number}} ctx
+ */
 export async function renderHealth(root, ctx) {
   const key = `${ctx.canvasId}:${ctx.version}`;
   let data = shown?.key === key ? shown.data : null;
@@ -55,7 +65,7 @@ export async function renderHealth(root, ctx) {
     shown = { key, data };
   }
   const gaps = data.dimensions.filter((d) => d.status === "gaps").length;
-  const wasOpen = root.querySelector(".health-details")?.open || false;
+  const wasOpen = /** @type {HTMLDetailsElement | null} */ (root.querySelector(".health-details"))?.open || false;
   clear(
     root,
     h(

@@ -1,3 +1,4 @@
+// @ts-check
 // Version history: every version of the canvas, what made it, and a readable diff between any two.
 
 import { renderAcceptance } from "./acceptance.js";
@@ -23,13 +24,19 @@ function value(index, field, v) {
   return String(v);
 }
 
-/** Quote a label once: curly double quotes, or single ones when the label itself holds double quotes. */
+/**
+ * Quote a label once: curly double quotes, or single ones when the label itself holds double quotes.
+ * @param {string} text
+ */
 export function quoted(text) {
   const s = String(text ?? "").trim();
   return /["“”]/.test(s) ? `‘${s}’` : `“${s}”`;
 }
 
-/** A sentence part without its own closing full stop, so "…" + ". Saved" never reads "..". */
+/**
+ * A sentence part without its own closing full stop, so "…" + ". Saved" never reads "..".
+ * @param {unknown} text
+ */
 export const bare = (text) => String(text ?? "").trim().replace(/[.!?…]+$/u, "");
 
 const VERBS = { accept: "Accepted", reject: "Rejected" };
@@ -38,7 +45,13 @@ function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** One line (no final full stop) saying what made a version. */
+/**
+ * One line (no final full stop) saying what made a version.
+ * @param {Record<string, any>} action
+ * @param {import("./model.js").CanvasLookup} index
+ * @param {(id: string) => string} findingLabel
+ * @returns {string}
+ */
 export function describeAction(action, index, findingLabel) {
   const a = action || {};
   const entry = (id) => quoted(index.label(id));
@@ -113,8 +126,16 @@ function changeTable(index, change) {
 
 const CHANGE_TITLES = { added: "Added", changed: "Changed", removed: "Removed" };
 
-/** The diff as headed lists: entries added, changed, removed; canvas texts; findings opened and closed. */
+/**
+ * The diff as headed lists: entries added, changed, removed; canvas texts; findings opened and closed.
+ * @param {HTMLElement} root
+ * @param {Record<string, any>} diff
+ * @param {import("./model.js").CanvasLookup} index
+ * @param {number} from
+ * @param {number} to
+ */
 export function renderDiff(root, diff, index, from, to) {
+  /** @type {HTMLElement[]} */
   const parts = [h("h3", {}, `Changes from version ${from} to version ${to}`)];
   const entries = diff.entries || [];
   for (const kind of ["added", "changed", "removed"]) {
@@ -167,7 +188,11 @@ export function renderDiff(root, diff, index, from, to) {
   clear(root, parts);
 }
 
-/** The version list and the compare form; ctx: {canvasId, version, index, findingLabel, canWrite, restore}. */
+/**
+ * The version list and the compare form; ctx: {canvasId, version, index, findingLabel, canWrite, restore}.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").ViewContext} ctx
+ */
 export async function renderHistory(root, ctx) {
   clear(root, h("p", { class: "muted" }, "Loading versions…"));
   let versions;
@@ -191,8 +216,8 @@ export async function renderHistory(root, ctx) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const from = Number(form.querySelector("#diff-from").value);
-    const to = Number(form.querySelector("#diff-to").value);
+    const from = Number(/** @type {HTMLSelectElement} */ (form.querySelector("#diff-from")).value);
+    const to = Number(/** @type {HTMLSelectElement} */ (form.querySelector("#diff-to")).value);
     if (from === to) {
       clear(out, h("p", { class: "form-error" }, "Pick two different versions."));
       return;

@@ -1,19 +1,21 @@
+// @ts-check
 // Generation jobs: start one (idempotently), show live per-section progress, hand the finished job back.
 
 import { ApiError, request, watchJob } from "./api.js";
 import { announce, chip, clear, h, showError } from "./dom.js";
+import { PANELS } from "./model.js";
+
+/** @typedef {import("./state.js").JobWatch} JobWatch */
+/** @typedef {import("./state.js").Job} Job */
+/** @typedef {import("./api.js").ProgressEvent} ProgressEvent */
 
 // Phases order the steps: when a later phase starts, what was still running before it is done.
+/** @type {[key: string, label: string, phase: number][]} */
 const STEPS = [
   ["ingest", "Reading the documents", 0],
   ["embed", "Embedding the documents for search", 0],
-  ["scope", "1 · Scope and objectives", 1],
-  ["actors", "2 · Actors and roles", 1],
-  ["value_exchanges", "3 · Value exchanges", 1],
-  ["activities", "4 · Execution responsibilities", 1],
-  ["governance", "5 · Governance and coordination", 1],
-  ["metrics", "6 · Metrics and feedback loops", 1],
-  ["review", "7 · Review and iteration", 1],
+  // The sections, drafted in phase 1, in the registry's order.
+  ...PANELS.map((p) => /** @type {[string, string, number]} */ ([p.key, `${p.n} · ${p.title}`, 1])),
   ["ground", "Checking every quote against its document", 2],
   ["resolve", "Merging the names of actors", 3],
 ];
@@ -35,11 +37,6 @@ const STATE_CHIPS = { pending: "draft", running: "edited", cancelling: "edited",
 const FINAL = new Set(["done", "ok", "failed", "skipped", "cached", "cancelled", "unrun"]);
 const ACTIVE = new Set(["running", "cancelling"]);
 
-let steps = new Map();
-let controller = null;
-let current = null;
-let ticker = null;
-
 function phaseOf(stage) {
   if (stage in STAGE_PHASES) return STAGE_PHASES[stage];
   return STEPS.find(([key]) => key === stage)?.[2] ?? null;
@@ -58,11 +55,12 @@ function timeOf(step) {
   return "";
 }
 
-function draw() {
+/** @param {JobWatch} watch */
+function draw(watch) {
   clear(
     document.getElementById("progress-list"),
     STEPS.map(([key, label]) => {
-      const step = steps.get(key);
+      const step = watch.steps.get(key);
       const time = timeOf(step);
       return h(
         "li",
@@ -77,8 +75,14 @@ function draw() {
   );
 }
 
-function set(key, state, { message, at, seconds } = {}) {
-  const step = steps.get(key);
+/**
+ * @param {JobWatch} watch
+ * @param {string} key
+ * @param {string} state
+ * @param {{message?: string, at?: string, seconds?: number | null}} news
+ */
+function set(watch, key, state, { message, at, seconds } = {}) {
+  const step = watch.steps.get(key);
   if (!step || FINAL.has(step.state)) return;
   // A cancel asked for on this page shows at once; the server's later "running" news does not undo it.
   if (step.state === "cancelling" && state === "running") return;
@@ -91,72 +95,87 @@ function set(key, state, { message, at, seconds } = {}) {
   if (message !== undefined) step.message = message;
 }
 
-function finishBefore(phase, at) {
-  for (const [key, , p] of STEPS) if (p < phase && ACTIVE.has(steps.get(key).state)) set(key, "done", { at });
+/** @param {JobWatch} watch @param {number} phase @param {string} [at] */
+function finishBefore(watch, phase, at) {
+  for (const [key, , p] of STEPS) if (p < phase && ACTIVE.has(watch.steps.get(key).state)) set(watch, key, "done", { at });
 }
 
-function onProgress(event) {
+/** @param {JobWatch} watch @param {ProgressEvent} event */
+function onProgress(watch, event) {
   if (event.stage === "end" || event.stage === "queued") return; // the job's own news: `onJob` and the verdict
   const phase = phaseOf(event.stage);
   const state = event.status && event.status !== "running" ? event.status : "running";
-  if (phase !== null) finishBefore(phase, event.at);
+  if (phase !== null) finishBefore(watch, phase, event.at);
   const targets = event.sections?.length ? event.sections : phase !== null && event.stage in STAGE_PHASES ? [] : [event.stage];
-  for (const key of targets) set(key, state, { message: event.message, at: event.at, seconds: event.seconds });
+  for (const key of targets) set(watch, key, state, { message: event.message, at: event.at, seconds: event.seconds });
   // People read the step's own sentence, never the stage's code name.
-  if (!cancelling()) document.getElementById("progress-message").textContent = event.message;
+  if (!cancelling(watch)) document.getElementById("progress-message").textContent = event.message;
   announce(`Generating: ${event.message}`);
-  draw();
+  draw(watch);
 }
 
-function cancelling() {
-  return [...steps.values()].some((step) => step.state === "cancelling");
+/** @param {JobWatch} watch */
+function cancelling(watch) {
+  return [...watch.steps.values()].some((step) => step.state === "cancelling");
 }
 
 /** Each step's end once the job ended: a step it never reached was not run; one it was in, cancelled or failed. */
-function settle(job) {
+/** @param {JobWatch} watch @param {Job} job */
+function settle(watch, job) {
   const ended = { succeeded: "done", cancelled: "cancelled", failed: "failed" }[job.status];
   for (const [key] of STEPS) {
-    const step = steps.get(key);
+    const step = watch.steps.get(key);
     if (FINAL.has(step.state)) continue;
-    if (job.status === "succeeded" || ACTIVE.has(step.state)) set(key, ended, { message: job.status === "failed" ? job.error || "" : undefined });
-    else set(key, "unrun");
+    if (job.status === "succeeded" || ACTIVE.has(step.state)) set(watch, key, ended, { message: job.status === "failed" ? job.error || "" : undefined });
+    else set(watch, key, "unrun");
   }
 }
 
-function onJob(job) {
+/** @param {JobWatch} watch @param {Job} job */
+function onJob(watch, job) {
   for (const [key, section] of Object.entries(job.sections || {})) {
-    if (steps.has(key) && section.status !== "pending") set(key, section.status, { message: section.message || undefined, seconds: section.seconds });
+    if (watch.steps.has(key) && section.status !== "pending") set(watch, key, section.status, { message: section.message || undefined, seconds: section.seconds });
   }
   if (job.stage) {
     const phase = phaseOf(job.stage);
-    if (phase !== null) finishBefore(phase);
+    if (phase !== null) finishBefore(watch, phase);
   }
-  if (["succeeded", "failed", "cancelled"].includes(job.status)) settle(job);
-  draw();
+  if (["succeeded", "failed", "cancelled"].includes(job.status)) settle(watch, job);
+  draw(watch);
 }
 
 function busy(on) {
-  for (const id of ["generate-button", "regenerate-button"]) document.getElementById(id).disabled = on;
-  const cancel = document.getElementById("cancel-job");
+  for (const id of ["generate-button", "regenerate-button"]) /** @type {HTMLButtonElement} */ (document.getElementById(id)).disabled = on;
+  const cancel = /** @type {HTMLButtonElement} */ (document.getElementById("cancel-job"));
   cancel.hidden = !on;
   cancel.disabled = false;
   document.getElementById("progress").setAttribute("aria-busy", on ? "true" : "false");
 }
 
-/** Follow a job (new or resumed) to its end; resolves to the finished job, or null when the watch was stopped. */
-export async function follow(job) {
-  stopWatching();
-  current = job;
-  controller = new AbortController();
-  steps = new Map(STEPS.map(([key]) => [key, { state: "pending", message: "", started: null, seconds: null }]));
+/**
+ * Follow a job (new or resumed) to its end in `watch`; resolves to the finished job, or null when the watch was stopped.
+ * @param {JobWatch} watch
+ * @param {Job} job
+ * @returns {Promise<Job | null>}
+ */
+export async function follow(watch, job) {
+  stopWatching(watch);
+  watch.current = job;
+  const controller = new AbortController();
+  watch.controller = controller;
+  watch.steps = new Map(STEPS.map(([key]) => [key, { state: "pending", message: "", started: null, seconds: null }]));
   document.getElementById("progress").hidden = false;
   document.getElementById("progress-message").textContent = job.status === "queued" ? "Waiting for a free worker…" : "";
   busy(true);
-  onJob(job);
+  onJob(watch, job);
   // The running steps' times move on between events.
-  ticker = setInterval(draw, 1000);
+  watch.ticker = setInterval(() => draw(watch), 1000);
   try {
-    const done = await watchJob(job.id, { onProgress, onJob, signal: controller.signal });
+    const done = await watchJob(job.id, {
+      onProgress: (event) => onProgress(watch, event),
+      onJob: (news) => onJob(watch, news),
+      signal: controller.signal,
+    });
     const verdict = { succeeded: "The canvas is ready.", failed: `Generation failed: ${done.error || "no reason given"}`, cancelled: "Generation was cancelled." }[done.status];
     document.getElementById("progress-message").textContent = verdict;
     if (done.status === "failed") showError(verdict);
@@ -167,15 +186,20 @@ export async function follow(job) {
     if (!(err instanceof ApiError && err.status === 401)) showError(`Lost track of the job: ${err.message}`);
     return null;
   } finally {
-    clearInterval(ticker);
-    ticker = null;
+    clearInterval(watch.ticker);
+    watch.ticker = null;
     busy(false);
-    current = null;
+    watch.current = null;
   }
 }
 
-/** Start a generation; `canvasId` regenerates that canvas keeping its review. Resolves to the finished job. */
-export async function generate({ canvasId = null, title = null } = {}) {
+/**
+ * Start a generation; `canvasId` regenerates that canvas keeping its review. Resolves to the finished job.
+ * @param {JobWatch} watch
+ * @param {{canvasId?: string | null, title?: string | null}} what
+ * @returns {Promise<Job | null>}
+ */
+export async function generate(watch, { canvasId = null, title = null } = {}) {
   busy(true);
   let job;
   try {
@@ -191,33 +215,36 @@ export async function generate({ canvasId = null, title = null } = {}) {
     return null;
   }
   announce(canvasId ? "Regenerating the canvas…" : "Generating a new canvas…");
-  return follow(job);
+  return follow(watch, job);
 }
 
-export async function cancelCurrent() {
+/** Cancel the job `watch` follows; its steps show "cancelling…" at once. @param {JobWatch} watch */
+export async function cancelCurrent(watch) {
+  const current = watch.current;
   if (!current) return;
-  const button = document.getElementById("cancel-job");
-  const before = new Map([...steps].map(([key, step]) => [key, { ...step }]));
+  const button = /** @type {HTMLButtonElement} */ (document.getElementById("cancel-job"));
+  const before = new Map([...watch.steps].map(([key, step]) => [key, { ...step }]));
   // Shown at once: the server stops the step in flight within a moment, and the end event confirms it.
   button.disabled = true;
-  for (const [key, step] of steps) if (step.state === "running") set(key, "cancelling");
+  for (const [key, step] of watch.steps) if (step.state === "running") set(watch, key, "cancelling");
   document.getElementById("progress-message").textContent = "Cancelling…";
   announce("Cancelling the generation…");
-  draw();
+  draw(watch);
   try {
     await request(`/jobs/${encodeURIComponent(current.id)}/cancel`, { method: "POST" });
   } catch (err) {
     // A job that ended first (409) ends the watch by itself; otherwise the steps go back to what they were.
     if (!(err instanceof ApiError && err.status === 409)) {
-      steps = before;
-      draw();
+      watch.steps = before;
+      draw(watch);
       button.disabled = false;
       showError(`Could not cancel: ${err.message}`);
     }
   }
 }
 
-export function stopWatching() {
-  controller?.abort();
-  controller = null;
+/** Stop following the job (the job itself goes on). @param {JobWatch} watch */
+export function stopWatching(watch) {
+  watch.controller?.abort();
+  watch.controller = null;
 }

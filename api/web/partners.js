@@ -1,3 +1,4 @@
+// @ts-check
 // Partner data on the canvas: import a CSV (with a column mapping), review the rows no actor matched,
 // and the imported figures on the actor cards. The server matches rows and checks the figures; this
 // module only shows what it says and sends a person's answers.
@@ -24,7 +25,7 @@ function money(m) {
   const signs = { EUR: "€", USD: "$", GBP: "£" };
   let figure = m.amount;
   let suffix = "";
-  for (const [scale, s] of [[1e9, "B"], [1e6, "M"], [1e3, "k"]]) {
+  for (const [scale, s] of /** @type {[number, string][]} */ ([[1e9, "B"], [1e6, "M"], [1e3, "k"]])) {
     if (figure >= scale) {
       figure /= scale;
       suffix = s;
@@ -35,7 +36,10 @@ function money(m) {
   return signs[m.currency] ? `${signs[m.currency]}${text}` : m.currency ? `${m.currency} ${text}` : text;
 }
 
-/** One line of a record's figures, as the exports write it. */
+/**
+ * One line of a record's figures, as the exports write it.
+ * @param {Record<string, any>} record
+ */
 export function figures(record) {
   const parts = [];
   if (record.pipeline) parts.push(`pipeline ${money(record.pipeline)}`);
@@ -200,7 +204,11 @@ function matchedList(match, ctx) {
   );
 }
 
-/** Render the partner panel for the open canvas, and the figures on its actor cards. */
+/**
+ * Render the partner panel for the open canvas, and the figures on its actor cards.
+ * @param {HTMLElement} root
+ * @param {{canvasId: string, version: number, index: import("./model.js").CanvasLookup, canWrite: boolean, reload: () => Promise<void>}} ctx
+ */
 export async function renderPartners(root, ctx) {
   const key = `${ctx.canvasId}:${ctx.version}`;
   let data = shown?.key === key ? shown.data : null;

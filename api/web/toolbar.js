@@ -1,3 +1,4 @@
+// @ts-check
 // The board's toolbar: links to each panel and to the findings, filters and search, and bulk decisions on
 // the selection or on every draft the filters show.
 
@@ -45,7 +46,7 @@ function jumpLinks(openFindings, drafts) {
       return;
     }
     card.scrollIntoView({ block: "center" });
-    card.querySelector(".entry-open").focus({ preventScroll: true });
+    /** @type {HTMLElement} */ (card.querySelector(".entry-open")).focus({ preventScroll: true });
   };
   return [
     link("view-board", `Entries to review (${drafts})`, { class: "jump-drafts", id: "jump-drafts" }, firstDraft),
@@ -54,7 +55,11 @@ function jumpLinks(openFindings, drafts) {
   ];
 }
 
-/** The links under the canvas title: the first draft to review, the findings, each panel. */
+/**
+ * The links under the canvas title: the first draft to review, the findings, each panel.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ */
 export function renderJump(root, ctx) {
   const open = (ctx.findings || []).filter((f) => f.status === "open").length;
   const drafts = [...ctx.index.entries.values()].filter((f) => f.entry.status === "draft").length;
@@ -80,7 +85,12 @@ function select(id, label, choices, key) {
   );
 }
 
-/** Render the toolbar. ctx: {canvas, findings, index, canWrite, documents}; hooks: {filtersChanged, decide, showBoard}. */
+/**
+ * Render the toolbar. ctx: {canvas, findings, index, canWrite, documents}; hooks: {filtersChanged, decide, showBoard}.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ * @param {Record<string, Function>} withHooks
+ */
 export function renderToolbar(root, ctx, withHooks) {
   hooks = withHooks;
   const actors = (ctx.canvas.actors || []).filter((a) => a.status !== "rejected").map((a) => [a.id, a.name]);
@@ -113,7 +123,7 @@ export function renderToolbar(root, ctx, withHooks) {
         Object.assign(filters, { q: "", status: "", findings: "", actor: "", document: "" });
         renderToolbar(root, ctx, hooks);
         hooks?.filtersChanged();
-        root.querySelector("#filter-q").focus();
+        /** @type {HTMLElement} */ (root.querySelector("#filter-q")).focus();
       } }, "Clear filters"),
     ),
     h("div", { class: "bulk", role: "group", "aria-label": "Decide many entries at once" }, h("p", { id: "bulk-summary", class: "small-text", "aria-live": "polite" })),
@@ -123,7 +133,11 @@ export function renderToolbar(root, ctx, withHooks) {
   updateBulk(root, ctx);
 }
 
-/** The bulk buttons for what is shown and selected now. */
+/**
+ * The bulk buttons for what is shown and selected now.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").BoardContext} ctx
+ */
 export function updateBulk(root, ctx) {
   const box = root.querySelector(".bulk");
   if (!box) return;

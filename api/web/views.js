@@ -1,3 +1,4 @@
+// @ts-check
 // The other ways to look at a canvas: the value-flow diagram (the server's SVG, inlined) and the RACI matrix.
 
 import { request } from "./api.js";
@@ -63,7 +64,11 @@ function flowList(index) {
   );
 }
 
-/** Inline the value-flow SVG in `root`; its actors and exchanges open their sources. */
+/**
+ * Inline the value-flow SVG in `root`; its actors and exchanges open their sources.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").ViewContext} ctx
+ */
 export async function renderDiagram(root, { canvasId, version, index, open }) {
   clear(root, h("p", { class: "muted" }, "Drawing the value-flow diagram…"));
   let text;
@@ -192,7 +197,11 @@ function zoomable(svg, scroller, tools, readout) {
   scroller.addEventListener("pointercancel", end);
 }
 
-/** The RACI matrix built from the canvas: activities by actors, cells lead / support / approve. */
+/**
+ * The RACI matrix built from the canvas: activities by actors, cells lead / support / approve.
+ * @param {HTMLElement} root
+ * @param {import("./state.js").ViewContext} ctx
+ */
 export function renderRaci(root, { index, open }) {
   const canvas = index.canvas;
   const activities = (canvas.activities || []).filter((a) => a.status !== "rejected");
