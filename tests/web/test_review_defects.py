@@ -188,9 +188,12 @@ def test_wording_reads_right_for_plural_names_and_status_lines_have_one_full_sto
 
     finding.get_by_role("button", name="Dismiss…").click()
     finding.get_by_label("Why dismiss it? (required)").fill("Measured by the foundation, not by us.")
+    before = client.canvas(canvas_id)[0]["version"]
     finding.get_by_role("button", name="Dismiss finding").click()
+    # The add's own "Saved as version" line is already there: wait for the dismissal's version.
+    saved_as(page, before + 1)
     status = page.locator("#status-line")
-    expect(status).to_contain_text("Saved as version")
+    expect(status).to_contain_text(f"Saved as version {before + 1}")
     line = status.inner_text()
     assert ".." not in line and line.count(".") == line.count("Saved as version") + 1, line
     assert not re.search(r"“[^”]*“", line), f"nested quotes: {line}"
