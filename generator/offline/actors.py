@@ -18,6 +18,7 @@ from ecocanvas.generator.offline.lexicon import (
     NAME,
     ORG_WORDS,
     ActorEntry,
+    has_legal_form,
     is_name_like,
     org_signal,
 )
@@ -31,7 +32,7 @@ from ecocanvas.generator.offline.names import (
     title_case,
 )
 from ecocanvas.generator.offline.phrases import plain, split_names
-from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.generator.offline.vocabulary import header_is, vocabulary
 from ecocanvas.generator.units import Unit
 
 
@@ -115,12 +116,14 @@ def build_lexicon(ctx: Context) -> None:
                 continue
             if name.isupper() and len(words) > 1:
                 continue  # a heading in capitals ("PROGRAMME PARTNERS"), not a name
+            if _two_companies(name):
+                continue
             if org_signal(name, brands=False) and not is_document_phrase(name):
                 ctx.note(lex.add(name, "org"), unit)
         for m in subject.finditer(text):
             name = clean_name(m.group("name"))
             single = len(name.split()) == 1
-            if single and (name.lower() in ORG_WORDS or name.lower() in ctx.lowered):
+            if (single and (name.lower() in ORG_WORDS or name.lower() in ctx.lowered)) or _two_companies(name):
                 continue
             if (
                 is_name_like(name)
@@ -135,6 +138,11 @@ def build_lexicon(ctx: Context) -> None:
     lex.merge_abbreviations()
     _defined_roles(ctx)
     lex.finalize([u.text for u in ctx.units], TITLES)
+
+
+def _two_companies(name: str) -> bool:
+    """'Voltara GmbH and Brightcell Oy': two organisations named together, not one name."""
+    return any(has_legal_form(left) for left in re.split(r"\s+and\s+", name)[:-1])
 
 
 # '"Exam-Delivery Provider" means the organisation appointed by MCI ..., currently Paxton Test
@@ -166,7 +174,15 @@ def _defined_roles(ctx: Context) -> None:
 
 
 def _lexicon_from_row(ctx: Context, unit: Unit) -> None:
+    columns = vocabulary().columns
+    # "Party | Gives | Receives": beside a party column, what it gives and gets are values, not names
+    # ("Service Fee of EUR 420,000").
+    party_table = any(header_is(h, columns.party) for h in unit.cells) and any(
+        header_is(h, columns.gives | columns.gets) for h in unit.cells
+    )
     for header, value in unit.cells.items():
+        if party_table and header_is(header, columns.gives | columns.gets):
+            continue
         role = role_of(header)
         if role is None and header not in p.PROVIDER_COLUMNS + p.RECEIVER_COLUMNS + (
             "partner",
@@ -269,7 +285,7 @@ def add_groups(ctx: Context) -> None:
                 for t in chunk
                 if t.i < root.i and t.dep_ in ("compound", "amod", "nmod") and t.lower_ not in _GROUP_SKIP
             ]
-            if not mods or any(t.is_digit or t.like_num for t in mods):
+            if not mods or any(t.is_digit or t.like_num or t.lower_ in vocabulary().count_modifiers for t in mods):
                 continue
             start = mods[0].i
             span = doc[start : root.i + 1]

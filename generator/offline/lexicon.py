@@ -357,6 +357,34 @@ _PERSON_TITLE = re.compile(
 _PERSON_NAME = re.compile(
     r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Sir|Dame)\.?\s+[A-Z]|(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\b|$))"
 )
+
+
+def is_person_name(name: str) -> bool:
+    """'Tom Reyes', 'Aisha': a common given name, then at most two capitalised words that name no
+    organisation ('Grace Hospital', 'Victoria Water Ltd' stay organisations)."""
+    words = name.split()
+    if not 1 <= len(words) <= 3 or words[0].lower() not in vocabulary().given_names:
+        return False
+    rest = words[1:]
+    return all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in rest) and not org_signal(name) and not _LEGAL.search(name)
+
+
+# A work package, task or action code ("WP4", "T2.1", "A-03-02"), not an organisation.
+_CODE = re.compile(r"[A-Z]{1,4}[-.]?\d+(?:[-.]\d+)*")
+
+
+def has_legal_form(name: str) -> bool:
+    """'Voltara GmbH', 'Harbour Holdings B.V.': the name ends with a company's legal form."""
+    return _LEGAL.search(name) is not None
+
+
+def is_generic_forum(name: str) -> bool:
+    """'Steering Board', 'Technical Management Committee': a forum named only by what it does."""
+    words = [w.lower().strip(".,()") for w in name.split()]
+    vocab = vocabulary()
+    return len(words) >= 2 and words[-1] in vocab.forum_heads and all(w in vocab.forum_modifiers for w in words[:-1])
+
+
 # Lower-case role nouns that documents define as aliases ("the utility", "the bank").
 ROLE_NOUN = re.compile(r"^(?:the\s+)?[a-z][a-z\- ]{2,40}$")
 
@@ -436,6 +464,9 @@ class Lexicon:
             self._by_key[normalise_key(name)] = entry
         if alias:
             alias = alias.strip().strip("\"'“”‘’").strip()
+            if alias.count("(") != alias.count(")"):
+                alias = alias.replace("(", " ").replace(")", " ").strip()
+                alias = " ".join(alias.split())
             key = normalise_key(clean_name(alias)) if not ROLE_NOUN.match(alias) else normalise_key(alias)
             other = self._by_key.get(key)
             if other is not None and other is not entry:
@@ -481,6 +512,9 @@ class Lexicon:
                 or entry.name.upper() in drop
                 or _PERSON_TITLE.search(entry.name)
                 or _PERSON_NAME.match(entry.name)
+                or is_person_name(entry.name)
+                or is_generic_forum(entry.name)
+                or _CODE.fullmatch(entry.name)
                 or (len(words) == 1 and words[0].lower() in corpus_words)
             ):
                 # Job titles and common nouns ("Observations (BP)") are not organisations.
@@ -492,6 +526,10 @@ class Lexicon:
             words = entry.name.split()
             for cut in range(1, len(words)):
                 owner, rest = " ".join(words[:cut]), " ".join(words[cut:])
+                if re.search(r"(?:\s(?:and|or)|[&,])$", owner) and self.get(rest) and self.get(owner.rstrip(" &,")):
+                    # "Voltara GmbH and Brightcell Oy": two actors named together, neither's other name.
+                    self.remove(entry)
+                    break
                 target = self.get(rest)
                 if target is not None and target is not entry and (self.get(owner) or owner in first_words):
                     self._merge(target, entry)

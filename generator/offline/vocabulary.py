@@ -75,6 +75,10 @@ class Vocabulary:
     group_heads: frozenset[str]
     org_words: frozenset[str]
     unit_words: frozenset[str]
+    given_names: frozenset[str]
+    forum_heads: frozenset[str]
+    forum_modifiers: frozenset[str]
+    count_modifiers: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
     columns: Columns
     governance: tuple[tuple[MechanismKind, tuple[str, ...]], ...]
@@ -136,6 +140,10 @@ def vocabulary() -> Vocabulary:
         group_heads=_set(actors["group_heads"]),
         org_words=_set(actors["org_words"]),
         unit_words=_set(actors["unit_words"]),
+        given_names=_set(actors["given_names"]),
+        forum_heads=_set(actors["forum_heads"]),
+        forum_modifiers=_set(actors["forum_modifiers"]),
+        count_modifiers=_set(actors["count_modifiers"]),
         synonyms={word: tuple(forms) for word, forms in actors["synonyms"].items()},
         columns=columns,
         governance=governance,
