@@ -421,6 +421,7 @@ def wrk_closed_loop(
         "reviews": result["requests"] // 5,  # every fifth request of each client
         "reviews_409": result["conflict"],
         "loader_cpu_s": usage.ru_utime + usage.ru_stime,
+        "mb_per_s": result["bytes"] / result["duration_us"],
     }
 
 
@@ -428,7 +429,8 @@ def _print_cpu(row: dict[str, Any], seconds: float) -> None:
     print(
         f"    CPU seconds in {seconds:g} s: loader {row['loader_cpu_s']:.1f} | API processes {row['api_cpu_s']:.1f} | "
         f"PostgreSQL {row['postgres_cpu_s']:.1f} | machine busy {row['machine_busy']:.0%} of 2 cores | "
-        f"API CPU ms per request {1000 * row['api_cpu_s'] / max(1, row['requests']):.2f}",
+        f"API CPU ms per request {1000 * row['api_cpu_s'] / max(1, row['requests']):.2f}"
+        + (f" | answers {row['mb_per_s']:.1f} MB/s" if "mb_per_s" in row else ""),
         flush=True,
     )
 

@@ -80,10 +80,10 @@ function done(summary, latency, requests)
    end
    local errors = summary.errors
    io.write(string.format(
-      'WRK_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+      'WRK_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
       '"ok": %d, "conflict": %d, "other": %d, "connect_errors": %d, "read_errors": %d, ' ..
       '"write_errors": %d, "timeouts": %d}\n',
-      summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+      summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(95),
       latency:percentile(99), counts.ok, counts.conflict, counts.other,
       errors.connect, errors.read, errors.write, errors.timeout))
 end
