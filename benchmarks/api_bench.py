@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -326,11 +328,12 @@ def _tree(root: int) -> set[int]:
 
 
 def _cpu(pids: set[int]) -> dict[int, float]:
-    """CPU seconds (user + system) each process has used so far."""
+    """CPU seconds (user + system) each process has used so far, with that of its children that ended
+    (PostgreSQL's backends of connections closed during a phase count in the postmaster's)."""
     seconds = {}
     for pid in pids:
         if (fields := _stat(pid)) is not None:
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / _TICK
+            seconds[pid] = sum(int(v) for v in fields[11:15]) / _TICK
     return seconds
 
 
@@ -358,10 +361,22 @@ def _postmaster(database_url: str) -> int | None:
 class CpuMeter:
     """CPU seconds used by the API processes and PostgreSQL during a phase, and how busy the machine was."""
 
-    def __init__(self, api_pid: int, postmaster: int | None) -> None:
+    def __init__(self, api_pid: int, postmaster: int | None, database_url: str) -> None:
         self.groups = {"api": _tree(api_pid), "postgres": _tree(postmaster) if postmaster else set()}
+        self.database_url = database_url
+        self.sessions = self._sessions()
         self.before = {name: _cpu(pids) for name, pids in self.groups.items()}
         self.machine = _machine()
+
+    def _sessions(self) -> int:
+        """Connections PostgreSQL has accepted into the bench's database so far (pg_stat_database)."""
+        engine = create_engine(self.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                query = "select sessions from pg_stat_database where datname = current_database()"
+                return int(connection.exec_driver_sql(query).scalar_one())
+        finally:
+            engine.dispose()
 
     def read(self) -> dict[str, float]:
         used = {}
@@ -371,6 +386,8 @@ class CpuMeter:
             used[f"{name}_cpu_s"] = sum(v - self.before[name].get(pid, 0.0) for pid, v in after.items())
         busy, total = _machine()
         used["machine_busy"] = (busy - self.machine[0]) / max(1, total - self.machine[1])
+        # Less one: the connection that reads the counter.
+        used["connections_opened"] = self._sessions() - self.sessions - 1
         return used
 
 
@@ -428,7 +445,8 @@ def wrk_closed_loop(
 def _print_cpu(row: dict[str, Any], seconds: float) -> None:
     print(
         f"    CPU seconds in {seconds:g} s: loader {row['loader_cpu_s']:.1f} | API processes {row['api_cpu_s']:.1f} | "
-        f"PostgreSQL {row['postgres_cpu_s']:.1f} | machine busy {row['machine_busy']:.0%} of 2 cores | "
+        f"PostgreSQL {row['postgres_cpu_s']:.1f} ({row['connections_opened']} connections opened) | "
+        f"machine busy {row['machine_busy']:.0%} of 2 cores | "
         f"API CPU ms per request {1000 * row['api_cpu_s'] / max(1, row['requests']):.2f}"
         + (f" | answers {row['mb_per_s']:.1f} MB/s" if "mb_per_s" in row else ""),
         flush=True,
@@ -481,7 +499,7 @@ def scale_benchmark(clients: int, seconds: float, think: float, jobs: int, loade
                 closed_loop = wrk_closed_loop if loader == "wrk" else python_closed_loop
                 # Each process fills its own caches (keys, parsed versions) before the clock starts.
                 closed_loop(base, key, job["canvas_id"], job["id"], clients, 3)
-                meter = CpuMeter(api.pid, postmaster)
+                meter = CpuMeter(api.pid, postmaster, running.database_url)
                 row = closed_loop(base, key, job["canvas_id"], job["id"], clients, seconds)
                 row |= meter.read()
                 rps[loader, processes] = row["rps"]
