@@ -68,7 +68,7 @@ def _ping_when_idle(engine: Engine) -> None:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
+        except engine.dialect.loaded_dbapi.Error as exc:
             if engine.dialect.is_disconnect(exc, dbapi_connection, None):
                 # The pool discards this connection and checks out another (a new one if need be).
                 raise DisconnectionError(str(exc)) from exc

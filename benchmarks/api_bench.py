@@ -400,9 +400,7 @@ def python_closed_loop(
     return row | {"loader_cpu_s": time.process_time() - started}
 
 
-def wrk_closed_loop(
-    base: str, key: str, canvas_id: str, job_id: str, clients: int, seconds: float
-) -> dict[str, Any]:
+def wrk_closed_loop(base: str, key: str, canvas_id: str, job_id: str, clients: int, seconds: float) -> dict[str, Any]:
     """The same closed loop sent by wrk with benchmarks/api_mix.lua: one thread per client, one connection each."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -547,7 +545,7 @@ def main() -> None:
         choices=("python", "wrk"),
         nargs="+",
         default=["python"],
-        help="With --scale: what sends the closed loop, each in turn (wrk: benchmarks/api_mix.lua, apt-get install wrk).",
+        help="With --scale: what sends the closed loop, each in turn (wrk: benchmarks/api_mix.lua, apt install wrk).",
     )
     args = parser.parse_args()
     if args.scale:

@@ -72,7 +72,7 @@ def insert_version(
     )
 
 
-def _canvas_id_in(workspace_id: str, canvas_id: str) -> Select[tuple[str]]:
+def _canvas_id_in(workspace_id: str, canvas_id: str) -> Select[str]:
     return select(CanvasRow.id).where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id)
 
 
