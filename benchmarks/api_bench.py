@@ -383,7 +383,11 @@ class CpuMeter:
         for name, pids in self.groups.items():
             # Processes that started during the phase (a new PostgreSQL backend) count from zero.
             after = _cpu(_tree(min(pids)) if pids else set())
-            used[f"{name}_cpu_s"] = sum(v - self.before[name].get(pid, 0.0) for pid, v in after.items())
+            each = {pid: v - self.before[name].get(pid, 0.0) for pid, v in after.items()}
+            used[f"{name}_cpu_s"] = sum(each.values())
+            if name == "api":
+                # Per process (the supervisor of `--workers 2` uses next to nothing): is the load shared?
+                used["api_cpu_each"] = sorted((v for v in each.values() if v >= 0.1), reverse=True)
         busy, total = _machine()
         used["machine_busy"] = (busy - self.machine[0]) / max(1, total - self.machine[1])
         # Less one: the connection that reads the counter.
@@ -442,7 +446,8 @@ def wrk_closed_loop(base: str, key: str, canvas_id: str, job_id: str, clients: i
 
 def _print_cpu(row: dict[str, Any], seconds: float) -> None:
     print(
-        f"    CPU seconds in {seconds:g} s: loader {row['loader_cpu_s']:.1f} | API processes {row['api_cpu_s']:.1f} | "
+        f"    CPU seconds in {seconds:g} s: loader {row['loader_cpu_s']:.1f} | API processes {row['api_cpu_s']:.1f} "
+        f"({' + '.join(f'{v:.1f}' for v in row['api_cpu_each'])}) | "
         f"PostgreSQL {row['postgres_cpu_s']:.1f} ({row['connections_opened']} connections opened) | "
         f"machine busy {row['machine_busy']:.0%} of 2 cores | "
         f"API CPU ms per request {1000 * row['api_cpu_s'] / max(1, row['requests']):.2f}"
