@@ -22,10 +22,15 @@ holds a parse worker until the parse timeout, `--parse-timeout`). The goal is wi
 started here, `ecocanvas serve --workers N` for N = 1 then 2 (each: the closed loop at `--clients`, idle,
 and the same clients with `--think` during generation), then the throughput of `--jobs` generation jobs
 (offline, the EV charging documents) with 1 and then 2 `ecocanvas worker` processes of one thread each.
+With `--loader wrk` the closed loop is sent by wrk (`apt-get install wrk`) running benchmarks/api_mix.lua,
+the same five-request mix from a C program, so the load generator leaves the cores to the processes it
+measures; the think-time phase stays in Python (a few dozen requests a second). Each closed-loop row also
+gives the CPU seconds the loader, the API processes and PostgreSQL used, and how busy the machine was.
 
 Usage: .venv/bin/python benchmarks/api_bench.py [--clients 1 8 32] [--seconds 20] [--think 0 0.5]
        .venv/bin/python benchmarks/api_bench.py --uploads 20 [--hostile 4] [--parse-timeout 10]
        .venv/bin/python benchmarks/api_bench.py --scale [--clients 32] [--seconds 20] [--think 0.5] [--jobs 8]
+                                                [--loader python|wrk]
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +52,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -123,6 +132,8 @@ async def client_loop(
             response = await http.post(f"/v1/canvases/{canvas_id}/review", json=action, headers={"If-Match": etag})
             if response.status_code == 200:
                 etag = response.headers["etag"]
+            elif response.status_code == 409:
+                timings["review_409"].append(0.0)
         elapsed = time.perf_counter() - started
         if response.status_code >= 500 or response.status_code not in (200, 409):
             timings["errors"].append(float(response.status_code))
@@ -171,6 +182,8 @@ async def phase(
         else 0.0,
         "errors": len(timings["errors"]),
         "generations": done[0],
+        "reviews": len(timings["review"]),
+        "reviews_409": len(timings["review_409"]),
     }
 
 
@@ -281,12 +294,169 @@ def _print_row(label: str, row: dict[str, Any]) -> None:
     print(
         f"{label} | {row['phase']:>17} | {row['clients']:>3} clients | {row['requests']:>6} req | "
         f"{row['rps']:7.1f} req/s | p50 {row['p50_ms']:6.1f} | p95 {row['p95_ms']:6.1f} | p99 {row['p99_ms']:6.1f} | "
-        f"review p95 {row['review_p95_ms']:6.1f} ms | errors {row['errors']} | generations {row['generations']}",
+        f"review p95 {row['review_p95_ms']:6.1f} ms | errors {row['errors']} | generations {row['generations']} | "
+        f"reviews {row.get('reviews', 0)} ({row.get('reviews_409', 0)} answered 409)",
         flush=True,
     )
 
 
-def scale_benchmark(clients: int, seconds: float, think: float, jobs: int) -> None:
+MIX = Path(__file__).with_name("api_mix.lua")
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (which may hold spaces), or None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _tree(root: int) -> set[int]:
+    """`root` and every process below it (uvicorn's worker processes, PostgreSQL's backends)."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            parents[int(fields[1])].append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _cpu(pids: set[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far, with that of its children that ended
+    (PostgreSQL's backends of connections closed during a phase count in the postmaster's)."""
+    seconds = {}
+    for pid in pids:
+        if (fields := _stat(pid)) is not None:
+            seconds[pid] = sum(int(v) for v in fields[11:15]) / _TICK
+    return seconds
+
+
+def _machine() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat (idle and iowait count as not busy)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(values) - values[3] - values[4], sum(values)
+
+
+def _postmaster(database_url: str) -> int | None:
+    """The pid of the PostgreSQL server listening on the URL's port (its command line holds `-p PORT`)."""
+    port = re.search(r":(\d+)/", database_url)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or port is None:
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command[0].endswith(b"postgres") and f"-p {port.group(1)}".encode() in b" ".join(command):
+            return int(entry.name)
+    return None
+
+
+class CpuMeter:
+    """CPU seconds used by the API processes and PostgreSQL during a phase, and how busy the machine was."""
+
+    def __init__(self, api_pid: int, postmaster: int | None, database_url: str) -> None:
+        self.groups = {"api": _tree(api_pid), "postgres": _tree(postmaster) if postmaster else set()}
+        self.database_url = database_url
+        self.sessions = self._sessions()
+        self.before = {name: _cpu(pids) for name, pids in self.groups.items()}
+        self.machine = _machine()
+
+    def _sessions(self) -> int:
+        """Connections PostgreSQL has accepted into the bench's database so far (pg_stat_database)."""
+        engine = create_engine(self.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                query = "select sessions from pg_stat_database where datname = current_database()"
+                return int(connection.exec_driver_sql(query).scalar_one())
+        finally:
+            engine.dispose()
+
+    def read(self) -> dict[str, float]:
+        used = {}
+        for name, pids in self.groups.items():
+            # Processes that started during the phase (a new PostgreSQL backend) count from zero.
+            after = _cpu(_tree(min(pids)) if pids else set())
+            each = {pid: v - self.before[name].get(pid, 0.0) for pid, v in after.items()}
+            used[f"{name}_cpu_s"] = sum(each.values())
+            if name == "api":
+                # Per process (the supervisor of `--workers 2` uses next to nothing): is the load shared?
+                used["api_cpu_each"] = sorted((v for v in each.values() if v >= 0.1), reverse=True)
+        busy, total = _machine()
+        used["machine_busy"] = (busy - self.machine[0]) / max(1, total - self.machine[1])
+        # Less one: the connection that reads the counter.
+        used["connections_opened"] = self._sessions() - self.sessions - 1
+        return used
+
+
+def python_closed_loop(
+    base: str, key: str, canvas_id: str, job_id: str, clients: int, seconds: float
+) -> dict[str, Any]:
+    """The closed loop from this process; `loader_cpu_s` is this process's CPU while it ran."""
+    started = time.process_time()
+    row = asyncio.run(phase(base, key, canvas_id, job_id, clients, seconds, False, 0.0))
+    return row | {"loader_cpu_s": time.process_time() - started}
+
+
+def wrk_closed_loop(base: str, key: str, canvas_id: str, job_id: str, clients: int, seconds: float) -> dict[str, Any]:
+    """The same closed loop sent by wrk with benchmarks/api_mix.lua: one thread per client, one connection each."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("--loader wrk needs wrk: apt-get install -y wrk")
+    headers = {"Authorization": f"Bearer {key}"}
+    canvas = httpx.get(f"{base}/v1/canvases/{canvas_id}", headers=headers).json()["canvas"]
+    entries = ",".join([a["id"] for a in canvas["actors"]] + [a["id"] for a in canvas["activities"]])
+    command = [wrk, f"-t{clients}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "60s", "-s", str(MIX), base]
+    process = subprocess.Popen(
+        [*command, "--", key, canvas_id, job_id, entries], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    assert process.stdout is not None
+    output = process.stdout.read().decode()
+    # wait4 gives the CPU the loader used, its own and nobody else's.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    found = re.search(r"^WRK_RESULT (.*)$", output, re.MULTILINE)
+    if process.returncode != 0 or found is None:
+        raise SystemExit(f"wrk failed ({process.returncode}):\n{output}")
+    result = json.loads(found.group(1))
+    failures = result["other"] + result["connect_errors"] + result["read_errors"] + result["write_errors"]
+    return {
+        "clients": clients,
+        "phase": "idle",
+        "requests": result["requests"],
+        "rps": result["requests"] / (result["duration_us"] / 1e6),
+        "p50_ms": result["p50_us"] / 1000,
+        "p95_ms": result["p95_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "review_p95_ms": 0.0,  # wrk keeps one latency histogram for all requests
+        "errors": failures + result["timeouts"],
+        "generations": 0,
+        "reviews": result["requests"] // 5,  # every fifth request of each client
+        "reviews_409": result["conflict"],
+        "loader_cpu_s": usage.ru_utime + usage.ru_stime,
+        "mb_per_s": result["bytes"] / result["duration_us"],
+    }
+
+
+def _print_cpu(row: dict[str, Any], seconds: float) -> None:
+    print(
+        f"    CPU seconds in {seconds:g} s: loader {row['loader_cpu_s']:.1f} | API processes {row['api_cpu_s']:.1f} "
+        f"({' + '.join(f'{v:.1f}' for v in row['api_cpu_each'])}) | "
+        f"PostgreSQL {row['postgres_cpu_s']:.1f} ({row['connections_opened']} connections opened) | "
+        f"machine busy {row['machine_busy']:.0%} of 2 cores | "
+        f"API CPU ms per request {1000 * row['api_cpu_s'] / max(1, row['requests']):.2f}"
+        + (f" | answers {row['mb_per_s']:.1f} MB/s" if "mb_per_s" in row else ""),
+        flush=True,
+    )
+
+
+def scale_benchmark(clients: int, seconds: float, think: float, jobs: int, loaders: list[str]) -> None:
     from support.cluster import cluster
     from support.postgres import postgres_server
 
@@ -320,20 +490,29 @@ def scale_benchmark(clients: int, seconds: float, think: float, jobs: int) -> No
         assert job["status"] == "succeeded", job
         print(f"EV canvas drafted by the worker: job {job['id']}", flush=True)
 
-        rps: dict[int, float] = {}
+        postmaster = _postmaster(postgres)
+        rps: dict[tuple[str, int], float] = {}
         for processes in (1, 2):
             if processes > 1:
                 api.terminate()
                 api.wait(timeout=60)
                 base, api = start_api(processes)
-            # Each process fills its own caches (keys, parsed versions) before the clock starts.
-            asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, 3, False, 0.0))
-            for busy, pause in ((False, 0.0), (True, think)):
-                row = asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, seconds, busy, pause))
-                if not busy:
-                    rps[processes] = row["rps"]
-                _print_row(f"{processes} API process{'es' if processes > 1 else ''} | think {pause:3.1f} s", row)
-        print(f"closed loop, {clients} clients: 2 API processes / 1 = {rps[2] / rps[1]:.2f}x req/s", flush=True)
+            label = f"{processes} API process{'es' if processes > 1 else ''}"
+            for loader in loaders:
+                closed_loop = wrk_closed_loop if loader == "wrk" else python_closed_loop
+                # Each process fills its own caches (keys, parsed versions) before the clock starts.
+                closed_loop(base, key, job["canvas_id"], job["id"], clients, 3)
+                meter = CpuMeter(api.pid, postmaster, running.database_url)
+                row = closed_loop(base, key, job["canvas_id"], job["id"], clients, seconds)
+                row |= meter.read()
+                rps[loader, processes] = row["rps"]
+                _print_row(f"{label} | think 0.0 s | {loader:>6}", row)
+                _print_cpu(row, seconds)
+            row = asyncio.run(phase(base, key, job["canvas_id"], job["id"], clients, seconds, True, think))
+            _print_row(f"{label} | think {think:3.1f} s | python", row)
+        for loader in loaders:
+            ratio = rps[loader, 2] / rps[loader, 1]
+            print(f"closed loop, {clients} clients, {loader}: 2 API processes / 1 = {ratio:.2f}x req/s", flush=True)
 
         per_minute: dict[int, float] = {}
         for workers in (1, 2):
@@ -366,9 +545,16 @@ def main() -> None:
     parser.add_argument("--parse-timeout", type=float, default=10.0, help="The server's parse timeout (seconds).")
     parser.add_argument("--scale", action="store_true", help="1 vs 2 API processes and 1 vs 2 workers (see above).")
     parser.add_argument("--jobs", type=int, default=8, help="With --scale: jobs submitted at once per worker count.")
+    parser.add_argument(
+        "--loader",
+        choices=("python", "wrk"),
+        nargs="+",
+        default=["python"],
+        help="With --scale: what sends the closed loop, each in turn (wrk: benchmarks/api_mix.lua, apt install wrk).",
+    )
     args = parser.parse_args()
     if args.scale:
-        scale_benchmark(args.clients[-1], args.seconds, args.think[-1], args.jobs)
+        scale_benchmark(args.clients[-1], args.seconds, args.think[-1], args.jobs, args.loader)
         return
     if args.uploads:
         upload_benchmark(args.uploads, args.hostile, args.parse_timeout)

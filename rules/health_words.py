@@ -73,21 +73,30 @@ def health_words() -> HealthWords:
     )
 
 
+def _holds(padded: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
 def mentions(text: str | None, phrases: tuple[str, ...]) -> bool:
     """Whether `text` holds one of `phrases` as whole words (case, accents and punctuation ignored)."""
     if not text:
         return False
-    padded = f" {normalise_key(text)} "
-    return any(f" {phrase} " in padded for phrase in phrases)
+    return _holds(f" {normalise_key(text)} ", phrases)
 
 
 def forum_levels(description: str) -> tuple[Level, ...]:
     """The levels a forum's description says it meets at, in LEVELS order (none when it does not say)."""
-    words = health_words()
-    return tuple(level for level in LEVELS if mentions(description, words.levels[level]))
+    if not description:
+        return ()
+    # Normalised once for all the levels: a review's re-check asks this of every forum.
+    padded, words = f" {normalise_key(description)} ", health_words()
+    return tuple(level for level in LEVELS if _holds(padded, words.levels[level]))
 
 
 def motions_in(text: str | None) -> tuple[Motion, ...]:
     """The orchestration motions a text mentions, in MOTIONS order."""
-    words = health_words()
-    return tuple(m for m in MOTIONS if mentions(text, words.motions[m]))
+    if not text:
+        return ()
+    # Normalised once for all the motions: a review's re-check asks this of every entry.
+    padded, words = f" {normalise_key(text)} ", health_words()
+    return tuple(m for m in MOTIONS if _holds(padded, words.motions[m]))

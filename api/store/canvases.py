@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,9 +72,12 @@ def insert_version(
     )
 
 
+def _canvas_id_in(workspace_id: str, canvas_id: str) -> Select[str]:
+    return select(CanvasRow.id).where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id)
+
+
 def canvas_in(s: Session, workspace_id: str, canvas_id: str) -> bool:
-    found = s.scalar(select(CanvasRow.id).where(CanvasRow.id == canvas_id, CanvasRow.workspace_id == workspace_id))
-    return found is not None
+    return s.scalar(_canvas_id_in(workspace_id, canvas_id)) is not None
 
 
 class CanvasStore(Repository):
@@ -96,8 +99,8 @@ class CanvasStore(Repository):
             raise ConflictError(f"another change to the canvas landed first (version {based_on + 1})") from exc
 
     def latest_version(self, workspace_id: str, canvas_id: str) -> int:
-        with self._tx() as s:
-            row = s.execute(select(CanvasRow.workspace_id, CanvasRow.version).where(CanvasRow.id == canvas_id)).first()
+        with self._read() as c:
+            row = c.execute(select(CanvasRow.workspace_id, CanvasRow.version).where(CanvasRow.id == canvas_id)).first()
         if row is None or row[0] != workspace_id or row[1] == 0:
             raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
         return int(row[1])
@@ -131,15 +134,18 @@ class CanvasStore(Repository):
         self, workspace_id: str, canvas_id: str, limit: int = 20, before: int | None = None
     ) -> list[VersionSummary]:
         """Newest first, at most `limit`, only those older than `before` when given (paging)."""
-        with self._tx() as s:
-            if not canvas_in(s, workspace_id, canvas_id):
+        # One query: the workspace check is the join. Only an empty page asks whether the canvas is there.
+        query = (
+            select(CanvasVersionRow.version, CanvasVersionRow.created_at, CanvasVersionRow.action)
+            .join(CanvasRow, CanvasRow.id == CanvasVersionRow.canvas_id)
+            .where(CanvasVersionRow.canvas_id == canvas_id, CanvasRow.workspace_id == workspace_id)
+        )
+        if before is not None:
+            query = query.where(CanvasVersionRow.version < before)
+        with self._read() as c:
+            rows = c.execute(query.order_by(CanvasVersionRow.version.desc()).limit(limit)).all()
+            if not rows and c.scalar(_canvas_id_in(workspace_id, canvas_id)) is None:
                 raise NotFoundError(f"no canvas {canvas_id!r} in this workspace")
-            query = select(CanvasVersionRow.version, CanvasVersionRow.created_at, CanvasVersionRow.action).where(
-                CanvasVersionRow.canvas_id == canvas_id
-            )
-            if before is not None:
-                query = query.where(CanvasVersionRow.version < before)
-            rows = s.execute(query.order_by(CanvasVersionRow.version.desc()).limit(limit)).all()
         return [VersionSummary(version=r[0], created_at=r[1], action=r[2]) for r in rows]
 
     def canvases(self, workspace_id: str) -> list[CanvasSummary]:

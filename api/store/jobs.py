@@ -116,8 +116,8 @@ class JobStore(Repository):
             return s.scalar(select(JobRow).where(JobRow.workspace_id == workspace_id, JobRow.idempotency_key == key))
 
     def job(self, workspace_id: str, job_id: str) -> JobOut:
-        with self._tx() as s:
-            row = s.execute(
+        with self._read() as c:
+            row = c.execute(
                 select(*_JOB_COLUMNS).where(JobRow.id == job_id, JobRow.workspace_id == workspace_id)
             ).first()
         if row is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.pool import NullPool
 from support.api_harness import api_settings, database, database_kinds
 
-from ecocanvas.api.db import make_engine, migrate
+from ecocanvas.api.db import PING_AFTER_SECONDS, make_engine, migrate
 from ecocanvas.errors import ConfigError
 
 TABLES = {
@@ -45,6 +47,26 @@ def test_an_unreachable_database_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot use the database") as caught:
         migrate(engine)
     assert "secret" not in str(caught.value)
+
+
+def test_a_pooled_connection_the_server_dropped_is_replaced_before_use(tmp_path: Path, postgres_url: str) -> None:
+    # Connections are pinged only after being idle for a while (not on every checkout): one that the
+    # server closed meanwhile, as a restart does, must still never reach a request.
+    with database("postgresql", postgres_url) as url:
+        assert url is not None
+        engine, admin = make_engine(api_settings(tmp_path, url)), create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                first = connection.exec_driver_sql("select pg_backend_pid()").scalar()
+            with admin.connect() as connection:
+                assert connection.exec_driver_sql(f"select pg_terminate_backend({first})").scalar() is True
+            time.sleep(PING_AFTER_SECONDS + 0.5)  # idle past the window, as a connection is after a restart
+            with engine.connect() as connection:
+                second = connection.exec_driver_sql("select pg_backend_pid()").scalar()
+            assert second != first
+        finally:
+            engine.dispose()
+            admin.dispose()
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
