@@ -22,6 +22,8 @@ def clean_name(text: str) -> str:
     # A clause or list number in front ("A.3", "4.1", "2)") is numbering, not part of the name.
     text = re.sub(r"^(?:[A-Z]?\d+(?:\.\d+)*[.)]?|[A-Z]\.\d+(?:\.\d+)*)\s+", "", text)
     text = re.sub(r"[’']s$", "", text)
+    # "National Customs Agency PETER CLAES": a transcript's attendee in capitals on the next line.
+    text = re.sub(r"(?<=[a-z])\s+(?=[A-Z\s'’-]*[A-Z]{4})(?:[A-Z][A-Z'’-]{2,}\s+){1,2}[A-Z][A-Z'’-]{2,}$", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -13,11 +13,13 @@ from ecocanvas.canvas.ids import normalise_key
 from ecocanvas.generator.actor_names import classify, clean_name, initials
 from ecocanvas.generator.drafts import ActorDraft, ExclusionDraft
 from ecocanvas.generator.offline import patterns as p
+from ecocanvas.generator.offline.clauses import singular
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.lexicon import (
     NAME,
     ORG_WORDS,
     ActorEntry,
+    Lexicon,
     has_legal_form,
     is_name_like,
     org_signal,
@@ -116,14 +118,14 @@ def build_lexicon(ctx: Context) -> None:
                 continue
             if name.isupper() and len(words) > 1:
                 continue  # a heading in capitals ("PROGRAMME PARTNERS"), not a name
-            if _two_companies(name):
+            if _two_companies(name, lex):
                 continue
             if org_signal(name, brands=False) and not is_document_phrase(name):
                 ctx.note(lex.add(name, "org"), unit)
         for m in subject.finditer(text):
             name = clean_name(m.group("name"))
             single = len(name.split()) == 1
-            if (single and (name.lower() in ORG_WORDS or name.lower() in ctx.lowered)) or _two_companies(name):
+            if (single and (name.lower() in ORG_WORDS or name.lower() in ctx.lowered)) or _two_companies(name, lex):
                 continue
             if (
                 is_name_like(name)
@@ -140,15 +142,21 @@ def build_lexicon(ctx: Context) -> None:
     lex.finalize([u.text for u in ctx.units], TITLES)
 
 
-def _two_companies(name: str) -> bool:
-    """'Voltara GmbH and Brightcell Oy': two organisations named together, not one name."""
-    return any(has_legal_form(left) for left in re.split(r"\s+and\s+", name)[:-1])
+def _two_companies(name: str, lex: Lexicon | None = None) -> bool:
+    """'Voltara GmbH and Brightcell Oy', 'the Authority and Customs': two organisations named
+    together (by a legal form, or by names already known), not one name."""
+    parts = re.split(r"\s+and\s+", name)
+    if any(has_legal_form(left) for left in parts[:-1]):
+        return True
+    return lex is not None and len(parts) > 1 and all(lex.get(part) is not None for part in parts)
 
 
 # '"Exam-Delivery Provider" means the organisation appointed by MCI ..., currently Paxton Test
 # Services Ltd.': an agreement's role term that names one party is that party's alias.
 _MEANS = re.compile(
-    r"[\"“](?P<term>(?:the\s+)?[A-Z][\w&' -]{1,40})[\"”]\s+means\s+(?P<body>[^;]{3,300}?)(?:;|\.\s|\.?$)"
+    r"[\"“](?P<term>(?:the\s+)?[A-Z][\w&' -]{1,40})[\"”]\s+means\s+(?P<body>[^;\"“]{3,300}?)"
+    # the body ends at a semicolon, a full stop, or where the next defined term starts
+    r"(?:;|\.\s|\.?$|(?=,?\s+(?:and\s+)?[\"“]))"
 )
 _CURRENTLY = re.compile(r"\b(?:currently|at present|presently|namely|i\.e\.|that is)\s*,?\s+", re.I)
 
@@ -162,9 +170,13 @@ def _defined_roles(ctx: Context) -> None:
             # The party the term stands for is the one named after "currently": the other names in
             # the definition say who appoints it or whom it serves.
             at = _CURRENTLY.search(body)
-            if at is None:
-                continue
-            named = [e for _, _, e in ctx.mentions(body[at.end() :])]
+            if at is not None:
+                named = [e for _, _, e in ctx.mentions(body[at.end() :])]
+            else:
+                # '"Payment Provider" means Tendra Payments, which processes ...': the body opens with the party.
+                lead = re.match(r"\s*(?:the\s+)?", body)
+                offset = lead.end() if lead else 0
+                named = [e for s, _, e in ctx.mentions(body) if s == offset][:1]
             if len({id(e) for e in named}) != 1:
                 continue
             term = m.group("term").strip()
@@ -297,10 +309,23 @@ def add_groups(ctx: Context) -> None:
             counts[key] = counts.get(key, 0) + 1
             placed.setdefault(key, unit)
     corpus = " ".join(u.text.lower() for u in ctx.units)
+    added: list[ActorEntry] = []
     for key, unit in placed.items():
         total = len(re.findall(rf"(?<![\w-]){re.escape(key)}(?![\w-])", corpus))
         if counts[key] >= 1 and total >= 2 and ctx.lexicon.get(key) is None:
-            ctx.note(ctx.lexicon.add(key, "group", descriptor=key.split()[-1]), unit)
+            entry = ctx.lexicon.add(key, "group", descriptor=key.split()[-1])
+            ctx.note(entry, unit)
+            added.append(entry)
+    # "Each clinic shall send ...": one member stands for the group when no other group shares its head
+    # noun. (The bare plural, "the clinics", was tried as well: it cost the check set actor F1.)
+    heads = [e.name.split()[-1].lower() for e in added]
+    for entry, head in zip(added, heads, strict=True):
+        if heads.count(head) > 1 or not entry.name.islower():
+            continue
+        one = singular(head)
+        for form in (f"each {one}", f"every {one}"):
+            if ctx.lexicon.get(form) is None:
+                ctx.lexicon.add(entry.name, "group", alias=form)
 
 
 def add_named_entities(ctx: Context) -> None:

@@ -148,12 +148,31 @@ class ClauseReader:
             return []
         topic = self.doc[: colon.i].text.strip(" *_")
         rest = self.doc[colon.i + 1 :]
-        if not topic or self.actors_in(self.doc[: colon.i]):
+        if not topic or self.actors_in(self.doc[: colon.i]) or _NOT_A_TOPIC.search(topic):
             return []
         participle = next((t for t in rest if t.tag_ == "VBN"), None)
         role: Role | None = None
         agents: list[ActorEntry] = []
-        if participle is not None:
+        supporters: list[ActorEntry] = []
+        approvers: list[ActorEntry] = []
+        # "the Payment Provider, supported by the Operator", "the Operator, once the Department has
+        # admitted the provider": the actor right after the colon leads; what follows its comma says
+        # who helps or signs off, or when.
+        cut = next((t.i for t in rest if t.text in (",", ";", "(") and t.i > colon.i + 1), rest.end)
+        head_part = self.doc[colon.i + 1 : cut]
+        first = self.actors_in(rest[:4])
+        if first and re.match(r"^(?:the\s+)?\w[\w\s&.'-]*?$", words(head_part.text)) and len(head_part) <= 8:
+            role, agents = "lead", first[:1]
+            tail = self.doc[cut:]
+            v = self.vocab
+            for verb in (t for t in tail if t.tag_ == "VBN"):
+                by = next((c for c in verb.children if c.dep_ == "agent" or c.lower_ == "by"), None)
+                named = self.actors_in(by.subtree) if by is not None else []
+                if any(k in v.support for k in verb_keys(verb)):
+                    supporters += named
+                elif any(k in v.approve for k in verb_keys(verb)):
+                    approvers += named
+        elif participle is not None:
             keys = verb_keys(participle)
             v = self.vocab
             by = next((t for t in rest if t.lower_ == "by" and t.i > participle.i), None)
@@ -167,7 +186,6 @@ class ClauseReader:
                 agents = self.actors_in(t for t in rest if t.i > by.i)[:1]
         else:
             words_after = words(rest.text)
-            first = self.actors_in(rest[:4])
             if first and re.match(
                 r"^(?:the\s+)?\w[\w\s&.'-]*?(?:\((?:lead|owner|accountable|responsible)\))?$", words_after
             ):
@@ -176,6 +194,8 @@ class ClauseReader:
             return []
         clause = self._base(participle or rest.root, role)
         clause.agents = agents
+        clause.supporters = [a for a in supporters if a not in agents]
+        clause.approvers = [a for a in approvers if a not in agents]
         clause.theme = topic
         return [clause]
 
@@ -556,6 +576,15 @@ class ClauseReader:
                     # "provides Korbin with session data": Y is the value when the object is an
                     # actor; "supplies water to the Park, with a contracted minimum" keeps the water.
                     value = _first_pobj(child) or value
+            elif (
+                child.dep_ == "prep"
+                and child.lower_ in ("through", "via")
+                and role == "give"
+                and verb.lemma_.lower() in self.vocab.pay
+                and direct is not None
+                and self.actor_of_token(direct) is not None
+            ):
+                value = _first_pobj(child) or value  # "funds the Network through an annual grant"
             elif child.dep_ == "prep" and child.lower_ == "for" and role == "give" and self.actors_in(child.subtree):
                 recipients += self.actors_in(child.subtree)
             elif child.dep_ == "prep" and child.lower_ == "from":
@@ -728,6 +757,45 @@ def _first_pobj_of(verb: Token, preps: tuple[str, ...]) -> Token | None:
     return _pobj(verb, preps)
 
 
+# What stands before a colon or dash and is no activity: a target ("availability >= 99.7 %"), a
+# date or quarter ("Q3 2025"), or a document's own words ("In this Agreement").
+_NOT_A_TOPIC = re.compile(
+    r"[≥≤<>=]|\d\s*%|^\W*(?:q[1-4]|h[12]|fy)?\s*\d{2,4}\W*$|^(?:in|under|for|by|from|to|at|on|with)\s",
+    re.I,
+)
+
+
+def _gerund_name(head: Token, reader: ClauseReader) -> str:
+    """'responsible for integrating its truck appointment system with the Platform' is the truck
+    appointment system's integration; 'for onboarding Forwarders' is forwarder onboarding."""
+    if head.tag_ != "VBG":
+        return ""
+    obj = next((c for c in head.children if c.dep_ in ("dobj", "obj")), None)
+    if obj is None:
+        return ""
+    named = reader.actors_in(obj.subtree)
+    if named and obj.pos_ in ("PROPN", "NOUN") and len(list(obj.subtree)) <= 3:
+        what = obj.text
+    else:
+        what = phrase_of(obj, reader, max_words=6)
+    if not what:
+        return ""
+    noun = reader.vocab.nominal.get(head.lemma_.lower()) or head.lower_
+    if noun in ("work", "ownership", "leadership"):
+        noun = head.lower_
+    return f"{singular(what)} {noun}"
+
+
+def singular(phrase: str) -> str:
+    """The phrase with its last word singular: "codeshare schedules" -> "codeshare schedule"."""
+    head, _, last = phrase.rpartition(" ")
+    if last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return f"{head} {last}".strip()
+
+
 def phrase_of(
     head: Token | None,
     reader: ClauseReader,
@@ -744,6 +812,9 @@ def phrase_of(
         return ""
     if head.lower_ in _PRONOUNS | _RELATIVE | _WE | {"everything", "anything", "something", "nothing", "all"}:
         return ""
+    gerund = _gerund_name(head, reader)
+    if gerund:
+        return gerund
     keep: set[int] = {head.i}
 
     def take_left(token: Token) -> None:

@@ -526,7 +526,8 @@ class Lexicon:
             words = entry.name.split()
             for cut in range(1, len(words)):
                 owner, rest = " ".join(words[:cut]), " ".join(words[cut:])
-                if re.search(r"(?:\s(?:and|or)|[&,])$", owner) and self.get(rest) and self.get(owner.rstrip(" &,")):
+                left = re.sub(r"(?:\s+(?:and|or)|\s*[&,])$", "", owner)
+                if left != owner and self.get(rest) and self.get(left):
                     # "Voltara GmbH and Brightcell Oy": two actors named together, neither's other name.
                     self.remove(entry)
                     break

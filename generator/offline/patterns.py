@@ -364,11 +364,11 @@ FORUM_ACTIVE = re.compile(
     re.I,
 )
 GAP_NEGATION = re.compile(
-    r"\b(?:there (?:is|are|was|were) (?:still |currently |as yet )?no|no (?:formal|agreed|defined|documented|"
+    r"\b(?:there (?:is|are|was|were) (?:still |currently |as yet )?no\b|no (?:formal|agreed|defined|documented|"
     r"clear|written|established|single|standing)|(?:has|have) not (?:yet )?been (?:defined|agreed|set|established|"
     r"documented|decided|appointed|assigned|created|written|formalised|formalized)|not yet (?:been )?(?:defined|"
     r"agreed|established|in place|set up|documented|decided|formalised|formalized)|does not (?:yet )?exist|"
-    r"do not (?:yet )?exist|(?:is|are) (?:still )?missing|lacks?|lacking|we have no|(?:has|have) no|is undefined|"
+    r"do not (?:yet )?exist|(?:is|are) (?:still )?missing|lacks?|lacking|we have no\b|(?:has|have) no\b|is undefined|"
     r"remains? (?:open|undefined|unclear|informal)|to be (?:defined|decided|agreed|confirmed)|\btbd\b|"
     r"nobody knows|no-one knows|no one knows|is not defined|are not defined|absent|gap\b)",
     re.I,

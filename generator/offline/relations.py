@@ -10,7 +10,7 @@ the other party of the clause before.
 from __future__ import annotations
 
 from ecocanvas.generator.drafts import ActivityDraft, ExchangeDraft
-from ecocanvas.generator.offline.clauses import Clause, ClauseReader, activity_like
+from ecocanvas.generator.offline.clauses import Clause, ClauseReader, activity_like, singular
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.lexicon import ActorEntry
 from ecocanvas.generator.offline.vocabulary import vocabulary, words
@@ -30,7 +30,8 @@ def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraf
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
         answered = nxt is not None and nxt.document is unit.document and _affirms(nxt.text)
         reader = ClauseReader(doc, ctx.unit_mentions(unit), unit.date, previous, answered)
-        clauses = reader.read() or reader.topic_clauses()
+        # "Payment processing: A, supported by B" is read as a whole before its parts.
+        clauses = reader.topic_clauses() or reader.read()
         for clause in clauses:
             if clause.agents:
                 previous = clause.agents[:1]
@@ -89,16 +90,7 @@ def _named(clause: Clause) -> str:
         return theme
     if nominal == "operation" and len(theme.split()) <= 1:
         return theme
-    return f"{_singular(theme)} {nominal}"
-
-
-def _singular(phrase: str) -> str:
-    head, _, last = phrase.rpartition(" ")
-    if last.endswith("ies") and len(last) > 4:
-        last = last[:-3] + "y"
-    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
-        last = last[:-1]
-    return f"{head} {last}".strip()
+    return f"{singular(theme)} {nominal}"
 
 
 def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) -> list[ExchangeDraft]:

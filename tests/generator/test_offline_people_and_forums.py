@@ -87,3 +87,89 @@ def test_a_count_of_users_is_not_a_group_actor() -> None:
         "| KPI | Owner | Target |\n|---|---|---|\n| Monthly active users | MoveNow | 15,000 |\n"
     )
     assert "monthly active users" not in {a.name.lower() for a in draft(text).actors.actors}
+
+
+def activities(text: str) -> dict[str, tuple[str | None, list[str]]]:
+    return {a.name: (a.owner, a.supporters) for a in draft(text).activities.activities}
+
+
+CONTRACT = (
+    "MoveNow Ltd (MoveNow) runs the GoVelden app. Tendra Payments (Tendra) is the payment gateway.\n\n"
+    'In this Agreement "the Operator" means MoveNow Ltd, which runs the app, and "the Payment Provider" '
+    "means Tendra Payments, which processes all payments made in the App.\n\n"
+    "MoveNow Ltd and Tendra Payments sign this Agreement.\n\n"
+)
+
+
+def test_a_labelled_line_names_its_owner_supporter_and_condition() -> None:
+    text = CONTRACT + (
+        "(b) Provider onboarding and integration: the Operator, once the Department has admitted the provider.\n\n"
+        "(c) Payment processing and payouts: the Payment Provider, supported by the Operator.\n"
+    )
+    found = activities(text)
+    assert found["Provider onboarding and integration"] == ("MoveNow Ltd", [])
+    assert found["Payment processing and payouts"] == ("Tendra Payments", ["MoveNow Ltd"])
+
+
+def test_a_target_or_a_quarter_before_a_dash_is_no_activity() -> None:
+    text = CONTRACT + (
+        "- platform availability ≥ 99.7 % – MoveNow Ltd\n- Q3 2025 – payment processing → Tendra Payments\n"
+    )
+    names = set(activities(text))
+    assert not any("99.7" in n or n.startswith("Q3") for n in names), names
+
+
+def test_a_gerund_with_its_object_is_named_by_the_object() -> None:
+    text = CONTRACT + (
+        "The Operator is responsible for integrating its trip planner with the rail feed. "
+        "Tendra Payments is responsible for onboarding Mobility Providers onto the payment gateway.\n"
+    )
+    found = activities(text)
+    assert found.get("Trip planner integration", (None,))[0] == "MoveNow Ltd", found
+    assert found.get("Mobility Provider onboarding", (None,))[0] == "Tendra Payments", found
+
+
+def test_an_attendee_in_capitals_after_an_organisation_is_not_part_of_its_name() -> None:
+    text = (
+        "Present:\nEVA BRANDSMA - CEO, PortConnect B.V. (chair)\n"
+        "ANNELIES DE GROOT - Deputy Director Port Control, National Customs Agency\n"
+        "PETER CLAES - Chair, Maasvliet Forwarders' Association (for the freight forwarders)\n\n"
+        "The National Customs Agency leads the interface certification. "
+        "PortConnect B.V. runs the customer helpdesk for the National Customs Agency.\n"
+    )
+    result = draft(text).actors.actors
+    names = {a.name for a in result} | {alias for a in result for alias in a.aliases}
+    assert "National Customs Agency" in names
+    assert not any("CLAES" in n or "GROOT" in n for n in names), names
+
+
+CLINICS = (
+    "Kelby Telehealth Ltd (KTL) runs the telehealth service for Fenmoor County Council (FCC). "
+    "Northvale Health Trust (Northvale) provides the "
+    "specialists for the participating clinics, and the participating clinics host the sessions.\n\n"
+)
+
+
+def test_each_member_of_a_group_stands_for_the_group() -> None:
+    text = CLINICS + (
+        "Each clinic shares its attendance figures with Kelby Telehealth Ltd every month. "
+        "Kelby Telehealth Ltd shall provide each clinic, free of charge, with two video carts.\n"
+    )
+    flows = {(x.provider, x.receiver, x.value) for x in draft(text).value_exchanges.value_exchanges}
+    assert ("participating clinics", "Kelby Telehealth Ltd", "attendance figures") in flows, flows
+    assert ("Kelby Telehealth Ltd", "participating clinics", "two video carts") in flows, flows
+
+
+def test_a_payment_through_a_grant_is_the_grant() -> None:
+    text = CLINICS + "Fenmoor County Council funds Northvale Health Trust through an annual public health grant.\n"
+    flows = {(x.provider, x.receiver, x.value) for x in draft(text).value_exchanges.value_exchanges}
+    assert ("Fenmoor County Council", "Northvale Health Trust", "annual public health grant") in flows, flows
+
+
+def test_an_issue_the_group_has_not_resolved_still_names_an_escalation_path() -> None:
+    text = CLINICS + (
+        "An operational issue that the Operations Working Group has not resolved within 10 working days is "
+        "escalated to the Network Board by Kelby Telehealth Ltd.\n"
+    )
+    kinds = {m.kind for m in draft(text).governance.governance}
+    assert "escalation_path" in kinds
