@@ -43,17 +43,6 @@ _QUERY_CACHE_SIZE = 2048
 
 EMBEDDERS = ("minilm", "minilm-fp32", "minilm-torch", "hash")
 
-# onnxruntime's SkipLayerNormalization kernel (its fusion of the residual Add and LayerNormalization)
-# cost more CPU than the two ops it replaces: without the fusion a 12-token query took ~10% less and
-# a 112-token chunk ~17% less (int8, one thread), and the vectors are as close to fp32's as before
-# (mean cosine 0.9922 either way on the retrieval test texts). The fp32 vectors move by ~1e-6, but
-# int8's activation scales round differently, so int8 vectors move by up to 0.002 in cosine.
-_DISABLED_FUSIONS = ["SkipLayerNormFusion"]
-# Bump when the vectors the ONNX runtime writes change (session options here, the graph in
-# `knowledge.minilm_graph`): the vector space is named by it, so a workspace's vectors of an earlier
-# version are dropped and its documents embedded again (`superseded_spaces`), never mixed.
-_ONNX_RUNTIME_VERSION = 2
-
 
 class Embedder(Protocol):
     name: str
@@ -61,9 +50,6 @@ class Embedder(Protocol):
     # The vector space its vectors live in (model, runtime, precision): the vector index keeps one
     # collection per space, so vectors that were never meant to be compared are never mixed.
     space: str
-    # Earlier versions of this embedder's space: their collections are dropped when a workspace's
-    # vector index opens, and its reconcile embeds the documents again in the space above.
-    superseded_spaces: tuple[str, ...]
 
     @property
     def max_tokens(self) -> int | None:
@@ -120,10 +106,7 @@ class OnnxMiniLMEmbedder:
 
     def __init__(self, name: str, precision: Precision, cache_dir: Path | None) -> None:
         self.name = name
-        self.space = f"minilm-onnx-{precision}-v{_ONNX_RUNTIME_VERSION}"
-        # Version 1 was named without a suffix.
-        earlier = (f"minilm-onnx-{precision}-v{n}" for n in range(2, _ONNX_RUNTIME_VERSION))
-        self.superseded_spaces = (f"minilm-onnx-{precision}", *earlier)
+        self.space = f"minilm-onnx-{precision}"
         self._precision = precision
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
@@ -160,9 +143,7 @@ class OnnxMiniLMEmbedder:
                 # One thread per run; parallelism comes from running texts side by side (`embed`).
                 options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
-                self._session = ort.InferenceSession(
-                    path, options, providers=["CPUExecutionProvider"], disabled_optimizers=_DISABLED_FUSIONS
-                )
+                self._session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
                 self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="embed")
             return self._session
 
@@ -219,7 +200,6 @@ class TorchMiniLMEmbedder:
 
     name = "minilm-torch"
     space = "minilm-torch"
-    superseded_spaces: tuple[str, ...] = ()
     dimensions = 384
 
     def __init__(self) -> None:
@@ -299,7 +279,6 @@ class HashEmbedder:
 
     name = "hash"
     space = "hash"
-    superseded_spaces: tuple[str, ...] = ()
     dimensions = 512
     max_tokens = None
 

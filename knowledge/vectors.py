@@ -117,14 +117,12 @@ def collection_name(workspace: str, embedder: str) -> str:
     return f"{workspace[: 63 - len(embedder) - len(digest) - 2]}-{digest}-{embedder}"
 
 
-def _drop_legacy(client: Any, path: Path, embedder: Embedder) -> None:
+def _drop_legacy(client: Any, path: Path) -> None:
     """Collections named by embedder ("chunks-minilm") held vectors of whichever runtime that name
-    meant when they were written (torch, later ONNX int8), and a superseded space's collection holds
-    vectors of an earlier version of this embedder. They are dropped; the index's reconcile on open
-    then finds the vectors missing and embeds the documents again in the background."""
-    superseded = {f"vectors-{space}" for space in embedder.superseded_spaces}
+    meant when they were written (torch, later ONNX int8). They are dropped; the index's reconcile
+    on open then finds the vectors missing and embeds the documents again in the background."""
     for collection in client.list_collections():
-        if collection.name.startswith("chunks-") or collection.name in superseded:
+        if collection.name.startswith("chunks-"):
             client.delete_collection(collection.name)
             log.info("vector_collection_dropped", path=str(path), collection=collection.name)
 
@@ -136,16 +134,12 @@ class VectorIndex:
             if server:
                 self._client = _server(server)
                 name = collection_name(workspace or path.parent.name, embedder.space)
-                # An older release named the collection by embedder, and an earlier version of this
-                # embedder wrote other vectors: drop those collections, reconcile embeds again.
-                owner = workspace or path.parent.name
-                for legacy in [embedder.name, *embedder.superseded_spaces]:
-                    legacy_name = collection_name(owner, legacy)
-                    if legacy_name == name:
-                        continue
+                # An older release named the collection by embedder: drop it, reconcile embeds again.
+                legacy = collection_name(workspace or path.parent.name, embedder.name)
+                if legacy != name:
                     try:
-                        self._client.delete_collection(legacy_name)
-                        log.info("vector_collection_dropped", server=server, collection=legacy_name)
+                        self._client.delete_collection(legacy)
+                        log.info("vector_collection_dropped", server=server, collection=legacy)
                     except chromadb.errors.NotFoundError:
                         pass
             else:
@@ -154,7 +148,7 @@ class VectorIndex:
                 self._client = _embedded(str(path))
                 # One collection per vector space: vectors of different models or runtimes never mix.
                 name = f"vectors-{embedder.space}"
-                _drop_legacy(self._client, path, embedder)
+                _drop_legacy(self._client, path)
             self._collection = self._client.get_or_create_collection(
                 name,
                 embedding_function=_ChromaEmbedding(embedder.name),

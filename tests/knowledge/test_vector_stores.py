@@ -130,13 +130,13 @@ _STEP = textwrap.dedent(
     from ecocanvas.settings import load_settings
     from knowledge import KnowledgeBase
     step, root = sys.argv[1], sys.argv[2]
-    if step == "rename":  # what an older release left: the same vectors, under the name it gave them
+    if step == "legacy":  # what an older release left: the same vectors, named by embedder
         client = chromadb.PersistentClient(path=root)
-        new = client.get_collection(sys.argv[3])
+        new = client.get_collection("vectors-hash")
         held = new.get(include=["embeddings", "metadatas"])
-        old = client.create_collection(sys.argv[4], metadata={"hnsw:space": "cosine"})
+        old = client.create_collection("chunks-hash", metadata={"hnsw:space": "cosine"})
         old.add(ids=held["ids"], embeddings=held["embeddings"], metadatas=held["metadatas"])
-        client.delete_collection(sys.argv[3])
+        client.delete_collection("vectors-hash")
     else:
         kb = KnowledgeBase(load_settings(), "w")
         if step == "ingest":
@@ -156,39 +156,11 @@ def test_vectors_an_older_release_named_by_embedder_are_dropped_and_embedded_aga
     env |= {"ECOCANVAS_DATA_DIR": str(settings.data_dir), "ECOCANVAS_EMBEDDER": "hash"}
     root = str(settings.workspaces_dir / "w" / "chroma")
 
-    def step(*args: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-c", _STEP, args[0], root, *args[1:]], env=env, capture_output=True, text=True
-        )
+    def step(name: str) -> str:
+        run = subprocess.run([sys.executable, "-c", _STEP, name, root], env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         return run.stdout.strip()
 
     assert step("ingest") == "vectors-hash | audits.md"
-    step("rename", "vectors-hash", "chunks-hash")
+    step("legacy")
     assert step("reopen") == "vectors-hash | audits.md"
-
-
-def test_vectors_of_an_earlier_version_of_the_embedder_are_dropped_and_embedded_again(tmp_path: Path) -> None:
-    """The ONNX runtime's session options changed its int8 vectors: those written before are never
-    compared with the new queries; the workspace is embedded again in the new space."""
-    from knowledge.embedding import get_embedder
-
-    embedder = get_embedder("minilm")
-    assert embedder.superseded_spaces and embedder.space not in embedder.superseded_spaces
-    settings = load_settings(data_dir=tmp_path / "data", embedder="minilm")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECOCANVAS_")}
-    env |= {"ECOCANVAS_DATA_DIR": str(settings.data_dir), "ECOCANVAS_EMBEDDER": "minilm"}
-    root = str(settings.workspaces_dir / "w" / "chroma")
-
-    def step(*args: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-c", _STEP, args[0], root, *args[1:]], env=env, capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout.strip()
-
-    current = f"vectors-{embedder.space}"
-    assert step("ingest") == f"{current} | audits.md"
-    for earlier in embedder.superseded_spaces:
-        step("rename", current, f"vectors-{earlier}")
-        assert step("reopen") == f"{current} | audits.md"
