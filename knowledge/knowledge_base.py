@@ -271,7 +271,7 @@ class KnowledgeBase:
         # it anyway, and the hand-off cost more than it hid. At 100k chunks, side by side under load
         # on 2 cores, a new hybrid query's p95 was lower this way in each of 5 runs, its p50 within
         # 0.3 ms; on the idle run of 4 December the threaded search (p50 4.6-4.9 ms) was slower than
-        # its three parts one after the other (4.0-4.3 ms). docs/benchmarks.md, 2026-12-04 (second).
+        # its three parts one after the other (4.0-4.4 ms). docs/benchmarks.md, 2026-12-04 (second).
         lexical_hits = lexical.search(query, depth, document_ids)
         by_id = {c.id: c for c, _ in lexical_hits + dense_hits}
         fused = reciprocal_rank_fusion([[c.id for c, _ in lexical_hits], [c.id for c, _ in dense_hits]])
