@@ -142,13 +142,13 @@ def build_lexicon(ctx: Context) -> None:
     lex.finalize([u.text for u in ctx.units], TITLES)
 
 
-def _two_companies(name: str, lex: Lexicon | None = None) -> bool:
+def _two_companies(name: str, lex: Lexicon) -> bool:
     """'Voltara GmbH and Brightcell Oy', 'the Authority and Customs': two organisations named
     together (by a legal form, or by names already known), not one name."""
     parts = re.split(r"\s+and\s+", name)
     if any(has_legal_form(left) for left in parts[:-1]):
         return True
-    return lex is not None and len(parts) > 1 and all(lex.get(part) is not None for part in parts)
+    return len(parts) > 1 and all(lex.get(part) is not None for part in parts)
 
 
 # '"Exam-Delivery Provider" means the organisation appointed by MCI ..., currently Paxton Test
@@ -297,7 +297,7 @@ def add_groups(ctx: Context) -> None:
                 for t in chunk
                 if t.i < root.i and t.dep_ in ("compound", "amod", "nmod") and t.lower_ not in _GROUP_SKIP
             ]
-            if not mods or any(t.is_digit or t.like_num or t.lower_ in vocabulary().count_modifiers for t in mods):
+            if not mods or any(t.is_digit or t.like_num or t.lower_ in v.count_modifiers for t in mods):
                 continue
             start = mods[0].i
             span = doc[start : root.i + 1]

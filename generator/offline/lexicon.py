@@ -369,8 +369,8 @@ def is_person_name(name: str) -> bool:
     return all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in rest) and not org_signal(name) and not _LEGAL.search(name)
 
 
-# A work package, task or action code ("WP4", "T2.1", "A-03-02"), not an organisation.
-_CODE = re.compile(r"[A-Z]{1,4}[-.]?\d+(?:[-.]\d+)*")
+# A work package or action code ("WP4", "WS12", "A-03-02"), not an organisation ("O2" keeps its name).
+_CODE = re.compile(r"(?:[A-Z]{2,4}\d+|[A-Z]-\d+)(?:[-.]\d+)*")
 
 
 def has_legal_form(name: str) -> bool:
@@ -464,9 +464,6 @@ class Lexicon:
             self._by_key[normalise_key(name)] = entry
         if alias:
             alias = alias.strip().strip("\"'“”‘’").strip()
-            if alias.count("(") != alias.count(")"):
-                alias = alias.replace("(", " ").replace(")", " ").strip()
-                alias = " ".join(alias.split())
             key = normalise_key(clean_name(alias)) if not ROLE_NOUN.match(alias) else normalise_key(alias)
             other = self._by_key.get(key)
             if other is not None and other is not entry:
