@@ -173,7 +173,10 @@ def _stand_in(doc: Doc, groups: list[tuple[int, int]]) -> Doc:
         elif before is None or before.lower_ in _SUBJECT_BEFORE:
             words.append("They" if plural else "It")
         elif before.pos_ in ("VERB", "AUX") and before.lower_ not in ("'s", "’s"):
-            words.append("them" if plural else "it")
+            # A second object after the name ("sends Kelby Telehealth Ltd its figures"): "them" is read
+            # as the dative there, "it" as the object with the rest a clause of its own.
+            second = j < len(doc) and doc[j].pos_ in ("DET", "PRON", "NUM", "ADJ", "NOUN") and doc[j].dep_ != "punct"
+            words.append("them" if plural or second else "it")
         else:
             words.append("IBM")
         spaces.append(bool(doc[j - 1].whitespace_))

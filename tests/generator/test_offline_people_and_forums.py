@@ -173,3 +173,9 @@ def test_an_issue_the_group_has_not_resolved_still_names_an_escalation_path() ->
     )
     kinds = {m.kind for m in draft(text).governance.governance}
     assert "escalation_path" in kinds
+
+
+def test_a_second_object_after_a_company_name_makes_the_name_the_receiver() -> None:
+    text = CLINICS + "Each clinic sends Kelby Telehealth Ltd its attendance figures every month.\n"
+    flows = {(x.provider, x.receiver) for x in draft(text).value_exchanges.value_exchanges}
+    assert ("participating clinics", "Kelby Telehealth Ltd") in flows, flows
