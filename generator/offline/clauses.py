@@ -765,6 +765,10 @@ _NOT_A_TOPIC = re.compile(
 )
 
 
+# Nouns of "own", "lead", "do" that name no piece of work ("hardware ownership"): a name keeps its verb.
+NOT_WORK_NOMINALS = frozenset({"ownership", "leadership", "work"})
+
+
 def _gerund_name(head: Token, reader: ClauseReader) -> str:
     """'responsible for integrating its truck appointment system with the Platform' is the truck
     appointment system's integration; 'for onboarding Forwarders' is forwarder onboarding."""
@@ -781,7 +785,7 @@ def _gerund_name(head: Token, reader: ClauseReader) -> str:
     if not what:
         return ""
     noun = reader.vocab.nominal.get(head.lemma_.lower()) or head.lower_
-    if noun in ("work", "ownership", "leadership"):
+    if noun in NOT_WORK_NOMINALS:
         noun = head.lower_
     return f"{singular(what)} {noun}"
 

@@ -10,7 +10,7 @@ the other party of the clause before.
 from __future__ import annotations
 
 from ecocanvas.generator.drafts import ActivityDraft, ExchangeDraft
-from ecocanvas.generator.offline.clauses import Clause, ClauseReader, activity_like, singular
+from ecocanvas.generator.offline.clauses import NOT_WORK_NOMINALS, Clause, ClauseReader, activity_like, singular
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.lexicon import ActorEntry
 from ecocanvas.generator.offline.vocabulary import vocabulary, words
@@ -85,7 +85,7 @@ def _named(clause: Clause) -> str:
     nominal = vocabulary().nominal.get(clause.verb)
     if clause.role != "lead" or clause.transfer or activity_like(theme) or nominal is None:
         return theme
-    if nominal in ("ownership", "leadership", "work"):
+    if nominal in NOT_WORK_NOMINALS:
         # "owns the hardware" names a thing, not work; "owns the demand forecast" is the forecast.
         return theme
     if nominal == "operation" and len(theme.split()) <= 1:
