@@ -19,16 +19,60 @@ from ecocanvas.generator.offline.vocabulary import header_is, vocabulary, words
 from ecocanvas.generator.units import Unit
 
 _MARK = re.compile(r"[RACIS](?:\s*[/,]\s*[RACIS])*|[xX✓✔✗-]+|yes|no", re.I)
-_ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+)\s*")
+# "+" joins two items ("hosting + payouts") but not the parts of one price ("1.4% + EUR 0.10").
+_ITEMS = re.compile(r"\s*(?:;|\n|•|\u2022|\s-\s|\+(?!\s*(?:EUR|USD|GBP|CHF|[$€£])?\s*\d))\s*")
 _TAIL = re.compile(r"\s*(?:,\s*)?\b(?:to|for|from|with|towards|by)\s+(?:the\s+|all\s+|each\s+)?[^,;]*$", re.I)
+# What cutting "by the Operator" leaves dangling: "Fee of 1.2%, paid".
+_DANGLING = re.compile(r",?\s+(?:paid|sent|provided|given|made|delivered)$", re.I)
 
 
 def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
-    for unit in ctx.units:
-        if unit.kind == "row":
-            out += _flow_row(ctx, unit) or _party_row(ctx, unit) or _column_row(ctx, unit)
+    for table in _tables(ctx.units):
+        hub = _hub(ctx, table)
+        for unit in table:
+            out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub) or _column_row(ctx, unit)
     return out
+
+
+def _tables(units: list[Unit]) -> list[list[Unit]]:
+    """Runs of rows of one document under the same headers: the rows of one table."""
+    tables: list[list[Unit]] = []
+    for unit in units:
+        if unit.kind != "row":
+            continue
+        last = tables[-1][-1] if tables else None
+        if last is not None and last.document is unit.document and list(last.cells) == list(unit.cells):
+            tables[-1].append(unit)
+        else:
+            tables.append([unit])
+    return tables
+
+
+def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:
+    """The party a Gives/Gets table is centred on: the one other rows' cells name as their
+    counterparty ("paid monthly by the Operator", "trip data from the Operator"), if half the
+    rows do (two at least); the table's rows then deal with it where a cell names nobody."""
+    columns = vocabulary().columns
+    counts: dict[int, int] = {}
+    entries: dict[int, ActorEntry] = {}
+    for unit in table:
+        party_cell = _cell(unit.cells, columns.party) or next(iter(unit.cells.values()), "")
+        own = ctx.resolve_cell(party_cell)[:1]
+        named = {
+            id(m[2]): m[2]
+            for cell in (_cell(unit.cells, columns.gives), _cell(unit.cells, columns.gets))
+            if cell
+            for m in ctx.mentions(cell)
+            if m[2] not in own
+        }
+        for key, entry in named.items():
+            counts[key] = counts.get(key, 0) + 1
+            entries[key] = entry
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return entries[best] if counts[best] >= max(2, len(table) / 2) else None
 
 
 def _cell(cells: dict[str, str], names: frozenset[str]) -> str | None:
@@ -48,7 +92,7 @@ def _flow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     return [_draft(unit, providers[0], receivers[0], value)]
 
 
-def _party_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+def _party_row(ctx: Context, unit: Unit, table_hub: ActorEntry | None = None) -> list[ExchangeDraft]:
     columns = vocabulary().columns
     gives = _cell(unit.cells, columns.gives)
     gets = _cell(unit.cells, columns.gets)
@@ -61,7 +105,7 @@ def _party_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     if not parties:
         return []
     party = parties[0]
-    hub = ctx.writers.get(id(unit))
+    hub = table_hub or ctx.writers.get(id(unit))
     out: list[ExchangeDraft] = []
     for text, giving in ((gives, True), (gets, False)):
         for item in _items(text):
@@ -69,7 +113,7 @@ def _party_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
             counterparty: ActorEntry | None = named[-1][2] if named else hub
             if counterparty is None or counterparty is party:
                 continue
-            value = _TAIL.sub("", item).strip(" .,;:") if named else item.strip(" .,;:")
+            value = _DANGLING.sub("", _TAIL.sub("", item)).strip(" .,;:") if named else item.strip(" .,;:")
             if not value or p.EMPTY_CELL.match(value):
                 continue
             provider, receiver = (party, counterparty) if giving else (counterparty, party)

@@ -1,0 +1,64 @@
+"""A "Party | Gives | Receives" table: who each row deals with when its cell names nobody."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ecocanvas.generator.drafts import CanvasDraft
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import Chunk, Document
+
+CAST = (
+    'Harbourline Ltd ("the Platform") runs the booking platform. Ostra Ferries (Ostra) and Pellin Buses (Pellin) '
+    "sell their trips through it. Corvex Pay (Corvex) processes payments. The Regional Council (the Council) "
+    "commissions the platform.\n\n"
+)
+
+
+def draft(text: str) -> CanvasDraft:
+    doc = Document(id="t", name="t.md", media_type="text/markdown", text=text, date=dt.date(2025, 5, 1))
+    chunk = Chunk(id="t-0", document_id="t", document="t.md", start=0, end=len(text), text=text)
+    return extract_offline([doc], [chunk])
+
+
+def flows(text: str) -> set[tuple[str, str, str]]:
+    return {(x.provider, x.receiver, x.value) for x in draft(text).value_exchanges.value_exchanges}
+
+
+TABLE = (
+    "| Party | Gives | Receives |\n|---|---|---|\n"
+    "| Ostra Ferries | Ferry timetables and seat inventory "
+    "| 90% of ferry ticket revenue, paid monthly by the Platform |\n"
+    "| Pellin Buses | Bus timetables | 90% of bus ticket revenue, paid monthly by the Platform |\n"
+    "| Corvex Pay | Card payment processing | Fee of 1.2% + EUR 0.05 per payment, paid by the Platform |\n"
+    "| The Regional Council | Annual fee of EUR 300,000 | Quarterly usage report from the Platform |\n"
+)
+
+
+def test_the_party_other_rows_name_is_the_counterparty_of_cells_that_name_nobody() -> None:
+    # The document is the Council's ("we" = the Council), but the rows all deal with the Platform.
+    found = flows("We, the Regional Council, write this schedule.\n\n" + CAST + TABLE)
+    assert ("Ostra Ferries", "Harbourline Ltd", "Ferry timetables and seat inventory") in found
+    assert ("Pellin Buses", "Harbourline Ltd", "Bus timetables") in found
+    assert ("The Regional Council", "Harbourline Ltd", "Annual fee of EUR 300,000") in found or (
+        "Regional Council",
+        "Harbourline Ltd",
+        "Annual fee of EUR 300,000",
+    ) in found
+    assert not {f for f in found if f[0] == "Ostra Ferries" and f[1] != "Harbourline Ltd"}
+
+
+def test_a_price_in_two_parts_stays_one_value() -> None:
+    found = flows(CAST + TABLE)
+    assert ("Harbourline Ltd", "Corvex Pay", "Fee of 1.2% + EUR 0.05 per payment") in found, found
+
+
+def test_a_table_naming_one_counterparty_once_keeps_the_writer_as_the_hub() -> None:
+    table = (
+        "| Party | Gives | Receives |\n|---|---|---|\n"
+        "| Ostra Ferries | Ferry timetables | Ticket revenue |\n"
+        "| Pellin Buses | Bus timetables | Ticket revenue |\n"
+        "| Corvex Pay | Card payment processing | Fees, paid by Harbourline |\n"
+    )
+    found = flows("We, Harbourline Ltd, keep this table.\n\n" + CAST + table)
+    assert ("Ostra Ferries", "Harbourline Ltd", "Ferry timetables") in found, found
