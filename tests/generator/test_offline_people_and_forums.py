@@ -179,3 +179,16 @@ def test_a_second_object_after_a_company_name_makes_the_name_the_receiver() -> N
     text = CLINICS + "Each clinic sends Kelby Telehealth Ltd its attendance figures every month.\n"
     flows = {(x.provider, x.receiver) for x in draft(text).value_exchanges.value_exchanges}
     assert ("participating clinics", "Kelby Telehealth Ltd") in flows, flows
+
+
+def test_the_organisation_words_are_the_vocabulary_files() -> None:
+    # The lexicon once kept a second, shorter list of its own: "Halden Ferry Lines" and "Velmora
+    # Museum" named in an attendee list were never organisations, though the vocabulary says so.
+    from ecocanvas.generator.offline.lexicon import org_signal
+    from ecocanvas.generator.offline.vocabulary import vocabulary
+
+    assert {"lines", "museum", "terminal", "registry"} <= vocabulary().org_words
+    assert org_signal("Halden Ferry Lines", brands=False)
+    assert org_signal("Velmora Museum", brands=False)
+    assert not org_signal("Incident Response", brands=False)
+    assert not org_signal("Primary Care", brands=False)
