@@ -8,19 +8,59 @@ active verb after the subject, or a passive one before the agent. Negated senten
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ecocanvas.generator.drafts import ActivityDraft
 from ecocanvas.generator.offline import patterns as p
-from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.context import Context, evidence_of, quote_of, without_leading_date
 from ecocanvas.generator.offline.lexicon import ActorEntry
 from ecocanvas.generator.offline.names import role_of
+from ecocanvas.generator.offline.nlp import parse
 from ecocanvas.generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
 from ecocanvas.generator.offline.vocabulary import header_is, vocabulary
 from ecocanvas.generator.units import Unit
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 _ROW_CODE = re.compile(
     r"^(?![QH][1-4]\b)(?:[A-Z]{1,2}-?\d{1,3}(?:\.\d{1,2})*|\d{1,3}(?:\.\d{1,2})*)[.):]?\s+(?=[A-Za-z])"
 )
+
+
+# A name ending in these reads as a measure of the work, not the work: "Returns KPI".
+_MEASURE_LAST = {"kpi", "kpis", "metric", "metrics", "target", "targets"}
+
+
+def well_named(activities: list[ActivityDraft]) -> list[ActivityDraft]:
+    """Every activity, by whichever reader it came, named as a phrase a reviewer would keep.
+
+    A leading date says when, not what ("From 1 May 2025 the mock recall exercise" is the mock
+    recall exercise, which keeps its date through the draft's citation). Then the tagger decides: a
+    name that opens with a preposition or a bracket ("Re the old links", "[Ruben's correction"),
+    ends in an adverb, particle, auxiliary, article or pronoun ("LOI only", "Personal data is
+    not"), holds "is", "has" or a modal, or ends in a measure word is a fragment."""
+    for a in activities:
+        a.name = without_leading_date(a.name)
+    names = list(dict.fromkeys(a.name for a in activities))
+    fragments = {name for name, doc in zip(names, parse(names), strict=True) if _fragment(doc)}
+    return [a for a in activities if a.name not in fragments]
+
+
+def _fragment(doc: Doc) -> bool:
+    tokens = [t for t in doc if not t.is_space]
+    if not tokens:
+        return True
+    first, last = tokens[0], tokens[-1]
+    if (first.is_punct and first.text not in "\"'“‘") or first.pos_ == "ADP":
+        return True
+    if last.pos_ in ("ADV", "PART", "AUX", "DET", "ADP", "CCONJ", "PRON"):
+        return True
+    # Only "be", "have" and modals: the small model tags many nouns of a name as verbs
+    # ("Merchant onboarding and KYB checks", "Sponsored listings campaigns").
+    if any((t.lemma_ in ("be", "have") and t.pos_ == "AUX") or t.tag_ == "MD" for t in tokens):
+        return True
+    return last.lower_ in _MEASURE_LAST
 
 
 def read_activities(ctx: Context) -> list[ActivityDraft]:

@@ -61,6 +61,12 @@ def _head(name: str) -> str:
 _QUOTE_MAX = 600
 
 
+def without_leading_date(name: str) -> str:
+    """'From 1 May 2025 the mock recall exercise' -> 'Mock recall exercise'."""
+    rest = _LEADING_DATE.sub("", name).strip()
+    return rest[0].upper() + rest[1:] if rest and rest != name else name
+
+
 def evidence_of(unit: Unit) -> Evidence:
     return Evidence(document_id=unit.document.id, start=unit.start)
 

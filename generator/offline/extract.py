@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ecocanvas.generator.drafts import ActivityDraft, CanvasDraft
-from ecocanvas.generator.offline.activities import read_activities
+from ecocanvas.generator.offline.activities import read_activities, well_named
 from ecocanvas.generator.offline.actors import actor_drafts, build_lexicon, find_parties, find_writers, read_exclusions
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.exchanges import read_exchanges
@@ -47,7 +47,7 @@ def _draft(ctx: Context) -> CanvasDraft:
         ctx.parses[id(unit)] = doc
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
-    activities = _led_somewhere(ctx, _same_work_one_name(read_activities(ctx) + related_activities))
+    activities = _led_somewhere(ctx, _same_work_one_name(well_named(read_activities(ctx) + related_activities)))
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)

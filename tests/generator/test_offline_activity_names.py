@@ -1,0 +1,54 @@
+"""Activity names a reviewer would keep, whichever reader found them: fragments are dropped, a
+leading date is not part of the name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ecocanvas.generator.drafts import CanvasDraft
+from ecocanvas.generator.offline import extract_offline
+from ecocanvas.knowledge import Chunk, Document
+
+CAST = (
+    "Harbourline Ltd (Harbourline) runs the platform. Ostra Ferries (Ostra) sails the routes. "
+    "The Booking Desk (BD) answers travellers.\n\n"
+)
+
+
+def draft(text: str) -> CanvasDraft:
+    doc = Document(id="n", name="n.md", media_type="text/markdown", text=text, date=dt.date(2025, 5, 1))
+    chunk = Chunk(id="n-0", document_id="n", document="n.md", start=0, end=len(text), text=text)
+    return extract_offline([doc], [chunk])
+
+
+def test_table_rows_that_are_fragments_or_measures_name_no_activity() -> None:
+    text = CAST + (
+        "| Activity | Lead |\n|---|---|\n"
+        "| Timetable publication | Ostra Ferries |\n"
+        "| Returns KPI | Harbourline |\n"
+        "| LOI only | Harbourline |\n"
+        "| Personal data is not | Harbourline |\n"
+        "| [Ruben's correction | Harbourline |\n"
+        "| Merchant onboarding and KYB checks | Harbourline |\n"
+    )
+    names = {a.name for a in draft(text).activities.activities}
+    assert "Timetable publication" in names
+    assert "Merchant onboarding and KYB checks" in names  # "checks" tagged as a verb is still a noun here
+    assert not names & {"Returns KPI", "LOI only", "Personal data is not", "[Ruben's correction"}, names
+
+
+def test_a_leading_date_is_cut_from_a_name_whichever_reader_made_it() -> None:
+    from ecocanvas.generator.drafts import ActivityDraft, Evidence
+    from ecocanvas.generator.offline.activities import well_named
+
+    at = Evidence(document_id="n", start=0)
+    drafts = [
+        ActivityDraft(quote="q", at=at, name="From 1 May 2025 the mock recall exercise", owner="Harbourline Ltd"),
+        ActivityDraft(quote="q", at=at, name="Q3 2025 fare review", owner="Ostra Ferries"),
+        ActivityDraft(quote="q", at=at, name="Timetable publication", owner="Ostra Ferries"),
+    ]
+    assert [(a.name, a.owner) for a in well_named(drafts)] == [
+        ("Mock recall exercise", "Harbourline Ltd"),
+        ("Fare review", "Ostra Ferries"),
+        ("Timetable publication", "Ostra Ferries"),
+    ]
