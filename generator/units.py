@@ -65,6 +65,20 @@ def _kv_row(line: str) -> dict[str, str] | None:
     return cells if len(cells) >= 2 else None
 
 
+def tables(units: list[Unit]) -> list[list[Unit]]:
+    """Runs of rows of one document under the same headers: the rows of one table."""
+    out: list[list[Unit]] = []
+    for unit in units:
+        if unit.kind != "row":
+            continue
+        last = out[-1][-1] if out else None
+        if last is not None and last.document is unit.document and list(last.cells) == list(unit.cells):
+            out[-1].append(unit)
+        else:
+            out.append([unit])
+    return out
+
+
 def units(doc: Document) -> list[Unit]:
     """All units of a document in order, with the heading path above each.
 

@@ -18,7 +18,7 @@ from ecocanvas.generator.offline.names import role_of
 from ecocanvas.generator.offline.nlp import parse
 from ecocanvas.generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
 from ecocanvas.generator.offline.vocabulary import header_is, vocabulary
-from ecocanvas.generator.units import Unit
+from ecocanvas.generator.units import Unit, tables
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -64,13 +64,48 @@ def _fragment(doc: Doc) -> bool:
 
 
 def read_activities(ctx: Context) -> list[ActivityDraft]:
+    by_unit: dict[int, list[ActivityDraft]] = {}
+    for table in tables(ctx.units):
+        rows = [(unit, draft) for unit in table for draft in _activity_rows(ctx, unit)]
+        _dependencies(rows)
+        for unit, draft in rows:
+            by_unit.setdefault(id(unit), []).append(draft)
+    # In document order: resolution lets the later of two statements win.
     out: list[ActivityDraft] = []
     for unit in ctx.units:
-        if unit.kind == "row":
-            out += _activity_rows(ctx, unit)
-        elif unit.kind == "sentence":
-            out += _activity_sentence(ctx, unit)
+        out += by_unit.get(id(unit), []) if unit.kind == "row" else []
+        out += _activity_sentence(ctx, unit) if unit.kind == "sentence" else []
     return out
+
+
+_REFERENCES = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*")
+_ROW_KEY_COLUMNS = frozenset({"#", "no", "no.", "nr", "id", "ref", "row", "number", "item", "step"})
+
+
+def _dependencies(rows: list[tuple[Unit, ActivityDraft]]) -> None:
+    """A "Depends on" column names the rows this one waits for, by their number or code ("11",
+    "A6") or by name; each becomes the name of that row's activity. A reference that names no row
+    of the table is left out: it may be work outside the table, and guessing would invent a link."""
+    columns = vocabulary().columns
+    keys: dict[str, str] = {}
+    for unit, draft in rows:
+        keys[draft.name.lower()] = draft.name
+        for header, value in unit.cells.items():
+            # "#" has no letters left once headers are normalised: such a column gets its position.
+            if header.strip(" .") in _ROW_KEY_COLUMNS or header.isdigit() or header == "":
+                keys.setdefault(value.strip(" .").lower(), draft.name)
+        code = _ROW_CODE.match(p.column(unit.cells, p.ACTIVITY_COLUMNS) or "")
+        if code:
+            keys.setdefault(code.group(0).strip(" .):").lower(), draft.name)
+    for unit, draft in rows:
+        cell = next((v for h, v in unit.cells.items() if header_is(h, columns.depends)), None)
+        if not cell or p.EMPTY_CELL.match(cell):
+            continue
+        for ref in _REFERENCES.split(cell):
+            ref = re.sub(r"^(?:row|rows|step|item|no\.?|#)\s*", "", ref.strip(" .()"), flags=re.I).lower()
+            target = keys.get(ref)
+            if target and target != draft.name and target not in draft.depends_on:
+                draft.depends_on.append(target)
 
 
 def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:

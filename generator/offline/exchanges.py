@@ -16,7 +16,7 @@ from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.lexicon import ActorEntry
 from ecocanvas.generator.offline.vocabulary import header_is, vocabulary, words
-from ecocanvas.generator.units import Unit
+from ecocanvas.generator.units import Unit, tables
 
 _MARK = re.compile(r"[RACIS](?:\s*[/,]\s*[RACIS])*|[xX✓✔✗-]+|yes|no", re.I)
 # "+" joins two items ("hosting + payouts") but not the parts of one price ("1.4% + EUR 0.10").
@@ -28,25 +28,11 @@ _DANGLING = re.compile(r",?\s+(?:paid|sent|provided|given|made|delivered)$", re.
 
 def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
-    for table in _tables(ctx.units):
+    for table in tables(ctx.units):
         hub = _hub(ctx, table)
         for unit in table:
             out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub) or _column_row(ctx, unit)
     return out
-
-
-def _tables(units: list[Unit]) -> list[list[Unit]]:
-    """Runs of rows of one document under the same headers: the rows of one table."""
-    tables: list[list[Unit]] = []
-    for unit in units:
-        if unit.kind != "row":
-            continue
-        last = tables[-1][-1] if tables else None
-        if last is not None and last.document is unit.document and list(last.cells) == list(unit.cells):
-            tables[-1].append(unit)
-        else:
-            tables.append([unit])
-    return tables
 
 
 def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:

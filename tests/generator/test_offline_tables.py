@@ -1,4 +1,5 @@
-"""A "Party | Gives | Receives" table: who each row deals with when its cell names nobody."""
+"""Tables read whole: who a "Party | Gives | Receives" row deals with when its cell names nobody,
+and which rows a "Depends on" column points at."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ CAST = (
 )
 
 
+_DOC = Document(id="t", name="t.md", media_type="text/markdown", text="", date=dt.date(2025, 5, 1))
+
+
 def draft(text: str) -> CanvasDraft:
-    doc = Document(id="t", name="t.md", media_type="text/markdown", text=text, date=dt.date(2025, 5, 1))
+    doc = _DOC.model_copy(update={"text": text})
     chunk = Chunk(id="t-0", document_id="t", document="t.md", start=0, end=len(text), text=text)
     return extract_offline([doc], [chunk])
 
@@ -62,3 +66,24 @@ def test_a_table_naming_one_counterparty_once_keeps_the_writer_as_the_hub() -> N
     )
     found = flows("We, Harbourline Ltd, keep this table.\n\n" + CAST + table)
     assert ("Ostra Ferries", "Harbourline Ltd", "Ferry timetables") in found, found
+
+
+def test_a_depends_on_column_links_rows_by_number_and_a_loop_is_found() -> None:
+    from ecocanvas.generator.assemble import assemble
+    from ecocanvas.generator.resolve import resolve
+    from ecocanvas.rules.engine import check
+
+    text = CAST + (
+        "| # | Activity | Lead | Depends on |\n|---|---|---|---|\n"
+        "| 1 | Timetable import | Ostra Ferries | - |\n"
+        "| 2 | Seat map publication | Harbourline | 3 |\n"
+        "| 3 | Fare rule validation | Corvex Pay | 2, 1 |\n"
+        "| 4 | Payout reconciliation | Corvex Pay | row 9 |\n"
+    )
+    result = draft(text)
+    depends = {a.name: a.depends_on for a in result.activities.activities}
+    assert depends["Seat map publication"] == ["Fare rule validation"]
+    assert depends["Fare rule validation"] == ["Seat map publication", "Timetable import"]
+    assert depends["Payout reconciliation"] == []  # row 9 is no row of the table
+    findings = check(assemble(resolve(result, [_DOC.model_copy(update={"text": text})], tainted=set())))
+    assert [f for f in findings if f.rule == "circular-dependency"], [f.rule for f in findings]
