@@ -12,6 +12,7 @@ from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.names import NOT_ORG_FIRST
 from ecocanvas.generator.offline.phrases import HEADER_LINE, cell, unique
+from ecocanvas.generator.offline.vocabulary import vocabulary
 from ecocanvas.generator.units import Unit
 
 _MIN_DATE = dt.date.min
@@ -80,12 +81,13 @@ def _has_modal(text: str) -> bool:
 
 def read_metrics(ctx: Context) -> list[MetricDraft]:
     out: list[MetricDraft] = []
+    columns = vocabulary().columns
     for unit in ctx.units:
         if unit.kind == "row":
-            name = p.column(unit.cells, p.METRIC_COLUMNS)
+            name = p.column(unit.cells, columns.metric)
             if not name or p.EMPTY_CELL.match(name):
                 continue
-            owner_cell = p.column(unit.cells, ("owner", "owned by", "responsible", "accountable", "lead"))
+            owner_cell = p.column(unit.cells, columns.metric_owner)
             owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
             out.append(
                 MetricDraft(
@@ -93,9 +95,9 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                     at=evidence_of(unit),
                     name=name.strip()[:160],
                     owner=owners[0].name if owners else None,
-                    target=cell(p.column(unit.cells, p.TARGET_COLUMNS)),
-                    cadence=cell(p.column(unit.cells, p.CADENCE_COLUMNS)),
-                    data_source=cell(p.column(unit.cells, p.SOURCE_COLUMNS)),
+                    target=cell(p.column(unit.cells, columns.target)),
+                    cadence=cell(p.column(unit.cells, columns.cadence)),
+                    data_source=cell(p.column(unit.cells, columns.source)),
                     actors=unique(
                         [m[2].name for m in ctx.mentions(name)]
                         + [

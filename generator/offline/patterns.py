@@ -4,6 +4,7 @@ negation, dates and cadences. Kept apart from the control flow so it can be read
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ecocanvas.canvas.model import ExchangeKind, MechanismKind
 
@@ -592,7 +593,7 @@ def exchange_kind(value: str) -> ExchangeKind:
     return "other"
 
 
-def column(cells: dict[str, str], names: tuple[str, ...]) -> str | None:
+def column(cells: dict[str, str], names: Collection[str]) -> str | None:
     """The value of the first column whose header is (or starts with) one of `names`."""
     for header, value in cells.items():
         if header in names:
