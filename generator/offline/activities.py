@@ -14,7 +14,7 @@ from ecocanvas.generator.drafts import ActivityDraft
 from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of, without_leading_date
 from ecocanvas.generator.offline.lexicon import ActorEntry
-from ecocanvas.generator.offline.names import role_of
+from ecocanvas.generator.offline.names import FORUM_WORDS, role_of
 from ecocanvas.generator.offline.nlp import parse
 from ecocanvas.generator.offline.phrases import HEADER_LINE, PRONOUN, names_of, phrase, tail_phrase, unique
 from ecocanvas.generator.offline.vocabulary import header_is, vocabulary
@@ -108,6 +108,9 @@ def _dependencies(rows: list[tuple[Unit, ActivityDraft]]) -> None:
                 draft.depends_on.append(target)
 
 
+_DUE_COLUMNS = frozenset({"due", "due date", "deadline", "by when", "date due", "due by", "target date", "by"})
+
+
 def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     cells = unit.cells
     if p.column(cells, p.METRIC_COLUMNS) is not None:
@@ -122,6 +125,10 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     name = _ROW_CODE.sub("", name) or name
     if not name or p.EMPTY_CELL.match(name):
         return []
+    if any(header in _DUE_COLUMNS for header in cells):
+        return []  # "Action | Who | Due": a one-off action item from the minutes, not ongoing work
+    if name.lower().split()[-1] in FORUM_WORDS and any(p.CADENCE.search(v) for v in cells.values()):
+        return []  # "Creator ops sync | Weekly, Thursdays": a forum and when it meets (read as governance)
     owners: list[ActorEntry] = []
     supporters: list[ActorEntry] = []
     approvers: list[ActorEntry] = []

@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection
 
 from ecocanvas.canvas.model import ExchangeKind, MechanismKind
+from ecocanvas.generator.offline.vocabulary import vocabulary
 
 MODAL = r"(?:(?:will|shall|must|should|is to|are to|continues? to|continue to|remains?|also|now|currently|"
 MODAL += r"jointly|still|formally|primarily|directly|alone|then|in turn|going forward|henceforth)\s+)*"
@@ -464,64 +465,10 @@ ECOSYSTEM_NAME = re.compile(
     r"Initiative|Marketplace|Coalition|Collaborative|Hub|Exchange|Platform)\b"
 )
 
-ROLE_COLUMNS = {
-    "lead": (
-        "lead",
-        "leads",
-        "owner",
-        "owned by",
-        "responsible",
-        "accountable",
-        "led by",
-        "lead partner",
-        "lead organisation",
-        "lead organization",
-        "r",
-        "a/r",
-        "prime",
-        "driver",
-        "dri",
-        # a table of services and who delivers each ("Service | Provided by | What it means for you")
-        "provided by",
-        "delivered by",
-        "run by",
-        "operated by",
-        "performed by",
-        "done by",
-        "handled by",
-        "carried out by",
-    ),
-    "support": (
-        "support",
-        "supports",
-        "supporting",
-        "supported by",
-        "support partner",
-        "contributors",
-        "contributor",
-        "consulted",
-        "c",
-        "helpers",
-        "co-lead",
-        "secondary",
-        "partners involved",
-    ),
-    "approve": (
-        "approves",
-        "approver",
-        "approvers",
-        "approve",
-        "approval",
-        "sign-off",
-        "sign off",
-        "signs off",
-        "approved by",
-        "a",
-        "authoriser",
-        "authorizer",
-        "validates",
-        "validation",
-    ),
+ROLE_COLUMNS: dict[str, frozenset[str]] = {
+    "lead": vocabulary().columns.lead,
+    "support": vocabulary().columns.support,
+    "approve": vocabulary().columns.approve,
 }
 ACTIVITY_COLUMNS = (
     "activity",

@@ -52,3 +52,18 @@ def test_a_leading_date_is_cut_from_a_name_whichever_reader_made_it() -> None:
         ("Fare review", "Ostra Ferries"),
         ("Timetable publication", "Ostra Ferries"),
     ]
+
+
+def test_action_items_and_meeting_rows_are_no_activities_and_role_headers_come_from_the_vocabulary() -> None:
+    text = CAST + (
+        "| Activity | Lead | Backup | Endorses |\n|---|---|---|---|\n"
+        "| Timetable publication | Ostra Ferries | Harbourline | Booking Desk |\n\n"
+        "| Action | Owner | Due |\n|---|---|---|\n"
+        "| Circulate the revised fare table | Harbourline | 4 June |\n\n"
+        "| Activity | Lead | When |\n|---|---|---|\n"
+        "| Operations sync | Harbourline | Weekly, Tuesdays |\n"
+    )
+    acts = {a.name: a for a in draft(text).activities.activities}
+    assert set(acts) == {"Timetable publication"}, set(acts)
+    row = acts["Timetable publication"]
+    assert (row.owner, row.supporters, row.approvers) == ("Ostra Ferries", ["Harbourline Ltd"], ["Booking Desk"])
