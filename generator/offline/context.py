@@ -129,7 +129,7 @@ class Context:
         if _NOT_A_NAME.search(text):
             return ""
         # A date in front says when, not what: "1 June 2025 central imaging review".
-        text = _LEADING_DATE.sub("", text).strip() or text
+        text = without_leading_date(text)
         if _NUMBER_FIRST.match(text) or _head(text) in vocabulary().not_work_heads:
             return ""
         if len(text.split()) > 10:

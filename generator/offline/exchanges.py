@@ -43,8 +43,7 @@ def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:
     counts: dict[int, int] = {}
     entries: dict[int, ActorEntry] = {}
     for unit in table:
-        party_cell = _cell(unit.cells, columns.party) or next(iter(unit.cells.values()), "")
-        own = ctx.resolve_cell(party_cell)[:1]
+        own = _party_of(ctx, unit)[:1]
         named = {
             id(m[2]): m[2]
             for cell in (_cell(unit.cells, columns.gives), _cell(unit.cells, columns.gets))
@@ -59,6 +58,14 @@ def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:
         return None
     best = max(counts, key=lambda k: counts[k])
     return entries[best] if counts[best] >= max(2, len(table) / 2) else None
+
+
+def _party_of(ctx: Context, unit: Unit) -> list[ActorEntry]:
+    """The party a Gives/Gets row is about: its Party column, or else its first cell."""
+    party_cell = _cell(unit.cells, vocabulary().columns.party)
+    if party_cell is None:
+        party_cell = next(iter(unit.cells.values()), "")
+    return ctx.resolve_cell(party_cell)
 
 
 def _cell(cells: dict[str, str], names: frozenset[str]) -> str | None:
@@ -84,10 +91,7 @@ def _party_row(ctx: Context, unit: Unit, table_hub: ActorEntry | None = None) ->
     gets = _cell(unit.cells, columns.gets)
     if gives is None and gets is None:
         return []
-    party_cell = _cell(unit.cells, columns.party)
-    if party_cell is None:
-        party_cell = next(iter(unit.cells.values()), "")
-    parties = ctx.resolve_cell(party_cell)
+    parties = _party_of(ctx, unit)
     if not parties:
         return []
     party = parties[0]

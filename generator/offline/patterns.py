@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ecocanvas.canvas.model import ExchangeKind, MechanismKind
+from ecocanvas.canvas.model import MechanismKind
 from ecocanvas.generator.offline.vocabulary import vocabulary
 
 MODAL = r"(?:(?:will|shall|must|should|is to|are to|continues? to|continue to|remains?|also|now|currently|"
@@ -158,155 +158,6 @@ RECEIVE_VERBS = {
     "are paid",
 }
 
-_EXCHANGE_KIND_WORDS: tuple[tuple[ExchangeKind, tuple[str, ...]], ...] = (
-    (
-        "revenue",
-        (
-            "fee",
-            "fees",
-            "revenue",
-            "commission",
-            "payment",
-            "pays",
-            "%",
-            "percent",
-            "margin",
-            "royalt",
-            "rebate",
-            "subscription",
-            "price",
-            "eur",
-            "usd",
-            "€",
-            "$",
-            "£",
-            "share of",
-            "bonus",
-            "incentive",
-            "funding",
-            "budget",
-            "compensation",
-            "invoice",
-            "discount",
-        ),
-    ),
-    (
-        "customer_access",
-        (
-            "customer",
-            "customers",
-            "lead",
-            "leads",
-            "referral",
-            "referrals",
-            "access to",
-            "users",
-            "merchants",
-            "patients",
-            "shoppers",
-            "drivers",
-            "members",
-            "audience",
-            "demand",
-            "traffic",
-            "listing",
-            "distribution",
-            "footfall",
-            "pipeline",
-        ),
-    ),
-    (
-        "data",
-        (
-            "data",
-            "feed",
-            "report",
-            "reports",
-            "analytics",
-            "insight",
-            "records",
-            "telemetry",
-            "forecast",
-            "statistics",
-            "dashboard",
-            "information",
-            "results",
-            "usage",
-            "readings",
-            "signals",
-            "scores",
-        ),
-    ),
-    (
-        "capability",
-        (
-            "api",
-            "apis",
-            "platform",
-            "technology",
-            "tooling",
-            "tools",
-            "software",
-            "sdk",
-            "training",
-            "expertise",
-            "know-how",
-            "certification",
-            "licence",
-            "license",
-            "infrastructure",
-            "integration",
-            "model",
-            "capacity",
-            "capability",
-        ),
-    ),
-    (
-        "service",
-        (
-            "support",
-            "service",
-            "services",
-            "maintenance",
-            "installation",
-            "connection",
-            "permits",
-            "logistics",
-            "delivery",
-            "transport",
-            "hosting",
-            "onboarding",
-            "consulting",
-            "testing",
-            "audit",
-            "inspection",
-            "storage",
-            "repair",
-            "monitoring",
-        ),
-    ),
-    (
-        "product",
-        (
-            "product",
-            "products",
-            "components",
-            "parts",
-            "devices",
-            "goods",
-            "materials",
-            "chargers",
-            "hardware",
-            "equipment",
-            "kits",
-            "produce",
-            "stock",
-            "units",
-            "supplies",
-            "modules",
-        ),
-    ),
-)
 
 GOVERNANCE_WORDS: tuple[tuple[MechanismKind, re.Pattern[str]], ...] = (
     ("escalation_path", re.compile(r"\bescalat\w*", re.I)),
@@ -494,50 +345,8 @@ ACTIVITY_COLUMNS = (
     "what",
 )
 METRIC_COLUMNS = ("metric", "kpi", "measure", "indicator", "kpi name", "metric name", "objective metric")
-TARGET_COLUMNS = (
-    "target",
-    "goal",
-    "threshold",
-    "target value",
-    "objective",
-    "2025 target",
-    "target 2025",
-    "2026 target",
-    "target 2026",
-)
-SOURCE_COLUMNS = (
-    "source",
-    "data source",
-    "data",
-    "system",
-    "measured in",
-    "source system",
-    "tool",
-    "measured from",
-    "data from",
-    "evidence",
-)
-CADENCE_COLUMNS = (
-    "cadence",
-    "frequency",
-    "review",
-    "reporting",
-    "reported",
-    "review cadence",
-    "when",
-    "period",
-)
 PROVIDER_COLUMNS = ("provider", "from", "gives", "giver", "source actor", "supplier", "provided by")
 RECEIVER_COLUMNS = ("receiver", "to", "receives", "recipient", "beneficiary", "received by")
-VALUE_COLUMNS = ("value", "what", "flow", "exchange", "value exchanged", "offer", "contribution", "in return")
-
-
-def exchange_kind(value: str) -> ExchangeKind:
-    text = f" {value.lower()} "
-    for kind, words in _EXCHANGE_KIND_WORDS:
-        if any(w in text for w in words):
-            return kind
-    return "other"
 
 
 def column(cells: dict[str, str], names: Collection[str]) -> str | None:

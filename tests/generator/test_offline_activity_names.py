@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from support.offline_draft import draft as offline_draft
+
 from ecocanvas.generator.drafts import CanvasDraft
-from ecocanvas.generator.offline import extract_offline
-from ecocanvas.knowledge import Chunk, Document
 
 CAST = (
     "Harbourline Ltd (Harbourline) runs the platform. Ostra Ferries (Ostra) sails the routes. "
@@ -16,9 +16,7 @@ CAST = (
 
 
 def draft(text: str) -> CanvasDraft:
-    doc = Document(id="n", name="n.md", media_type="text/markdown", text=text, date=dt.date(2025, 5, 1))
-    chunk = Chunk(id="n-0", document_id="n", document="n.md", start=0, end=len(text), text=text)
-    return extract_offline([doc], [chunk])
+    return offline_draft(text, date=dt.date(2025, 5, 1))
 
 
 def test_table_rows_that_are_fragments_or_measures_name_no_activity() -> None:

@@ -7,24 +7,13 @@ the sentence was parsed with the names standing in as words the parser knows.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-
-from ecocanvas.generator.drafts import CanvasDraft
-from ecocanvas.generator.offline import extract_offline
-from ecocanvas.knowledge import Chunk, Document
+from support.offline_draft import draft
 
 CAST = (
     "Modspire (MSP) hosts the mods. Vexmoor Compressors (VXC) makes the parts. "
     "Supply Planning (SPL) is the planning team of the network.\n\n"
 )
-
-
-def draft(text: str, name: str = "m.md") -> CanvasDraft:
-    doc = Document(id="m", name=name, media_type="text/markdown", text=text, date=dt.date(2025, 2, 3))
-    chunk = Chunk(id="m-0", document_id="m", document=name, start=0, end=len(text), text=text)
-    return extract_offline([doc], [chunk])
 
 
 def flows(text: str) -> set[tuple[str, str, str]]:

@@ -7,22 +7,12 @@ reviewer would keep.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ecocanvas.generator.drafts import CanvasDraft
-from ecocanvas.generator.offline import extract_offline
-from ecocanvas.knowledge import Chunk, Document
+from support.offline_draft import draft
 
 CAST = (
     "Voltara GmbH (Voltara) builds the pilot line. Brightcell Oy (Brightcell) supplies the cells. "
     "Kessler University (KU) coordinates the consortium.\n\n"
 )
-
-
-def draft(text: str) -> CanvasDraft:
-    doc = Document(id="m", name="m.md", media_type="text/markdown", text=text, date=dt.date(2025, 2, 3))
-    chunk = Chunk(id="m-0", document_id="m", document="m.md", start=0, end=len(text), text=text)
-    return extract_offline([doc], [chunk])
 
 
 def actors(text: str) -> set[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from support.offline_draft import document
+from support.offline_draft import draft as offline_draft
+
 from ecocanvas.generator.drafts import CanvasDraft
-from ecocanvas.generator.offline import extract_offline
-from ecocanvas.knowledge import Chunk, Document
 
 CAST = (
     'Harbourline Ltd ("the Platform") runs the booking platform. Ostra Ferries (Ostra) and Pellin Buses (Pellin) '
@@ -16,13 +17,11 @@ CAST = (
 )
 
 
-_DOC = Document(id="t", name="t.md", media_type="text/markdown", text="", date=dt.date(2025, 5, 1))
+_DATE = dt.date(2025, 5, 1)
 
 
 def draft(text: str) -> CanvasDraft:
-    doc = _DOC.model_copy(update={"text": text})
-    chunk = Chunk(id="t-0", document_id="t", document="t.md", start=0, end=len(text), text=text)
-    return extract_offline([doc], [chunk])
+    return offline_draft(text, date=_DATE)
 
 
 def flows(text: str) -> set[tuple[str, str, str]]:
@@ -85,5 +84,5 @@ def test_a_depends_on_column_links_rows_by_number_and_a_loop_is_found() -> None:
     assert depends["Seat map publication"] == ["Fare rule validation"]
     assert depends["Fare rule validation"] == ["Seat map publication", "Timetable import"]
     assert depends["Payout reconciliation"] == []  # row 9 is no row of the table
-    findings = check(assemble(resolve(result, [_DOC.model_copy(update={"text": text})], tainted=set())))
+    findings = check(assemble(resolve(result, [document(text, date=_DATE)], tainted=set())))
     assert [f for f in findings if f.rule == "circular-dependency"], [f.rule for f in findings]
