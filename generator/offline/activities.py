@@ -123,8 +123,8 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     name = phrase(name_cell, max_words=14) or name_cell.strip()
     # A row's own number or code is no part of the work's name: "A6 Investigator training", "3. Audits".
     name = _ROW_CODE.sub("", name) or name
-    if not name or p.EMPTY_CELL.match(name):
-        return []
+    if not any(c.isalpha() for c in name) or p.EMPTY_CELL.match(name):
+        return []  # "Step | Who | When to move on" numbers the rungs of a ladder: a number names no work
     if any(header in _DUE_COLUMNS for header in cells):
         return []  # "Action | Who | Due": a one-off action item from the minutes, not ongoing work
     if name.lower().split()[-1] in FORUM_WORDS and any(p.CADENCE.search(v) for v in cells.values()):
@@ -138,6 +138,10 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
         if role == "lead":
             saw_owner_column = True
             owners += ctx.resolve_cell(value)
+        elif role is None and header_is(header, vocabulary().columns.weak_lead):
+            named = ctx.resolve_cell(value)
+            saw_owner_column = saw_owner_column or bool(named)
+            owners += named
         elif role == "support":
             supporters += ctx.resolve_cell(value)
         elif role == "approve":

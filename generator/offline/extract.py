@@ -7,6 +7,7 @@ Sentences that negate or put participation in the past create no relation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from ecocanvas.generator.drafts import ActivityDraft, CanvasDraft
@@ -17,6 +18,7 @@ from ecocanvas.generator.offline.exchanges import read_exchanges
 from ecocanvas.generator.offline.governance import read_governance, read_metrics, read_review, read_scope
 from ecocanvas.generator.offline.nlp import parse, parse_named
 from ecocanvas.generator.offline.relations import read_relations
+from ecocanvas.generator.offline.vocabulary import vocabulary
 from ecocanvas.generator.units import Unit, units
 from ecocanvas.knowledge import Chunk, Document
 
@@ -58,6 +60,8 @@ def _draft(ctx: Context) -> CanvasDraft:
     for x in exchanges:
         referenced |= {x.provider, x.receiver}
     for g in governance:
+        if id(g) in ctx.cue_only:
+            continue  # a rule found by its cue words alone does not make its parties actors
         referenced |= {n for n in (g.owner, *g.participants) if n}
     for k in metrics:
         referenced |= {n for n in (k.owner, *k.actors) if n}
@@ -67,6 +71,11 @@ def _draft(ctx: Context) -> CanvasDraft:
     draft.scope = read_scope(ctx)
     draft.actors.actors = actor_drafts(ctx, referenced, excluded_names)[:25]
     draft.actors.excluded = exclusions[:10]
+    kept = {a.name for a in draft.actors.actors}
+    for g in governance:
+        if id(g) in ctx.cue_only:
+            g.owner = g.owner if g.owner in kept else None
+            g.participants = [n for n in g.participants if n in kept]
     draft.activities.activities = activities[:30]
     draft.value_exchanges.value_exchanges = exchanges[:30]
     draft.governance.governance = governance[:20]
@@ -87,25 +96,57 @@ def _led_somewhere(ctx: Context, activities: list[ActivityDraft]) -> list[Activi
     return [a for a in activities if id(a) not in ctx.helper_only or a.name.lower() in named]
 
 
-_FILLER = {"the", "a", "an", "of", "for", "and", "to", "on", "in", "with", "all", "/", "-", "&"}
+_FILLER = {
+    "the", "a", "an", "of", "for", "and", "to", "on", "onto", "in", "into", "at", "with", "all", "every", "each", "&",
+}  # fmt: skip
 
 
 def _content(name: str) -> set[str]:
-    words = {w.strip(".,;:()").lower() for w in name.split()} - _FILLER
-    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w}
+    words = {w.strip(".,;:()").lower() for w in re.split(r"[\s/]+", name)} - _FILLER
+    return {_fold(w) for w in words if w}
+
+
+def _fold(word: str) -> str:
+    """One form for a word's inflections, so "Demand forecasting" meets "Demand forecast" and
+    "Quarterly compliance reporting" meets "Quarterly compliance reports". (A hyphenated word stays
+    whole: splitting "First-line" from "Second-line" merged separate work on the check set.)"""
+    if word.endswith("s") and len(word) > 4 and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 6:
+        word = word[:-3]
+    return word
 
 
 def _same_work_one_name(activities: list[ActivityDraft]) -> list[ActivityDraft]:
-    """Two names for one piece of work ("Creator support" and "Second-line creator support") get
-    the first one's name, so resolution merges them with every citation kept. Only when the owners
-    agree (or one is unknown) and one name's words hold the other's, or they share most words."""
+    """Two names for one piece of work get the first one's name, so resolution merges them with
+    every citation kept and the later owner wins. Whoever the owners, when the names differ only in
+    words that frame work ("Surge buffer operation", "Surge buffer management"), or, in different
+    documents, by one word ("Creator support", "First-line creator support"). When the owners agree
+    (or one is unknown), also when one name's words hold the other's or they share most words."""
+    light = {_fold(w) for w in vocabulary().light_work}
     for i, later in enumerate(activities):
         mine = _content(later.name)
         if not mine:
             continue
         for earlier in activities[:i]:
             theirs = _content(earlier.name)
-            if not theirs or (later.owner and earlier.owner and later.owner != earlier.owner):
+            if not theirs:
+                continue
+            core, their_core = mine - light, theirs - light
+            small = min(core, their_core, key=len)
+            elsewhere = later.at is None or earlier.at is None or later.at.document_id != earlier.at.document_id
+            if (core and core == their_core and (len(core) >= 2 or core in (mine, theirs))) or (
+                len(small) >= 2
+                and small <= core
+                and small <= their_core
+                and elsewhere
+                and len(core | their_core) - len(small) <= 1
+            ):
+                # The same work framed two ways: one activity whoever the two statements name, so
+                # resolution can let the later owner win ("coordination of investigator training").
+                later.name = earlier.name
+                break
+            if later.owner and earlier.owner and later.owner != earlier.owner:
                 continue
             shared = mine & theirs
             if len(shared) >= 2 and (shared in (mine, theirs) or len(shared) / len(mine | theirs) >= 0.6):

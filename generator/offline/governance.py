@@ -6,13 +6,14 @@ import datetime as dt
 import re
 from collections import Counter
 
+from ecocanvas.canvas.model import MechanismKind
 from ecocanvas.generator.actor_names import clean_name
 from ecocanvas.generator.drafts import ItemDraft, MechanismDraft, MetricDraft, ScopeDraft
 from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.names import NOT_ORG_FIRST
 from ecocanvas.generator.offline.phrases import HEADER_LINE, cell, unique
-from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.generator.offline.vocabulary import vocabulary, words
 from ecocanvas.generator.units import Unit
 
 _MIN_DATE = dt.date.min
@@ -29,6 +30,8 @@ def read_governance(ctx: Context) -> list[MechanismDraft]:
         if p.GAP_NEGATION.search(text):
             continue
         kinds = []
+        cued: set[MechanismKind] = set()
+        said = f" {words(text)} "
         for kind, regex in p.GOVERNANCE_WORDS:
             if not regex.search(text) and not (
                 kind != "forum"
@@ -37,7 +40,9 @@ def read_governance(ctx: Context) -> list[MechanismDraft]:
                 and unit.kind == "sentence"
                 and _has_modal(text)
             ):
-                continue
+                if not _cued(kind, said, text, unit):
+                    continue
+                cued.add(kind)
             if kind == "forum" and not p.FORUM_ACTIVE.search(text):
                 continue
             kinds.append(kind)
@@ -61,18 +66,34 @@ def read_governance(ctx: Context) -> list[MechanismDraft]:
             if per_kind[kind] >= 5:
                 continue
             per_kind[kind] += 1
-            out.append(
-                MechanismDraft(
-                    quote=quote_of(unit),
-                    at=evidence_of(unit),
-                    kind=kind,
-                    description=text[:300],
-                    owner=owner,
-                    participants=unique([m[2].name for m in found], exclude=None)[:10],
-                    cadence=cadence.group(0).lower() if cadence else None,
-                )
+            mechanism = MechanismDraft(
+                quote=quote_of(unit),
+                at=evidence_of(unit),
+                kind=kind,
+                description=text[:300],
+                owner=owner,
+                participants=unique([m[2].name for m in found], exclude=None)[:10],
+                cadence=cadence.group(0).lower() if cadence else None,
             )
+            if kind in cued:
+                ctx.cue_only.add(id(mechanism))
+            out.append(mechanism)
     return out
+
+
+def _cued(kind: MechanismKind, said: str, text: str, unit: Unit) -> bool:
+    """The vocabulary file's cues for a kind, in a short sentence that states a rule (a modal or
+    a verb of deciding or handling): the file lists more of the ways people write about each kind
+    than the patterns do."""
+    if kind not in _CUE_KINDS or unit.kind != "sentence" or len(text) >= 300 or not _has_modal(text):
+        return False
+    return any(f" {cue} " in said for cue in dict(vocabulary().governance)[kind])
+
+
+# Kinds whose cues measured well on the check set. With the conflict-resolution cues findings recall
+# fell (a sentence that mentions a dispute is not yet a way of settling one); the escalation cues
+# add nothing to the pattern.
+_CUE_KINDS: frozenset[MechanismKind] = frozenset({"decision_right", "change_management", "forum", "policy"})
 
 
 def _has_modal(text: str) -> bool:

@@ -31,6 +31,7 @@ def words(text: str) -> str:
 class Columns:
     activity: frozenset[str]
     lead: frozenset[str]
+    weak_lead: frozenset[str]
     support: frozenset[str]
     approve: frozenset[str]
     metric: frozenset[str]
@@ -52,6 +53,7 @@ class Vocabulary:
     lead: frozenset[str]
     work: frozenset[str]
     work_nouns: frozenset[str]
+    light_work: frozenset[str]
     not_work_heads: frozenset[str]
     support: frozenset[str]
     approve: frozenset[str]
@@ -117,6 +119,7 @@ def vocabulary() -> Vocabulary:
         lead=_set(roles["lead"]),
         work=_set(roles["work"]),
         work_nouns=_set(roles["work_nouns"]),
+        light_work=_set(roles["light_work"]),
         not_work_heads=_set(roles["not_work_heads"]),
         support=_set(roles["support"]),
         approve=_set(roles["approve"]),

@@ -86,3 +86,26 @@ def test_a_depends_on_column_links_rows_by_number_and_a_loop_is_found() -> None:
     assert depends["Payout reconciliation"] == []  # row 9 is no row of the table
     findings = check(assemble(resolve(result, [document(text, date=_DATE)], tainted=set())))
     assert [f for f in findings if f.rule == "circular-dependency"], [f.rule for f in findings]
+
+
+def test_a_primary_column_names_the_owner_only_when_it_names_a_party() -> None:
+    table = (
+        "| Service | Primary | Backup |\n|---|---|---|\n"
+        "| Card payment support | Corvex Pay | Harbourline Ltd |\n"
+        "| Night duty | Jan Peeters | Marta Olsen |\n"
+    )
+    found = draft(CAST + table)
+    owners = {a.name: a.owner for a in found.activities.activities}
+    assert owners.get("Card payment support") == "Corvex Pay", owners
+    # A rota of people is no activity, and its names are no actors.
+    assert "Night duty" not in owners
+    assert not {a.name for a in found.actors.actors} & {"Jan Peeters", "Marta Olsen"}
+
+
+def test_the_numbered_rungs_of_an_escalation_ladder_are_no_activities() -> None:
+    table = (
+        "| Step | Owner | When to move on |\n|---|---|---|\n"
+        "| 1 | Ostra Ferries | after 5 working days |\n| 2 | The Regional Council | - |\n"
+    )
+    names = {a.name for a in draft(CAST + table).activities.activities}
+    assert not {"1", "2"} & names, names

@@ -1,0 +1,31 @@
+"""Governance read from the vocabulary file's cues as well as the patterns: a rule is stated in
+more ways than the patterns list ("kept confidential", "a notice period", "a majority")."""
+
+from __future__ import annotations
+
+from support.offline_draft import draft
+
+CAST = (
+    "Kelby Telehealth Ltd (Kelby) runs the video platform. Fenmoor County Council (the Council) funds the network.\n\n"
+)
+
+
+def mechanisms(text: str) -> dict[str, str]:
+    return {m.kind: m.description for m in draft(CAST + text).governance.governance}
+
+
+def test_a_rule_stated_in_the_files_words_is_a_mechanism_of_its_kind() -> None:
+    found = mechanisms(
+        "Patient records shared through the platform are kept confidential by every clinic.\n\n"
+        "Interface versions are withdrawn only after a notice period of 90 days.\n"
+    )
+    assert found.get("policy") == "Patient records shared through the platform are kept confidential by every clinic."
+    assert found.get("change_management") == "Interface versions are withdrawn only after a notice period of 90 days."
+
+
+def test_a_cue_without_a_stated_rule_or_a_conflict_without_a_process_is_no_mechanism() -> None:
+    found = mechanisms(
+        "Confidential: draft for the Council.\n\nConflicts of interest are declared at the start of each call.\n"
+    )
+    assert "policy" not in found
+    assert "conflict_resolution" not in found
