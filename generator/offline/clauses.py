@@ -315,7 +315,9 @@ class ClauseReader:
         return None
 
     def _has_prep(self, verb: Token, prep: str) -> bool:
-        return any(c.dep_ in ("prep", "dative") and c.lower_ == prep for c in verb.children)
+        """On the verb, or on its object, where the parser often hangs it ("buys capacity from B")."""
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        return any(c.dep_ in ("prep", "dative") and c.lower_ == prep for t in (verb, *objects) for c in t.children)
 
     def _subjects(self, verb: Token) -> tuple[list[ActorEntry], list[ActorEntry]]:
         """(lead subject, partners sharing the subject) of an active verb, following conj and relcl."""
@@ -609,6 +611,14 @@ class ClauseReader:
                 ):
                     recipients += self.actors_in(prep.subtree)
                     recipient_preps.add(prep.i)
+                elif (
+                    target is not None
+                    and prep.lower_ == "from"
+                    and any(k in self.vocab.buy for k in verb_keys(verb))
+                    and self._only_actor(target)
+                ):
+                    clause.sources += self.actors_in(prep.subtree)  # "buys balancing capacity from B"
+                    recipient_preps.add(prep.i)
             owner = next((c for c in obj.children if c.dep_ == "poss"), None)
             if role == "give" and owner is not None and verb.lemma_.lower() in self.vocab.pay:
                 recipients += self.actors_in(owner.subtree)  # "pays Orvane's audit fees"
@@ -628,6 +638,8 @@ class ClauseReader:
                 inner = next((g for g in child.children if g.dep_ in ("pobj", "dobj")), None)
                 if inner is not None and self.actor_of_token(inner) is None:
                     value = inner
+            elif child.dep_ == "npadvmod" and value is None and role == "charge" and _is_amount(child):
+                value = child  # "charges Solbak EUR 3 per meter": the parser reads the price as an adverb
         if passive:
             clause.agents = self._agent(verb)
             subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -747,6 +759,15 @@ def _pobj(token: Token, preps: tuple[str, ...]) -> Token | None:
 
 def _sent_back(verb: Token) -> bool:
     return any(c.lower_ == "back" and c.dep_ in ("prt", "advmod") for c in verb.children)
+
+
+def _is_amount(token: Token) -> bool:
+    """A money phrase: a number with a currency ("EUR 3 per meter", "£40 a month")."""
+    subtree = list(token.subtree)
+    return any(t.like_num for t in subtree) and any(t.tag_ == "$" or t.text.upper() in _CURRENCIES for t in subtree)
+
+
+_CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "€", "$", "£"})
 
 
 def _first_pobj(prep: Token) -> Token | None:

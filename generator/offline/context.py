@@ -148,16 +148,28 @@ class Context:
             self._recurrence[name] = sum(1 for u in self.units if pattern.search(u.text))
         return self._recurrence[name] >= 2
 
+    def _group_member(self, name: str) -> ActorEntry | None:
+        """A cell naming one member of a group ("Partner" in a table of the training-partner
+        agreement) stands for the group whose name ends in its plural, when exactly one does."""
+        word = re.sub(r"^(?:the|a|an|each|every|any)\s+", "", name.strip(), flags=re.I).lower()
+        if not re.fullmatch(r"[a-z][a-z-]+", word):
+            return None
+        plurals = {word + "s", word + "es", word[:-1] + "ies"} if not word.endswith("s") else {word}
+        groups = [e for e in self.lexicon.entries if "group" in e.signals and e.name.lower().split()[-1] in plurals]
+        return groups[0] if len(groups) == 1 else None
+
     def mentions(self, text: str) -> list[tuple[int, int, ActorEntry]]:
         return self.lexicon.mentions(text)
 
-    def resolve_cell(self, value: str) -> list[ActorEntry]:
+    def resolve_cell(self, value: str, groups: bool = False) -> list[ActorEntry]:
+        """The actors a table cell names; with `groups`, a member's title stands for its group."""
         out: list[ActorEntry] = []
         for name in split_names(value):
             entry = self.lexicon.get(name)
             if entry is None:
                 found = self.mentions(name)
                 entry = found[0][2] if found else None
+            entry = entry or (self._group_member(name) if groups else None)
             if entry is not None and entry not in out:
                 out.append(entry)
         return out

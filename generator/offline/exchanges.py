@@ -65,7 +65,7 @@ def _party_of(ctx: Context, unit: Unit) -> list[ActorEntry]:
     party_cell = _cell(unit.cells, vocabulary().columns.party)
     if party_cell is None:
         party_cell = next(iter(unit.cells.values()), "")
-    return ctx.resolve_cell(party_cell)
+    return ctx.resolve_cell(party_cell, groups=True)
 
 
 def _cell(cells: dict[str, str], names: frozenset[str]) -> str | None:
@@ -79,7 +79,8 @@ def _flow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     value = _cell(unit.cells, columns.value)
     if not (provider_cell and receiver_cell and value) or p.EMPTY_CELL.match(value):
         return []
-    providers, receivers = ctx.resolve_cell(provider_cell), ctx.resolve_cell(receiver_cell)
+    # Groups give and receive value: a "Partner" cell in a table of what flows is the partners.
+    providers, receivers = ctx.resolve_cell(provider_cell, groups=True), ctx.resolve_cell(receiver_cell, groups=True)
     if not providers or not receivers or providers[0] is receivers[0]:
         return []
     return [_draft(unit, providers[0], receivers[0], value)]

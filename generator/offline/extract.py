@@ -109,7 +109,7 @@ def _content(name: str) -> set[str]:
 def _fold(word: str) -> str:
     """One form for a word's inflections, so "Demand forecasting" meets "Demand forecast" and
     "Quarterly compliance reporting" meets "Quarterly compliance reports". (A hyphenated word stays
-    whole: splitting "First-line" from "Second-line" merged separate work on the check set.)"""
+    whole: splitting at hyphens as well lowered activity precision on the check set.)"""
     if word.endswith("s") and len(word) > 4 and not word.endswith("ss"):
         word = word[:-1]
     if word.endswith("ing") and len(word) > 6:

@@ -109,6 +109,15 @@ def test_support_and_sign_off() -> None:
             "Vellmar Energi pays Kestrel Logistics a handling fee.",
             ("Vellmar Energi", "Kestrel Logistics", "handling fee"),
         ),
+        # the seller hung on the object: "buys X from B"
+        (
+            "Nordhavn Motors buys balancing capacity from Vellmar Energi.",
+            ("Vellmar Energi", "Nordhavn Motors", "balancing capacity"),
+        ),
+        (
+            "Nordhavn Motors repays the loan to Vellmar Energi over ten years.",
+            ("Nordhavn Motors", "Vellmar Energi", "loan"),
+        ),
     ],
 )
 def test_exchanges_keep_their_direction(sentence: str, flow: tuple[str, str, str]) -> None:
@@ -167,3 +176,10 @@ def test_a_table_with_a_column_per_party_gives_an_exchange_per_cell() -> None:
     }
     raci = "| Activity | Vellmar Energi | Kestrel Logistics |\n|---|---|---|\n| Provide spare parts | A | R |\n"
     assert flows(raci) == set()
+
+
+def test_a_price_read_as_an_adverb_of_charges_is_the_value() -> None:
+    # With short names the parser hangs "EUR 3 per meter" on the verb as an adverb, not an object.
+    cast = "Tavra Systems Ltd (Tavra) runs the meters. Solbak Cooperative (Solbak) is a member.\n\n"
+    read = flows(cast.replace("\n\n", " ") + "Tavra charges Solbak EUR 3 per meter per month.")
+    assert ("Solbak Cooperative", "Tavra Systems Ltd", "EUR 3 per meter per month") in read, read

@@ -109,3 +109,15 @@ def test_the_numbered_rungs_of_an_escalation_ladder_are_no_activities() -> None:
     )
     names = {a.name for a in draft(CAST + table).activities.activities}
     assert not {"1", "2"} & names, names
+
+
+def test_a_members_title_in_a_flow_table_stands_for_its_group() -> None:
+    text = (
+        "Meridel Institute (MCI) runs the exams. Its courses are taught by authorised training partners, and "
+        "authorised training partners sign the partner agreement.\n\n"
+        "| Item | Provided by | Provided to |\n|---|---|---|\n"
+        "| Exam vouchers | MCI | Partner |\n| Voucher payments | Partner | MCI |\n"
+    )
+    found = flows(text)
+    assert ("Meridel Institute", "training partners", "Exam vouchers") in found, found
+    assert ("training partners", "Meridel Institute", "Voucher payments") in found, found
