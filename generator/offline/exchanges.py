@@ -1,4 +1,5 @@
-"""Value exchanges stated in tables (sentences are read in `relations`).
+"""Value exchanges stated in tables and drawn as arrows ("A -> B: meter data"); sentences are
+read in `relations`.
 
 Two table shapes: one row per flow (Provider | Receiver | Value), and one row per party with what
 it gives and what it gets (Party | Gives | Gets, "Provides / Receives", "Contributes / Benefits").
@@ -32,7 +33,28 @@ def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
         hub = _hub(ctx, table)
         for unit in table:
             out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub) or _column_row(ctx, unit)
+    for unit in ctx.units:
+        if unit.kind == "sentence":
+            out += _arrow_line(ctx, unit)
     return out
+
+
+# "Tavra -> Norvik: meter data", "Partners → MCI – voucher payments": a flow drawn as an arrow.
+_ARROW = re.compile(
+    r"^\W*(?P<provider>[^:\n]{2,60}?)\s*(?:->|→|=>|⟶|➔|➝)\s*(?P<receiver>[^:\n]{2,60}?)\s*(?::|\s[-–—]\s)\s*(?P<value>\S.*)$"
+)
+
+
+def _arrow_line(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+    m = _ARROW.match(unit.text.strip())
+    if m is None:
+        return []
+    providers = ctx.resolve_cell(m["provider"], groups=True)
+    receivers = ctx.resolve_cell(m["receiver"], groups=True)
+    if len(providers) != 1 or len(receivers) != 1 or providers[0] is receivers[0]:
+        return []
+    value = re.sub(r"\s*\([^)]*\)\s*$", "", m["value"]).strip(" .;")
+    return [_draft(unit, providers[0], receivers[0], value)] if len(value) > 2 else []
 
 
 def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:

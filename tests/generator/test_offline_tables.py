@@ -121,3 +121,15 @@ def test_a_members_title_in_a_flow_table_stands_for_its_group() -> None:
     found = flows(text)
     assert ("Meridel Institute", "training partners", "Exam vouchers") in found, found
     assert ("training partners", "Meridel Institute", "Voucher payments") in found, found
+
+
+def test_a_flow_drawn_as_an_arrow_is_an_exchange_quoted_as_written() -> None:
+    lines = (
+        "- Corvex -> Harbourline Ltd: card payment processing (24/7)\n* Harbourline Ltd → Corvex – settlement files\n"
+    )
+    found = draft(CAST + lines)
+    flows = {(x.provider, x.receiver, x.value): x.quote for x in found.value_exchanges.value_exchanges}
+    assert flows.get(("Corvex Pay", "Harbourline Ltd", "card payment processing")) == (
+        "Corvex -> Harbourline Ltd: card payment processing (24/7)"
+    ), flows
+    assert ("Harbourline Ltd", "Corvex Pay", "settlement files") in flows, flows
