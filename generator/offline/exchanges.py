@@ -35,26 +35,47 @@ def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
             out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub) or _column_row(ctx, unit)
     for unit in ctx.units:
         if unit.kind == "sentence":
-            out += _arrow_line(ctx, unit)
+            m = _ARROW_LINE.match(unit.text.strip())
+            out += _arrow(ctx, unit, m["ends"], m["value"]) if m else []
+        elif unit.kind == "row":
+            out += _arrow_row(ctx, unit)
     return out
 
 
-# "Tavra -> Norvik: meter data", "Partners → MCI – voucher payments": a flow drawn as an arrow.
-_ARROW = re.compile(
-    r"^\W*(?P<provider>[^:\n]{2,60}?)\s*(?:->|→|=>|⟶|➔|➝)\s*(?P<receiver>[^:\n]{2,60}?)\s*(?::|\s[-–—]\s)\s*(?P<value>\S.*)$"
-)
+# "Tavra -> Norvik: meter data", "Partners → MCI – voucher payments", "Norvik <- Tavra: data": a flow
+# drawn as an arrow, on a line of its own or in a table cell beside what flows.
+_ENDS = r"(?P<ends>[^:\n]{2,60}?\s*(?:->|→|=>|⟶|➔|➝|<-|←)\s*[^:\n]{2,60}?)"
+_ARROW_LINE = re.compile(rf"^\W*{_ENDS}\s*(?::|\s[-–—]\s)\s*(?P<value>\S.*)$")
+_ARROW_CELL = re.compile(rf"^\W*{_ENDS}\W*$")
+_ARROW_SPLIT = re.compile(r"\s*(->|→|=>|⟶|➔|➝|<-|←)\s*")
 
 
-def _arrow_line(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
-    m = _ARROW.match(unit.text.strip())
-    if m is None:
-        return []
-    providers = ctx.resolve_cell(m["provider"], groups=True)
-    receivers = ctx.resolve_cell(m["receiver"], groups=True)
+def _arrow(ctx: Context, unit: Unit, ends: str, value: str) -> list[ExchangeDraft]:
+    parts = _ARROW_SPLIT.split(ends)
+    if len(parts) != 3 or "<->" in ends or "<=>" in ends:
+        return []  # a two-way arrow says nothing of which way the value goes
+    first, arrow, second = parts
+    providers = ctx.resolve_cell(first if arrow not in ("<-", "←") else second, groups=True)
+    receivers = ctx.resolve_cell(second if arrow not in ("<-", "←") else first, groups=True)
     if len(providers) != 1 or len(receivers) != 1 or providers[0] is receivers[0]:
         return []
-    value = re.sub(r"\s*\([^)]*\)\s*$", "", m["value"]).strip(" .;")
+    value = re.sub(r"\s*\([^)]*\)\s*$", "", value).strip(" .;")
     return [_draft(unit, providers[0], receivers[0], value)] if len(value) > 2 else []
+
+
+def _arrow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
+    """A table row with a "Tavra → Norvik" cell: the row's value cell (or its other cell) flows."""
+    cells = list(unit.cells.items())
+    for i, (_, cell) in enumerate(cells):
+        m = _ARROW_CELL.match(cell.strip())
+        if m is None:
+            continue
+        others = [(h, v) for j, (h, v) in enumerate(cells) if j != i and not p.EMPTY_CELL.match(v)]
+        value = next((v for h, v in others if header_is(h, vocabulary().columns.value)), None)
+        if value is None and len(others) == 1:
+            value = others[0][1]
+        return _arrow(ctx, unit, m["ends"], value) if value else []
+    return []
 
 
 def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:

@@ -133,3 +133,15 @@ def test_a_flow_drawn_as_an_arrow_is_an_exchange_quoted_as_written() -> None:
         "Corvex -> Harbourline Ltd: card payment processing (24/7)"
     ), flows
     assert ("Harbourline Ltd", "Corvex Pay", "settlement files") in flows, flows
+
+
+def test_arrows_pointing_back_in_table_cells_and_both_ways() -> None:
+    text = CAST + (
+        "Corvex <- Harbourline Ltd: processing fee\n\nCorvex <-> Harbourline Ltd: reconciliation files\n\n"
+        "| Flow | What | When |\n|---|---|---|\n| Harbourline Ltd → Corvex | payment instructions | daily |\n"
+    )
+    found = flows(text)
+    assert ("Harbourline Ltd", "Corvex Pay", "processing fee") in found, found
+    assert ("Harbourline Ltd", "Corvex Pay", "payment instructions") in found, found
+    # A two-way arrow does not say which way the files go.
+    assert not {f for f in found if f[2] == "reconciliation files"}, found
