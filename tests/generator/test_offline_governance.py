@@ -29,3 +29,19 @@ def test_a_cue_without_a_stated_rule_or_a_conflict_without_a_process_is_no_mecha
     )
     assert "policy" not in found
     assert "conflict_resolution" not in found
+
+
+def test_a_mechanism_said_to_be_missing_is_a_gap_not_a_mechanism() -> None:
+    for sentence in (
+        "The Chair noted that the contract does not provide a way to resolve disputes between the partners.",
+        "Neither the charter nor the service agreement says how disagreements between members are settled.",
+        "Clause 9, which was meant to cover disputes between the parties, was deleted in the last round.",
+        "Kelby asked how a disagreement between two clinics is supposed to be resolved.",
+        "Who settles a dispute between two clinics?",
+    ):
+        assert "conflict_resolution" not in mechanisms(sentence + "\n"), sentence
+
+
+def test_a_negation_inside_the_mechanism_leaves_it_a_mechanism() -> None:
+    sentence = "Disputes that are not resolved by the Network Board within 30 days go to mediation.\n"
+    assert mechanisms(sentence).get("conflict_resolution") == sentence.strip()
