@@ -32,7 +32,7 @@ _ROW_CODE = re.compile(
 _MEASURE_LAST = {"kpi", "kpis", "metric", "metrics", "target", "targets"}
 
 
-def well_named(activities: list[ActivityDraft]) -> list[ActivityDraft]:
+def well_named(activities: list[ActivityDraft], tabled: set[int] | None = None) -> list[ActivityDraft]:
     """Every activity, by whichever reader it came, named as a phrase a reviewer would keep.
 
     A leading date says when, not what ("From 1 May 2025 the mock recall exercise" is the mock
@@ -43,8 +43,13 @@ def well_named(activities: list[ActivityDraft]) -> list[ActivityDraft]:
     for a in activities:
         a.name = without_leading_date(a.name)
     names = list(dict.fromkeys(a.name for a in activities))
-    fragments = {name for name, doc in zip(names, parse(names), strict=True) if _fragment(doc)}
-    return [a for a in activities if a.name not in fragments]
+    docs = dict(zip(names, parse(names), strict=True))
+    fragments = {name for name, doc in docs.items() if _fragment(doc)}
+    # One word read from prose ("Writing", "responsibility") or left of a list ("Hosting" of "Hosting,
+    # distribution, malware scanning") names no piece of work; a table cell that says only "Billing" may.
+    single = {name for name, doc in docs.items() if len([t for t in doc if not t.is_punct]) == 1}
+    tabled = tabled or set()
+    return [a for a in activities if a.name not in fragments and (a.name not in single or id(a) in tabled)]
 
 
 def _fragment(doc: Doc) -> bool:
@@ -162,16 +167,17 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
         return []
     owner = owners[0] if owners else None
     approvers = [a for a in approvers if a is not owner] or ([owner] if owner and owner in approvers else [])
-    return [
-        ActivityDraft(
-            quote=quote_of(unit),
-            at=evidence_of(unit),
-            name=name,
-            owner=owner.name if owner else None,
-            supporters=names_of([*owners[1:], *supporters], exclude=owner),
-            approvers=names_of(approvers, exclude=None),
-        )
-    ]
+    draft = ActivityDraft(
+        quote=quote_of(unit),
+        at=evidence_of(unit),
+        name=name,
+        owner=owner.name if owner else None,
+        supporters=names_of([*owners[1:], *supporters], exclude=owner),
+        approvers=names_of(approvers, exclude=None),
+    )
+    if name == name_cell.strip():
+        ctx.tabled.add(id(draft))  # the cell's own words ("Billing"), not the first of a list it holds
+    return [draft]
 
 
 def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
