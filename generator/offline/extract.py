@@ -55,6 +55,9 @@ def _draft(ctx: Context) -> CanvasDraft:
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
+    # A KPI is measured, not done: "Trace-back time" read as work is the metric of that name.
+    measured = {frozenset(_content(k.name)) for k in metrics}
+    activities = [a for a in activities if frozenset(_content(a.name)) not in measured]
     cadence, cadence_unit, stakeholders = read_review(ctx)
     referenced: set[str] = set()
     for a in activities:

@@ -78,3 +78,16 @@ def test_one_word_names_work_only_as_a_whole_table_cell() -> None:
     assert "Billing" in names, names
     # The first of a listed cell and a word picked from prose are not pieces of work.
     assert not names & {"Hosting", "Writing"}, names
+
+
+def test_a_kpi_named_as_work_elsewhere_is_a_metric_only() -> None:
+    text = CAST + (
+        "| Activity | Lead |\n|---|---|\n| Timetable publication | Ostra Ferries |\n"
+        "| Booking response time | Harbourline |\n\n"
+        "| KPI | Target | Owner |\n|---|---|---|\n| Booking response time | under 2 hours | Harbourline |\n"
+    )
+    found = draft(text)
+    assert "Booking response time" in {k.name for k in found.metrics.metrics}
+    names = {a.name for a in found.activities.activities}
+    assert "Timetable publication" in names
+    assert "Booking response time" not in names, names
