@@ -32,7 +32,7 @@ _ROW_CODE = re.compile(
 _MEASURE_LAST = {"kpi", "kpis", "metric", "metrics", "target", "targets"}
 
 
-def well_named(activities: list[ActivityDraft], tabled: set[int] | None = None) -> list[ActivityDraft]:
+def well_named(activities: list[ActivityDraft]) -> list[ActivityDraft]:
     """Every activity, by whichever reader it came, named as a phrase a reviewer would keep.
 
     A leading date says when, not what ("From 1 May 2025 the mock recall exercise" is the mock
@@ -43,13 +43,8 @@ def well_named(activities: list[ActivityDraft], tabled: set[int] | None = None) 
     for a in activities:
         a.name = without_leading_date(a.name)
     names = list(dict.fromkeys(a.name for a in activities))
-    docs = dict(zip(names, parse(names), strict=True))
-    fragments = {name for name, doc in docs.items() if _fragment(doc)}
-    # One word read from prose ("Writing", "responsibility") or left of a list ("Hosting" of "Hosting,
-    # distribution, malware scanning") names no piece of work; a table cell that says only "Billing" may.
-    single = {name for name, doc in docs.items() if len([t for t in doc if not t.is_punct]) == 1}
-    tabled = tabled or set()
-    return [a for a in activities if a.name not in fragments and (a.name not in single or id(a) in tabled)]
+    fragments = {name for name, doc in zip(names, parse(names), strict=True) if _fragment(doc)}
+    return [a for a in activities if a.name not in fragments]
 
 
 def _fragment(doc: Doc) -> bool:
@@ -118,8 +113,8 @@ _DUE_COLUMNS = frozenset({"due", "due date", "deadline", "by when", "date due", 
 
 def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     cells = unit.cells
-    if p.column(cells, p.METRIC_COLUMNS) is not None:
-        return []
+    if any(header_is(header, vocabulary().columns.metric) for header in cells):
+        return []  # a KPI table's row (read as a metric)
     name_cell = p.column(cells, p.ACTIVITY_COLUMNS)
     if name_cell is None:
         return []
@@ -128,6 +123,8 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     name = phrase(name_cell, max_words=14) or name_cell.strip()
     # A row's own number or code is no part of the work's name: "A6 Investigator training", "3. Audits".
     name = _ROW_CODE.sub("", name) or name
+    if len(name.split()) == 1 and name != name_cell.strip():
+        return []  # "Hosting" of "Hosting, distribution, malware scanning": a list, not one piece of work
     if not any(c.isalpha() for c in name) or p.EMPTY_CELL.match(name):
         return []  # "Step | Who | When to move on" numbers the rungs of a ladder: a number names no work
     if any(header in _DUE_COLUMNS for header in cells):
@@ -175,8 +172,6 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
         supporters=names_of([*owners[1:], *supporters], exclude=owner),
         approvers=names_of(approvers, exclude=None),
     )
-    if name == name_cell.strip():
-        ctx.tabled.add(id(draft))  # the cell's own words ("Billing"), not the first of a list it holds
     return [draft]
 
 

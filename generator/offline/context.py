@@ -97,8 +97,6 @@ class Context:
         self.helper_only: set[int] = set()
         # Mechanisms found only by the vocabulary file's cues: weaker evidence that a party is in the ecosystem.
         self.cue_only: set[int] = set()
-        # Activity drafts named by a table cell's whole text.
-        self.tabled: set[int] = set()
 
     def other_party(self, unit: Unit, party: ActorEntry) -> ActorEntry | None:
         """In a two-party agreement, the party a clause of `party` deals with when it names none."""

@@ -49,9 +49,7 @@ def _draft(ctx: Context) -> CanvasDraft:
         ctx.parses[id(unit)] = doc
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
-    activities = _led_somewhere(
-        ctx, _same_work_one_name(well_named(read_activities(ctx) + related_activities, ctx.tabled))
-    )
+    activities = _led_somewhere(ctx, _same_work_one_name(well_named(read_activities(ctx) + related_activities)))
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)

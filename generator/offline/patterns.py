@@ -344,7 +344,6 @@ ACTIVITY_COLUMNS = (
     "domain",
     "what",
 )
-METRIC_COLUMNS = ("metric", "kpi", "measure", "indicator", "kpi name", "metric name", "objective metric")
 PROVIDER_COLUMNS = ("provider", "from", "gives", "giver", "source actor", "supplier", "provided by")
 RECEIVER_COLUMNS = ("receiver", "to", "receives", "recipient", "beneficiary", "received by")
 

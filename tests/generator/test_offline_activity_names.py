@@ -67,17 +67,16 @@ def test_action_items_and_meeting_rows_are_no_activities_and_role_headers_come_f
     assert (row.owner, row.supporters, row.approvers) == ("Ostra Ferries", ["Harbourline Ltd"], ["Booking Desk"])
 
 
-def test_one_word_names_work_only_as_a_whole_table_cell() -> None:
+def test_one_word_is_a_name_only_as_a_whole_table_cell() -> None:
     text = CAST + (
         "| Activity | Lead |\n|---|---|\n"
         "| Billing | Harbourline |\n"
-        "| Hosting, distribution, malware scanning | Ostra Ferries |\n\n"
-        "Ostra asked whether the licence covers charter sailings; Harbourline will answer in writing.\n"
+        "| Hosting, distribution, malware scanning | Ostra Ferries |\n"
     )
     names = {a.name for a in draft(text).activities.activities}
     assert "Billing" in names, names
-    # The first of a listed cell and a word picked from prose are not pieces of work.
-    assert not names & {"Hosting", "Writing"}, names
+    # The first of the items a cell lists is not the piece of work the row is about.
+    assert "Hosting" not in names, names
 
 
 def test_a_kpi_named_as_work_elsewhere_is_a_metric_only() -> None:
