@@ -165,7 +165,8 @@ class Context:
         """The actors a table cell names; with `groups`, a member's title stands for its group."""
         out: list[ActorEntry] = []
         for name in split_names(value):
-            entry = self.lexicon.get(name)
+            # A cell drops the article of a defined role: "CRO" is "the CRO" of the agreement.
+            entry = self.lexicon.get(name) or self.lexicon.get_role(name)
             if entry is None:
                 found = self.mentions(name)
                 entry = found[0][2] if found else None

@@ -296,6 +296,10 @@ class Lexicon:
         clean = clean_name(name)
         return self._by_key.get(normalise_key(clean)) or self._by_key.get(normalise_key(_LEGAL.sub("", clean)))
 
+    def get_role(self, name: str) -> ActorEntry | None:
+        """A defined role named without its article: "CRO" in a table for 'Meridian Ltd ("the CRO")'."""
+        return self._by_key.get(normalise_key(f"the {name.strip()}"))
+
     def add(self, name: str, signal: str, alias: str | None = None, descriptor: str | None = None) -> ActorEntry:
         name = clean_name(name)
         entry = self.get(name) or (self.get(alias) if alias else None)

@@ -145,3 +145,16 @@ def test_arrows_pointing_back_in_table_cells_and_both_ways() -> None:
     assert ("Harbourline Ltd", "Corvex Pay", "payment instructions") in found, found
     # A two-way arrow does not say which way the files go.
     assert not {f for f in found if f[2] == "reconciliation files"}, found
+
+
+def test_a_cell_names_a_defined_role_without_its_article() -> None:
+    text = (
+        'This agreement is between Carrow Hospital ("the Sponsor") and Meridian Research Ltd ("the CRO").\n\n'
+        "| Activity | Lead |\n|---|---|\n| Site monitoring visits | CRO |\n\n"
+        "| KPI | Target | Reported by |\n|---|---|---|\n| Site activation time | 90 days | Sponsor |\n"
+    )
+    found = draft(text)
+    assert {a.name: a.owner for a in found.activities.activities}.get(
+        "Site monitoring visits"
+    ) == "Meridian Research Ltd"
+    assert {k.name: k.owner for k in found.metrics.metrics}.get("Site activation time") == "Carrow Hospital"
