@@ -199,6 +199,8 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
             if not re.search(r"\btarget|\bowner|\d", rest, re.I):
                 continue
             target = re.search(r"\btarget(?:s|ed)?\b(?:\s+(?:of|is|at|:))?\s*(?P<t>[^,;()]+)", rest, re.I)
+            # "Flexibility delivered: 4 MW by end 2025": a KPI line that opens with its figure states the aim.
+            target = target or _LEADING_FIGURE.match(rest)
             owner = None
             owned = re.search(r"\b(?:owned by|owner:?|responsible:?|led by)\s+", rest, re.I)
             found = ctx.mentions(rest)
@@ -217,6 +219,13 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                 )
             )
     return out
+
+
+_LEADING_FIGURE = re.compile(
+    r"(?P<t>(?:[<>≤≥]=?\s*|(?:at least|at most|under|over|below|above|up to|no more than|within)\s+)?"
+    r"(?:EUR|USD|GBP|[€$£])?\s*\d(?:[\d.,]*\d)?[^,;()]*)",
+    re.I,
+)
 
 
 def read_review(ctx: Context) -> tuple[str | None, Unit | None, list[str]]:

@@ -45,3 +45,13 @@ def test_a_mechanism_said_to_be_missing_is_a_gap_not_a_mechanism() -> None:
 def test_a_negation_inside_the_mechanism_leaves_it_a_mechanism() -> None:
     sentence = "Disputes that are not resolved by the Network Board within 30 days go to mediation.\n"
     assert mechanisms(sentence).get("conflict_resolution") == sentence.strip()
+
+
+def test_a_kpi_line_that_opens_with_its_figure_states_the_target() -> None:
+    text = CAST + (
+        "## KPIs\n\n- Video sessions held: 1,200 by end 2025 (owner: Kelby)\n"
+        "- Clinic satisfaction: reported quarterly by the Council\n"
+    )
+    targets = {k.name: k.target for k in draft(text).metrics.metrics}
+    assert targets.get("Video sessions held") == "1,200 by end 2025", targets
+    assert targets.get("Clinic satisfaction") is None  # no figure, no target
