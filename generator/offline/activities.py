@@ -164,15 +164,16 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
         return []
     owner = owners[0] if owners else None
     approvers = [a for a in approvers if a is not owner] or ([owner] if owner and owner in approvers else [])
-    draft = ActivityDraft(
-        quote=quote_of(unit),
-        at=evidence_of(unit),
-        name=name,
-        owner=owner.name if owner else None,
-        supporters=names_of([*owners[1:], *supporters], exclude=owner),
-        approvers=names_of(approvers, exclude=None),
-    )
-    return [draft]
+    return [
+        ActivityDraft(
+            quote=quote_of(unit),
+            at=evidence_of(unit),
+            name=name,
+            owner=owner.name if owner else None,
+            supporters=names_of([*owners[1:], *supporters], exclude=owner),
+            approvers=names_of(approvers, exclude=None),
+        )
+    ]
 
 
 def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:

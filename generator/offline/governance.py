@@ -46,7 +46,7 @@ def read_governance(ctx: Context) -> list[MechanismDraft]:
             if kind == "forum" and not p.FORUM_ACTIVE.search(text):
                 continue
             at = _where(kind, regex, text)
-            if at is not None and _said_missing(ctx, unit, at):
+            if at is not None and _said_missing(ctx, unit, at, kind):
                 continue  # "does not provide a way to settle disagreements": a gap, not a mechanism
             kinds.append(kind)
         if not kinds:
@@ -96,12 +96,15 @@ def _where(kind: MechanismKind, regex: re.Pattern[str], text: str) -> int | None
     return min(found) if found else None
 
 
-def _said_missing(ctx: Context, unit: Unit, at: int) -> bool:
+def _said_missing(ctx: Context, unit: Unit, at: int, kind: MechanismKind) -> bool:
     """The mechanism named at `at` is said to be absent: a verb above it in the parse is negated
     ("does not provide a way to settle", "neither the agreement nor the charter says how"), removes
-    it ("Clause 13 ... was deleted") or asks about it."""
+    it ("Clause 13 ... was deleted") or asks about it. A policy is often a prohibition ("no party
+    may sell scheme data"), so only a question makes one absent."""
     if unit.text.rstrip().endswith("?"):
         return True  # "Who settles a dispute between members?" asks for the mechanism
+    if kind == "policy":
+        return False
     doc = ctx.parse_of(unit)
     if doc is None or doc.text != unit.text:
         return False

@@ -55,3 +55,8 @@ def test_a_kpi_line_that_opens_with_its_figure_states_the_target() -> None:
     targets = {k.name: k.target for k in draft(text).metrics.metrics}
     assert targets.get("Video sessions held") == "1,200 by end 2025", targets
     assert targets.get("Clinic satisfaction") is None  # no figure, no target
+
+
+def test_a_prohibition_is_a_policy_not_a_missing_one() -> None:
+    sentence = "No clinic may share patient records outside the network, under the data protection policy.\n"
+    assert mechanisms(sentence).get("policy") == sentence.strip()
