@@ -70,6 +70,7 @@ def read_activities(ctx: Context) -> list[ActivityDraft]:
         _dependencies(rows)
         for unit, draft in rows:
             by_unit.setdefault(id(unit), []).append(draft)
+            ctx.from_table.add(id(draft))
     # In document order: resolution lets the later of two statements win.
     out: list[ActivityDraft] = []
     for unit in ctx.units:

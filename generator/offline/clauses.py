@@ -206,6 +206,10 @@ class ClauseReader:
             return self._copular(verb)
         if any(k in v.take_over for k in keys):
             return self._take_over(verb)
+        if any(k in v.flow for k in keys):
+            return self._flow(verb)
+        if any(k in v.rely for k in keys):
+            return self._rely(verb)
         if any(k in v.transfer for k in keys) and self._has_prep(verb, "to"):
             return self._transfer(verb)
         if any(k in v.sits_with for k in keys) and self._has_prep(verb, "with"):
@@ -556,6 +560,32 @@ class ClauseReader:
         return clause if clause.agents and clause.theme else None
 
     # -- exchanges -----------------------------------------------------------------------------
+
+    def _flow(self, verb: Token) -> Clause | None:
+        """'Order data flows from Quorra to Brightpath': the subject is what is given."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        source, target = _pobj(verb, ("from",)), _pobj(verb, ("to", "into"))
+        if subject is None or source is None or target is None or self.actor_of_token(subject) is not None:
+            return None
+        clause = self._base(verb, "give")
+        clause.agents = self.actors_in(source.subtree)[:1]
+        clause.recipients = self.actors_in(target.subtree)[:1]
+        clause.theme = value_of(subject, self)
+        clause.counterparty_named = True
+        return clause if clause.agents and clause.recipients and clause.theme else None
+
+    def _rely(self, verb: Token) -> Clause | None:
+        """'Harlow relies on Brightpath for last-mile delivery': B gives C to the subject."""
+        on, purpose = _pobj(verb, ("on", "upon")), _pobj(verb, ("for",))
+        if on is None or purpose is None or self.actor_of_token(purpose) is not None:
+            return None
+        clause = self._base(verb, "give")
+        clause.agents = self.actors_in(on.subtree)[:1]
+        clause.recipients = self._subjects(verb)[0][:1]
+        clause.theme = value_of(purpose, self)
+        clause.counterparty_named = True
+        ok = clause.agents and clause.recipients and clause.theme and clause.agents != clause.recipients
+        return clause if ok else None
 
     def _exchange(self, verb: Token, role: Role) -> Clause | None:
         clause = self._base(verb, role)

@@ -95,6 +95,8 @@ class Context:
         self.transfers: set[int] = set()
         # Drafts read from a prose clause that only supports or approves: work named by its helpers.
         self.helper_only: set[int] = set()
+        # Drafts read from a row of a responsibility table.
+        self.from_table: set[int] = set()
         # Mechanisms found only by the vocabulary file's cues: weaker evidence that a party is in the ecosystem.
         self.cue_only: set[int] = set()
 

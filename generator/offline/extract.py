@@ -8,6 +8,7 @@ Sentences that negate or put participation in the past create no relation.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from ecocanvas.generator.drafts import ActivityDraft, CanvasDraft
@@ -50,6 +51,7 @@ def _draft(ctx: Context) -> CanvasDraft:
     exclusions = read_exclusions(ctx)
     related_activities, related_exchanges = read_relations(ctx)
     activities = _led_somewhere(ctx, _same_work_one_name(well_named(read_activities(ctx) + related_activities)))
+    activities = _listed_work(ctx, activities)
     exchanges = read_exchanges(ctx) + related_exchanges
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
@@ -97,6 +99,27 @@ def _led_somewhere(ctx: Context, activities: list[ActivityDraft]) -> list[Activi
     unowned marker still names work on its own."""
     named = {a.name.lower() for a in activities if id(a) not in ctx.helper_only}
     return [a for a in activities if id(a) not in ctx.helper_only or a.name.lower() in named]
+
+
+# Rows of responsibility tables that make the tables the list of work: a typical list of key
+# activities. (3 and 6 also cut activities a reviewer keeps on the check set; 12 cut almost nothing.)
+_TABLE_ROWS = 9
+
+
+def _listed_work(ctx: Context, activities: list[ActivityDraft]) -> list[ActivityDraft]:
+    """Where the documents list the work in a responsibility table, that table is the list: an owner
+    read once from prose ("Ferrowatt handles connection applications") is a passing mention, kept
+    only when the work is named again (a later hand-over of a listed activity, a second document)
+    or the sentence also says who supports or approves it (a RACI written out). A sentence saying
+    work has no owner stays: that is a gap a reviewer must see."""
+    if sum(id(a) in ctx.from_table for a in activities) < _TABLE_ROWS:
+        return activities
+    named = Counter(a.name.lower() for a in activities)
+    return [
+        a
+        for a in activities
+        if id(a) in ctx.from_table or named[a.name.lower()] > 1 or a.owner is None or a.supporters or a.approvers
+    ]
 
 
 _FILLER = {

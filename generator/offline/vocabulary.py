@@ -66,6 +66,8 @@ class Vocabulary:
     take_over: frozenset[str]
     responsibility_nouns: frozenset[str]
     give: frozenset[str]
+    flow: frozenset[str]
+    rely: frozenset[str]
     receive: frozenset[str]
     buy: frozenset[str]
     charge: frozenset[str]
@@ -132,6 +134,8 @@ def vocabulary() -> Vocabulary:
         take_over=_set(roles["take_over"]),
         responsibility_nouns=_set(roles["responsibility_nouns"]),
         give=_set(exchange["give"]),
+        flow=_set(exchange["flow"]),
+        rely=_set(exchange["rely"]),
         receive=_set(exchange["receive"]),
         buy=_set(exchange["buy"]),
         charge=_set(exchange["charge"]),

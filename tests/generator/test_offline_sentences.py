@@ -118,6 +118,16 @@ def test_support_and_sign_off() -> None:
             "Nordhavn Motors repays the loan to Vellmar Energi over ten years.",
             ("Nordhavn Motors", "Vellmar Energi", "loan"),
         ),
+        # what moves is the subject; who gives and who gets are the "from" and "to"
+        (
+            "Anonymised session data flows from Vellmar Energi to Kestrel Logistics every night.",
+            ("Vellmar Energi", "Kestrel Logistics", "Anonymised session data"),
+        ),
+        # relying on B for C: B gives C to the subject
+        (
+            "Nordhavn Motors relies on Kestrel Logistics for spare parts delivery.",
+            ("Kestrel Logistics", "Nordhavn Motors", "spare parts delivery"),
+        ),
     ],
 )
 def test_exchanges_keep_their_direction(sentence: str, flow: tuple[str, str, str]) -> None:
