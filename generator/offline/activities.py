@@ -30,6 +30,7 @@ _ROW_CODE = re.compile(
 
 # A name ending in these reads as a measure of the work, not the work: "Returns KPI".
 _MEASURE_LAST = {"kpi", "kpis", "metric", "metrics", "target", "targets"}
+_FORUM_HEADS = frozenset(FORUM_WORDS - {"review"})
 
 
 def well_named(activities: list[ActivityDraft]) -> list[ActivityDraft]:
@@ -55,6 +56,11 @@ def _fragment(doc: Doc) -> bool:
     if (first.is_punct and first.text not in "\"'“‘") or first.pos_ == "ADP":
         return True
     if last.pos_ in ("ADV", "PART", "AUX", "DET", "ADP", "CCONJ", "PRON"):
+        return True
+    # Chairing a forum ("Codeshare Working Group chairing") is governance, not work. (Names ending in
+    # the forum itself, "Weekly ops call", cost the check set activities a reviewer keeps.)
+    heads = [t.lower_ for t in tokens if not t.is_punct]
+    if heads and heads[-1] in ("chairing", "chair") and set(heads) & _FORUM_HEADS:
         return True
     # Only "be", "have" and modals: the small model tags many nouns of a name as verbs
     # ("Merchant onboarding and KYB checks", "Sponsored listings campaigns").

@@ -90,3 +90,13 @@ def test_a_kpi_named_as_work_elsewhere_is_a_metric_only() -> None:
     names = {a.name for a in found.activities.activities}
     assert "Timetable publication" in names
     assert "Booking response time" not in names, names
+
+
+def test_chairing_a_forum_is_governance_not_an_activity() -> None:
+    from ecocanvas.generator.drafts import ActivityDraft, Evidence
+    from ecocanvas.generator.offline.activities import well_named
+
+    at = Evidence(document_id="n", start=0)
+    names = ["Codeshare Working Group chairing", "Pilot Steering Board chairing", "Timetable coordination"]
+    drafts = [ActivityDraft(quote="q", at=at, name=name, owner="Ostra Ferries") for name in names]
+    assert [a.name for a in well_named(drafts)] == ["Timetable coordination"]
