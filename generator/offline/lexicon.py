@@ -346,6 +346,23 @@ class Lexicon:
                     self._merge(full, short)
                     full.aliases.add(short.name)
                     break
+        # "IG Office" and "Information Governance Office": initials, then the same last words.
+        for short in list(self.entries):
+            words = short.name.split()
+            if short not in self.entries or len(words) < 2 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}", words[0]):
+                continue
+            tail = words[1:]
+            for full in self.entries:
+                long = full.name.split()
+                if (
+                    full is not short
+                    and len(long) > len(words)
+                    and long[-len(tail) :] == tail
+                    and initials(" ".join(long[: -len(tail)])) == words[0]
+                ):
+                    self._merge(full, short)
+                    full.aliases.add(short.name)
+                    break
         self._pattern = None
 
     def finalize(self, texts: list[str], drop: set[str]) -> None:

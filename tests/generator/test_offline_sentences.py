@@ -193,3 +193,13 @@ def test_a_price_read_as_an_adverb_of_charges_is_the_value() -> None:
     cast = "Tavra Systems Ltd (Tavra) runs the meters. Solbak Cooperative (Solbak) is a member.\n\n"
     read = flows(cast.replace("\n\n", " ") + "Tavra charges Solbak EUR 3 per meter per month.")
     assert ("Solbak Cooperative", "Tavra Systems Ltd", "EUR 3 per meter per month") in read, read
+
+
+def test_a_partly_abbreviated_name_is_the_same_actor() -> None:
+    text = (
+        "The Information Governance Office reviews every data request. "
+        "The IG Office signs off the data protection impact assessment.\n"
+    )
+    actors = {a.name: set(a.aliases) for a in draft(text).actors.actors}
+    assert "IG Office" not in actors, actors
+    assert "IG Office" in actors.get("Information Governance Office", set()), actors
