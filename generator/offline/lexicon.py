@@ -245,6 +245,13 @@ class ActorEntry:
         return [self.name, *sorted(self.aliases)]
 
 
+def _abbreviates(acronym: str, tail: list[str], name: str) -> bool:
+    """`name` is two or more words whose initials are `acronym`, followed by the words `tail`."""
+    words = name.split()
+    head = words[: len(words) - len(tail)]
+    return len(head) >= 2 and words[len(head) :] == tail and initials(" ".join(head)) == acronym
+
+
 def is_name_like(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 7 or len(text) > 80:
@@ -337,32 +344,20 @@ class Lexicon:
                 self._by_key[k] = keep
 
     def merge_abbreviations(self) -> None:
-        """'NHM' and 'Nordhavn Harbour Mobility' are one actor when the initials match."""
-        for short in list(self.entries):
-            if short not in self.entries or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", short.name):
-                continue
-            for full in self.entries:
-                if full is not short and len(full.name.split()) >= 2 and initials(full.name) == short.name:
+        """'NHM' and 'Nordhavn Harbour Mobility' are one actor when the initials match, and so are
+        'IG Office' and 'Information Governance Office' (initials, then the same last words). Whole
+        acronyms are merged first."""
+        for letters, with_tail in ((7, False), (5, True)):
+            for short in list(self.entries):
+                acronym, *tail = short.name.split()
+                if short not in self.entries or bool(tail) != with_tail:
+                    continue
+                if not re.fullmatch(rf"[A-Z][A-Z0-9&]{{1,{letters}}}", acronym):
+                    continue
+                full = next((f for f in self.entries if f is not short and _abbreviates(acronym, tail, f.name)), None)
+                if full is not None:
                     self._merge(full, short)
                     full.aliases.add(short.name)
-                    break
-        # "IG Office" and "Information Governance Office": initials, then the same last words.
-        for short in list(self.entries):
-            words = short.name.split()
-            if short not in self.entries or len(words) < 2 or not re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}", words[0]):
-                continue
-            tail = words[1:]
-            for full in self.entries:
-                long = full.name.split()
-                if (
-                    full is not short
-                    and len(long) > len(words)
-                    and long[-len(tail) :] == tail
-                    and initials(" ".join(long[: -len(tail)])) == words[0]
-                ):
-                    self._merge(full, short)
-                    full.aliases.add(short.name)
-                    break
         self._pattern = None
 
     def finalize(self, texts: list[str], drop: set[str]) -> None:
