@@ -239,7 +239,9 @@ def actor_drafts(ctx: Context, referenced: set[str], excluded: set[str]) -> list
     for entry in ctx.lexicon.entries:
         signals = entry.signals
         keep = entry.name in referenced or bool(signals & {"defined", "table"})
-        keep = keep or ("described" in signals and org_signal(entry.name))
+        # A name described once ("a lockable room, CCTV, an invigilator who ...") is a list item, not
+        # a party: a described actor that nothing else keeps is named again somewhere.
+        keep = keep or ("described" in signals and org_signal(entry.name) and ctx.recurs(entry.name))
         if not keep or entry.name in excluded:
             continue
         unit = ctx.first_seen.get(id(entry))

@@ -410,14 +410,16 @@ class Lexicon:
                     self._merge(short, longer[0])
                 else:
                     self._merge(longer[0], short)
-        # "Skerry Air Alliance & Loyalty (team)" is a part of Skerry Air: one organisation, one actor.
+        # "Skerry Air Alliance & Loyalty (team)" and "Calderbrook City Water's Compliance (team)" are
+        # parts of Skerry Air and Calderbrook City Water: one organisation, one actor.
         for entry in sorted(self.entries, key=lambda e: len(e.name)):
             if entry not in self.entries:
                 continue
             for part in list(self.entries):
                 if part is entry or len(part.name) <= len(entry.name):
                     continue
-                if any(part.name.startswith(n + " ") for n in (entry.name, *entry.aliases) if len(n) > 3):
+                names = [n for n in (entry.name, *entry.aliases) if len(n) > 3]
+                if any(part.name.startswith((n + " ", n + "'s ", n + "’s ")) for n in names):
                     self._merge(entry, part)
         # "the Directorate" for "Civil Aviation Directorate": a head noun only one actor ends with.
         heads: dict[str, list[ActorEntry]] = {}

@@ -182,3 +182,25 @@ def test_the_organisation_words_are_the_vocabulary_files() -> None:
     assert org_signal("Velmora Museum", brands=False)
     assert not org_signal("Incident Response", brands=False)
     assert not org_signal("Primary Care", brands=False)
+
+
+def test_an_item_described_once_in_a_list_is_not_an_actor() -> None:
+    # "CCTV, an invigilator who ..." matches the appositive shape of "Chargemesh, the roaming hub".
+    text = CAST + (
+        "A partner test centre must have a lockable exam room, CCTV, an invigilator who has been trained "
+        "by Voltara and a stable network. Voltara audits each centre once a year.\n"
+    )
+    assert "CCTV" not in actors(text)
+
+
+def test_a_possessive_team_of_an_organisation_is_that_organisation() -> None:
+    text = CAST + (
+        "Calder City Water (CCW) treats the water. From Q3 the quarterly report sits with Calder City "
+        "Water's Compliance team. Calder City Water's Compliance team sends the report to Kessler University.\n"
+    )
+    d = draft(text)
+    found = {a.name for a in d.actors.actors}
+    assert "Calder City Water" in found
+    assert not any("Compliance" in name for name in found)
+    exchanges = [(x.provider, x.receiver) for x in d.value_exchanges.value_exchanges]
+    assert exchanges == [("Calder City Water", "Kessler University")]
