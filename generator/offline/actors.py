@@ -242,6 +242,10 @@ def actor_drafts(ctx: Context, referenced: set[str], excluded: set[str]) -> list
         # A name described once ("a lockable room, CCTV, an invigilator who ...") is a list item, not
         # a party: a described actor that nothing else keeps is named again somewhere.
         keep = keep or ("described" in signals and org_signal(entry.name) and ctx.recurs(entry.name))
+        if signals == {"defined"} and not _organisation_named(entry.name):
+            # A defined term and nothing more ('the Meridel Certified Infrastructure Professional
+            # ("MCIP")', 'ESTRA-2 ("the Trial")', "GTIN") is a programme, a product or a code.
+            keep = False
         if not keep or entry.name in excluded:
             continue
         unit = ctx.first_seen.get(id(entry))
@@ -259,6 +263,15 @@ def actor_drafts(ctx: Context, referenced: set[str], excluded: set[str]) -> list
             )
         )
     return out
+
+
+def _organisation_named(name: str) -> bool:
+    """A defined name that reads as an organisation: one word ("Brightwire") or an organisation word
+    among several, and neither the programme's own name nor a code with digits."""
+    words = name.split()
+    if words[-1].lower() in _ECOSYSTEM_WORDS or any(ch.isdigit() for ch in name):
+        return False
+    return len(words) == 1 or org_signal(name, brands=False)
 
 
 # -- actors only the parse reveals: lower-case groups, named organisations, "we" ---------------------

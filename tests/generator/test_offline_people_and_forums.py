@@ -204,3 +204,14 @@ def test_a_possessive_team_of_an_organisation_is_that_organisation() -> None:
     assert not any("Compliance" in name for name in found)
     exchanges = [(x.provider, x.receiver) for x in d.value_exchanges.value_exchanges]
     assert exchanges == [("Calder City Water", "Kessler University")]
+
+
+def test_a_defined_programme_or_code_is_not_an_actor_but_a_defined_company_is() -> None:
+    text = CAST + (
+        'The Meridel Certified Infrastructure Professional ("MCIP") is the certification we award. '
+        'The ESTRA-2 study ("the Trial") starts in May. Quillmark ("the Writer") writes new exam items. '
+        "Voltara GmbH pays Quillmark a fee per item. Kessler University reviews the MCIP syllabus.\n"
+    )
+    found = actors(text)
+    assert "Quillmark" in found
+    assert not found & {"Meridel Certified Infrastructure Professional", "ESTRA-2"}
