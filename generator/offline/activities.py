@@ -168,6 +168,9 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
             if letters & {"C", "S"}:
                 supporters.append(entry)
     if not saw_owner_column:
+        owners = _doer_column(ctx, cells, name_cell)
+        saw_owner_column = bool(owners)
+    if not saw_owner_column:
         return []
     owner = owners[0] if owners else None
     approvers = [a for a in approvers if a is not owner] or ([owner] if owner and owner in approvers else [])
@@ -181,6 +184,23 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
             approvers=names_of(approvers, exclude=None),
         )
     ]
+
+
+def _doer_column(ctx: Context, cells: dict[str, str], name_cell: str) -> list[ActorEntry]:
+    """'Activity | Does the work | Signs off': with no column named as the lead's, the column right
+    after the activity's own, when its header is no other known column and its cell names parties."""
+    headers = list(cells)
+    at = next((i for i, h in enumerate(headers) if cells[h] == name_cell), None)
+    if at is None or at + 1 >= len(headers):
+        return []
+    header = headers[at + 1]
+    c = vocabulary().columns
+    known = (c.metric, c.target, c.source, c.cadence, c.provider, c.receiver, c.value, c.gives, c.gets, c.depends)
+    if role_of(header) is not None or header in _DUE_COLUMNS or any(header_is(header, k) for k in known):
+        return []
+    if not any(role_of(h) in ("support", "approve") for h in headers):
+        return []  # only a table that names helpers or approvers is a responsibility table
+    return ctx.resolve_cell(cells[header])
 
 
 def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:

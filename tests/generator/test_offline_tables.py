@@ -158,3 +158,25 @@ def test_a_cell_names_a_defined_role_without_its_article() -> None:
         "Site monitoring visits"
     ) == "Meridian Research Ltd"
     assert {k.name: k.owner for k in found.metrics.metrics}.get("Site activation time") == "Carrow Hospital"
+
+
+def test_the_column_after_the_activity_leads_when_the_table_names_approvers_in_other_words() -> None:
+    # No header says "lead" or "owner": the doer's column comes right after the activity's.
+    text = CAST + (
+        "| Activity | Does the work | Signs off | Kept in the loop |\n|---|---|---|---|\n"
+        "| Timetable publication | Harbourline Ltd | Regional Council | Corvex Pay |\n"
+        "| Payment reconciliation | Corvex Pay | - | Harbourline Ltd |\n"
+    )
+    found = {a.name: (a.owner, a.approvers) for a in draft(text).activities.activities}
+    assert found["Timetable publication"] == ("Harbourline Ltd", ["Regional Council"])
+    assert found["Payment reconciliation"] == ("Corvex Pay", [])
+
+
+def test_a_table_that_names_no_helper_or_approver_gives_its_second_column_no_lead() -> None:
+    text = CAST + (
+        "| Service | Host | Opening hours |\n|---|---|---|\n"
+        "| Harbour terminal | Harbourline Ltd | 06:00-22:00 |\n"
+        "| Payment office | Corvex Pay | 05:30-23:30 |\n"
+    )
+    names = {a.name for a in draft(text).activities.activities}
+    assert not names & {"Harbour terminal", "Payment office"}
