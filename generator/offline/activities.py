@@ -187,8 +187,9 @@ def _activity_rows(ctx: Context, unit: Unit) -> list[ActivityDraft]:
 
 
 def _doer_column(ctx: Context, cells: dict[str, str], name_cell: str) -> list[ActorEntry]:
-    """'Activity | Does the work | Signs off': with no column named as the lead's, the column right
-    after the activity's own, when its header is no other known column and its cell names parties."""
+    """'Activity | Does the work | Signs off': with no column named as the lead's, the parties named
+    in the column right after the activity's own, when its header is no other known column and the
+    table names helpers or approvers (a table of sites and their hosts is no responsibility table)."""
     headers = list(cells)
     at = next((i for i, h in enumerate(headers) if cells[h] == name_cell), None)
     if at is None or at + 1 >= len(headers):
@@ -199,7 +200,7 @@ def _doer_column(ctx: Context, cells: dict[str, str], name_cell: str) -> list[Ac
     if role_of(header) is not None or header in _DUE_COLUMNS or any(header_is(header, k) for k in known):
         return []
     if not any(role_of(h) in ("support", "approve") for h in headers):
-        return []  # only a table that names helpers or approvers is a responsibility table
+        return []
     return ctx.resolve_cell(cells[header])
 
 

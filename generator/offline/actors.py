@@ -244,7 +244,7 @@ def actor_drafts(ctx: Context, referenced: set[str], excluded: set[str]) -> list
         keep = keep or ("described" in signals and org_signal(entry.name) and ctx.recurs(entry.name))
         if signals == {"defined"} and not _organisation_named(entry.name):
             # A defined term and nothing more ('the Meridel Certified Infrastructure Professional
-            # ("MCIP")', 'ESTRA-2 ("the Trial")', "GTIN") is a programme, a product or a code.
+            # ("MCIP")', 'ESTRA-2 ("the Trial")') is a programme, a product or a code.
             keep = False
         if not keep or entry.name in excluded:
             continue
