@@ -7,7 +7,6 @@ Sentences that negate or put participation in the past create no relation.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -15,9 +14,11 @@ from ecocanvas.generator.drafts import ActivityDraft, CanvasDraft
 from ecocanvas.generator.offline.activities import read_activities, well_named
 from ecocanvas.generator.offline.actors import actor_drafts, build_lexicon, find_parties, find_writers, read_exclusions
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
+from ecocanvas.generator.offline.dependencies import add_dependencies
 from ecocanvas.generator.offline.exchanges import read_exchanges
 from ecocanvas.generator.offline.governance import read_governance, read_metrics, read_review, read_scope
 from ecocanvas.generator.offline.nlp import parse, parse_named
+from ecocanvas.generator.offline.phrases import content_words, fold
 from ecocanvas.generator.offline.relations import read_relations
 from ecocanvas.generator.offline.vocabulary import vocabulary
 from ecocanvas.generator.units import Unit, units
@@ -56,8 +57,9 @@ def _draft(ctx: Context) -> CanvasDraft:
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
     # A KPI is measured, not done: "Trace-back time" read as work is the metric of that name.
-    measured = {frozenset(_content(k.name)) for k in metrics}
-    activities = [a for a in activities if frozenset(_content(a.name)) not in measured]
+    measured = {frozenset(content_words(k.name)) for k in metrics}
+    activities = [a for a in activities if frozenset(content_words(a.name)) not in measured]
+    add_dependencies(ctx, activities)
     cadence, cadence_unit, stakeholders = read_review(ctx)
     referenced: set[str] = set()
     for a in activities:
@@ -122,40 +124,19 @@ def _listed_work(ctx: Context, activities: list[ActivityDraft]) -> list[Activity
     ]
 
 
-_FILLER = {
-    "the", "a", "an", "of", "for", "and", "to", "on", "onto", "in", "into", "at", "with", "all", "every", "each", "&",
-}  # fmt: skip
-
-
-def _content(name: str) -> set[str]:
-    words = {w.strip(".,;:()").lower() for w in re.split(r"[\s/]+", name)} - _FILLER
-    return {_fold(w) for w in words if w}
-
-
-def _fold(word: str) -> str:
-    """One form for a word's inflections, so "Demand forecasting" meets "Demand forecast" and
-    "Quarterly compliance reporting" meets "Quarterly compliance reports". (A hyphenated word stays
-    whole: splitting at hyphens as well lowered activity precision on the check set.)"""
-    if word.endswith("s") and len(word) > 4 and not word.endswith("ss"):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) > 6:
-        word = word[:-3]
-    return word
-
-
 def _same_work_one_name(activities: list[ActivityDraft]) -> list[ActivityDraft]:
     """Two names for one piece of work get the first one's name, so resolution merges them with
     every citation kept and the later owner wins. Whoever the owners, when the names differ only in
     words that frame work ("Surge buffer operation", "Surge buffer management"), or, in different
     documents, by one word ("Creator support", "First-line creator support"). When the owners agree
     (or one is unknown), also when one name's words hold the other's or they share most words."""
-    light = {_fold(w) for w in vocabulary().light_work}
+    light = {fold(w) for w in vocabulary().light_work}
     for i, later in enumerate(activities):
-        mine = _content(later.name)
+        mine = content_words(later.name)
         if not mine:
             continue
         for earlier in activities[:i]:
-            theirs = _content(earlier.name)
+            theirs = content_words(earlier.name)
             if not theirs:
                 continue
             core, their_core = mine - light, theirs - light

@@ -101,3 +101,25 @@ def unique(names: Iterable[str], exclude: str | None) -> list[str]:
         if n and n != exclude and n not in out:
             out.append(n)
     return out
+
+
+_FILLER = {
+    "the", "a", "an", "of", "for", "and", "to", "on", "onto", "in", "into", "at", "with", "all", "every", "each", "&",
+}  # fmt: skip
+
+
+def content_words(name: str) -> set[str]:
+    """The words of a name that say what it is, each in its folded form (articles and joiners dropped)."""
+    words = {w.strip(".,;:()").lower() for w in re.split(r"[\s/]+", name)} - _FILLER
+    return {fold(w) for w in words if w}
+
+
+def fold(word: str) -> str:
+    """One form for a word's inflections, so "Demand forecasting" meets "Demand forecast" and
+    "Quarterly compliance reporting" meets "Quarterly compliance reports". (A hyphenated word stays
+    whole: splitting at hyphens as well lowered activity precision on the check set.)"""
+    if word.endswith("s") and len(word) > 4 and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 6:
+        word = word[:-3]
+    return word
