@@ -681,7 +681,7 @@ class ClauseReader:
             elif subject is not None and role == "receive":
                 value = subject
         else:
-            clause.agents, _ = self._subjects(verb)
+            clause.agents, clause.partners = self._subjects(verb)
         if value is None and role == "give":
             value = _first_pobj_of(verb, ("for",))
         clause.recipients = [r for i, r in enumerate(recipients) if r not in clause.agents and r not in recipients[:i]]

@@ -96,16 +96,18 @@ def _named(clause: Clause) -> str:
 def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) -> list[ExchangeDraft]:
     v = vocabulary()
     value = clause.theme
+    # "Both A and B provide X to C": each party of a coordinated subject gives (or gets) the value.
+    parties = [*clause.agents[:1], *clause.partners]
     if clause.role == "receive":
         providers = clause.sources
-        receivers = clause.agents[:1]
+        receivers = parties
         if not providers and clause.reciprocal and before is not None:
             providers = _counterparty(before, receivers)
     elif clause.role == "charge":
         providers = [clause.theme_actor] if clause.theme_actor else clause.recipients[:1]
         receivers = clause.agents[:1]
     else:
-        providers = clause.agents[:1]
+        providers = parties
         receivers = clause.recipients
         if not receivers and clause.reciprocal and before is not None:
             receivers = _counterparty(before, providers)
@@ -119,7 +121,7 @@ def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) 
     if clause.price and providers and receivers:
         # What was bought is paid for: the price flows back from buyer to seller.
         out.append(_exchange_draft(unit, receivers[0], providers[0], clause.price, "revenue"))
-    for provider in providers[:1]:
+    for provider in providers[:3]:
         for receiver in receivers[:3]:
             if receiver is provider:
                 continue

@@ -134,6 +134,29 @@ def test_exchanges_keep_their_direction(sentence: str, flow: tuple[str, str, str
     assert flow in flows(sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Both Vellmar Energi and Kestrel Logistics provide route planning to Nordhavn Motors.",
+        "Nordhavn Motors buys route planning from both Vellmar Energi and Kestrel Logistics.",
+    ],
+)
+def test_each_party_of_a_coordinated_provider_gives(sentence: str) -> None:
+    # Two providers of one value to one receiver: what the capability-overlap rule looks for.
+    assert {
+        ("Vellmar Energi", "Nordhavn Motors", "route planning"),
+        ("Kestrel Logistics", "Nordhavn Motors", "route planning"),
+    } <= flows(sentence)
+
+
+def test_each_party_of_a_coordinated_receiver_gets() -> None:
+    read = flows("Vellmar Energi and Kestrel Logistics receive monthly fleet data from Nordhavn Motors.")
+    assert {
+        ("Nordhavn Motors", "Vellmar Energi", "monthly fleet data"),
+        ("Nordhavn Motors", "Kestrel Logistics", "monthly fleet data"),
+    } <= read, read
+
+
 def test_in_return_reads_both_directions() -> None:
     read = flows(
         "Nordhavn Motors provides spare parts to Vellmar Energi. "
