@@ -402,11 +402,15 @@ class ClauseReader:
             clause.agents, clause.partners = self._subjects(verb)
             obj = _object(verb)
             if obj is None:
+                # The object of the verb's preposition: "works on X", or the phrasal verb's own ("looks after X").
+                phrasal = self.vocab.lead | self.vocab.work | self.vocab.support | self.vocab.approve
+                lemma = verb.lemma_.lower()
                 obj = next(
                     (
                         g
                         for c in verb.children
-                        if c.dep_ == "prep" and c.lower_ in ("on", "with", "for", "over", "in")
+                        if c.dep_ == "prep"
+                        and (c.lower_ in ("on", "with", "for", "over", "in") or f"{lemma} {c.lower_}" in phrasal)
                         for g in c.children
                         if g.dep_ == "pobj"
                     ),
@@ -427,6 +431,14 @@ class ClauseReader:
         v = self.vocab
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         for child in verb.children:
+            charge = _pobj(verb, ("in",)) if child.dep_ == "prep" and child.lower_ == "in" else None
+            if charge is not None and charge.lemma_.lower() == "charge":
+                # "A is in charge of X", parsed as a place rather than an adjective.
+                theme = _pobj(charge, ("of", "for"))
+                clause = self._base(verb, "lead")
+                clause.agents, clause.partners = self._subjects(verb)
+                clause.theme = phrase_of(theme, self) if theme is not None else ""
+                return clause if clause.agents and clause.theme else None
             if child.dep_ == "acomp" and (
                 child.lower_ in v.lead_adjectives or words(_subtree_text(child)).startswith("in charge")
             ):
