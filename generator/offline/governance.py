@@ -12,7 +12,7 @@ from ecocanvas.generator.drafts import ItemDraft, MechanismDraft, MetricDraft, S
 from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.names import NOT_ORG_FIRST
-from ecocanvas.generator.offline.phrases import HEADER_LINE, cell, unique
+from ecocanvas.generator.offline.phrases import HEADER_LINE, cell, plain, unique
 from ecocanvas.generator.offline.vocabulary import vocabulary, words
 from ecocanvas.generator.units import Unit
 
@@ -170,7 +170,7 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                 MetricDraft(
                     quote=quote_of(unit),
                     at=evidence_of(unit),
-                    name=name.strip()[:160],
+                    name=plain(name).strip(" *_")[:160],
                     owner=owners[0].name if owners else None,
                     target=cell(p.column(unit.cells, columns.target)),
                     cadence=cell(p.column(unit.cells, columns.cadence)),
@@ -214,7 +214,7 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                 MetricDraft(
                     quote=quote_of(unit),
                     at=evidence_of(unit),
-                    name=m.group("name").strip()[:160],
+                    name=plain(m.group("name")).strip(" *_")[:160],
                     owner=owner,
                     target=target.group("t").strip()[:120] if target and re.search(r"\d", target.group("t")) else None,
                     cadence=(c.group(0).lower() if (c := p.CADENCE.search(rest)) else None),

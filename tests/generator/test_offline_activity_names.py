@@ -100,3 +100,12 @@ def test_chairing_a_forum_is_governance_not_an_activity() -> None:
     names = ["Codeshare Working Group chairing", "Pilot Steering Board chairing", "Timetable coordination"]
     drafts = [ActivityDraft(quote="q", at=at, name=name, owner="Ostra Ferries") for name in names]
     assert [a.name for a in well_named(drafts)] == ["Timetable coordination"]
+
+
+def test_a_metric_name_shows_no_markup() -> None:
+    text = CAST + (
+        "| KPI | Target | Owner |\n|---|---|---|\n| **Booking response time** | under 2 hours | Harbourline |\n\n"
+        "## KPIs\n\n_Timetable accuracy_: target 99%, owned by Ostra Ferries.\n"
+    )
+    names = {k.name for k in draft(text).metrics.metrics}
+    assert {"Booking response time", "Timetable accuracy"} <= names, names
