@@ -117,8 +117,9 @@ UNOWNED = (
     ),
 )
 EMPTY_CELL = re.compile(
-    r"^\s*(?:|-+|—|–|tbd|tbc|n/?a|none|\?+|to be (?:decided|confirmed|defined)|unassigned|open|unknown|"
-    r"not (?:yet )?(?:assigned|set|defined|agreed))\s*\.?$",
+    r"^\s*(?:|-+|—|–|tbd|tbc|tba|n/?a|none|\?+|to be (?:decided|confirmed|defined|agreed|determined|discussed)|"
+    r"unassigned|open|still open|pending|unknown|under discussion|"
+    r"not (?:yet )?(?:assigned|set|defined|agreed|decided|known))\s*\.?$",
     re.I,
 )
 

@@ -180,3 +180,14 @@ def test_a_table_that_names_no_helper_or_approver_gives_its_second_column_no_lea
     )
     names = {a.name for a in draft(text).activities.activities}
     assert not names & {"Harbour terminal", "Payment office"}
+
+
+def test_a_cell_still_to_be_agreed_gives_no_exchange() -> None:
+    table = (
+        "| Party | Gives | Receives |\n|---|---|---|\n"
+        "| Ostra Ferries | Ferry timetables | Ticket revenue |\n"
+        "| Pellin Buses | To be agreed | Pending |\n"
+    )
+    found = flows("We, Harbourline Ltd, keep this table.\n\n" + CAST + table)
+    assert ("Ostra Ferries", "Harbourline Ltd", "Ferry timetables") in found, found
+    assert not [f for f in found if "Pellin Buses" in f], found
