@@ -20,7 +20,7 @@ from ecocanvas.generator.offline.governance import read_governance, read_metrics
 from ecocanvas.generator.offline.nlp import parse, parse_named
 from ecocanvas.generator.offline.phrases import content_words, fold
 from ecocanvas.generator.offline.relations import read_relations
-from ecocanvas.generator.offline.vocabulary import vocabulary
+from ecocanvas.generator.offline.vocabulary import vocabulary, words
 from ecocanvas.generator.units import Unit, units
 from ecocanvas.knowledge import Chunk, Document
 
@@ -53,7 +53,7 @@ def _draft(ctx: Context) -> CanvasDraft:
     related_activities, related_exchanges = read_relations(ctx)
     activities = _led_somewhere(ctx, _same_work_one_name(well_named(read_activities(ctx) + related_activities)))
     activities = _listed_work(ctx, activities)
-    exchanges = read_exchanges(ctx) + related_exchanges
+    exchanges = [x for x in read_exchanges(ctx) + related_exchanges if not _a_role(x.value)]
     governance = read_governance(ctx)
     metrics = read_metrics(ctx)
     # A KPI is measured, not done: "Trace-back time" read as work is the metric of that name.
@@ -93,6 +93,14 @@ def _draft(ctx: Context) -> CanvasDraft:
         draft.review.cadence_at = evidence_of(cadence_unit)
     draft.review.stakeholders = stakeholders[:10]
     return draft
+
+
+def _a_role(value: str) -> bool:
+    """A value that is a seat or a role ("chair of the Codeshare Working Group", "joint marketing
+    lead") is who someone is, not what they give."""
+    v = vocabulary()
+    head = words(value).split(" of ")[0].split()
+    return bool(head) and head[-1] in v.lead_nouns | v.approve_nouns | v.support_nouns | {"chair", "chairperson"}
 
 
 def _led_somewhere(ctx: Context, activities: list[ActivityDraft]) -> list[ActivityDraft]:

@@ -162,6 +162,17 @@ def test_each_party_of_a_coordinated_receiver_gets() -> None:
     } <= read, read
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kestrel Logistics provides the chair of the Steering Group to Nordhavn Motors.",
+        "Vellmar Energi provides a joint marketing lead to Nordhavn Motors.",
+    ],
+)
+def test_a_seat_or_a_role_is_no_value(sentence: str) -> None:
+    assert not flows(sentence), flows(sentence)
+
+
 def test_in_return_reads_both_directions() -> None:
     read = flows(
         "Nordhavn Motors provides spare parts to Vellmar Energi. "
