@@ -224,7 +224,14 @@ GAP_NEGATION = re.compile(
     r"agreed|established|in place|set up|documented|decided|formalised|formalized)|does not (?:yet )?exist|"
     r"do not (?:yet )?exist|(?:is|are) (?:still )?missing|lacks?|lacking|we have no\b|(?:has|have) no\b|is undefined|"
     r"remains? (?:open|undefined|unclear|informal)|to be (?:defined|decided|agreed|confirmed)|\btbd\b|"
-    r"nobody knows|no-one knows|no one knows|is not defined|are not defined|absent|gap\b)",
+    r"nobody knows|no-one knows|no one knows|not (?:yet )?(?:defined|documented|in place|set up|written down)\b|"
+    r"\bundefined\b|\bparked\b|absent|gap\b|"
+    # the same in speech and e-mail: contractions
+    r"(?:isn't|aren't|wasn't|weren't)\s+(?:yet\s+|really\s+)?"
+    r"(?:defined|agreed|documented|written down|in place|covered)|"
+    r"(?:hasn't|haven't)\s+(?:yet\s+|ever\s+)?been\s+(?:defined|agreed|set|decided|documented|written)|"
+    r"(?:don't|doesn't)\s+(?:yet\s+|really\s+)?(?:have|exist)\b(?!\s+to\b)|there(?:'s|’s)\s+(?:still\s+)?no\b|"
+    r"never (?:agreed|defined|decided|wrote|written|documented))",
     re.I,
 )
 

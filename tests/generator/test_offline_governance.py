@@ -42,6 +42,19 @@ def test_a_mechanism_said_to_be_missing_is_a_gap_not_a_mechanism() -> None:
         assert "conflict_resolution" not in mechanisms(sentence + "\n"), sentence
 
 
+def test_an_escalation_route_said_to_be_missing_in_notes_or_speech_is_no_mechanism() -> None:
+    for sentence in (
+        "Three, escalation route for exam-day failures: not defined, parked for the agreement refresh.",
+        "There's no escalation route for outages yet, Kelby will draft one.",
+        "Honestly the escalation path hasn't been agreed with the Council.",
+        "We don't have an escalation route for clinical incidents.",
+    ):
+        assert "escalation_path" not in mechanisms(sentence + "\n"), sentence
+    # the same words about something else leave the mechanism
+    stated = "Clinics don't have to wait: an outage is escalated to the Council within 4 hours.\n"
+    assert mechanisms(stated).get("escalation_path") == stated.strip()
+
+
 def test_a_negation_inside_the_mechanism_leaves_it_a_mechanism() -> None:
     sentence = "Disputes that are not resolved by the Network Board within 30 days go to mediation.\n"
     assert mechanisms(sentence).get("conflict_resolution") == sentence.strip()
