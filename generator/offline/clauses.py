@@ -246,7 +246,7 @@ class ClauseReader:
 
     def _base(self, verb: Token, role: Role) -> Clause:
         clause = Clause(role=role, verb=verb.lemma_.lower())
-        clause.negated = self._negated(verb)
+        clause.negated = negated(verb)
         clause.hedged = self._hedged(verb)
         clause.past = self._past(verb)
         clause.effective = self._effective(verb)
@@ -254,24 +254,6 @@ class ClauseReader:
         # "we send back confirmed fraud labels": back to the other party of the clause before.
         clause.reciprocal = clause.reciprocal or _sent_back(verb)
         return clause
-
-    def _negated(self, verb: Token) -> bool:
-        for child in verb.children:
-            if child.dep_ == "neg" or child.lower_ in ("never", "no longer"):
-                return True
-            if child.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in child.children):
-                return True
-            if child.dep_ in _SUBJECTS and words(_subtree_text(child)) in _NEGATIVE_SUBJECTS:
-                return True
-            if child.dep_ in _SUBJECTS and any(t.lower_ == "no" and t.dep_ == "det" for t in child.subtree):
-                return True
-        # "A, not B, leads X" is handled by the caller; a negated governing verb negates its complement.
-        head = verb
-        while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
-            head = head.head
-            if any(c.dep_ == "neg" for c in head.children) or head.lemma_.lower() in self.vocab.negating_heads:
-                return True
-        return False
 
     def _hedged(self, verb: Token) -> bool:
         v = self.vocab
@@ -692,6 +674,8 @@ class ClauseReader:
                     value = subject
             elif subject is not None and role == "receive":
                 value = subject
+            elif subject is not None and role == "charge" and self._only_actor(subject):
+                clause.theme_actor = self.actors_in(subject.subtree)[0]  # "A is charged a fee by B"
         else:
             clause.agents, clause.partners = self._subjects(verb)
         if value is None and role == "give":
@@ -731,6 +715,27 @@ class ClauseReader:
 
 _CUT_DEPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "mark", "parataxis", "dep"}
 _NAME_PREPS = ("of", "for", "on", "across", "within")
+
+
+def negated(verb: Token) -> bool:
+    """The verb's clause is negated: "will not run", "never", "nobody runs", "no party may", or a
+    negated governing verb ("does not want to run")."""
+    for child in verb.children:
+        if child.dep_ == "neg" or child.lower_ in ("never", "no longer"):
+            return True
+        if child.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in child.children):
+            return True
+        if child.dep_ in _SUBJECTS and words(_subtree_text(child)) in _NEGATIVE_SUBJECTS:
+            return True
+        if child.dep_ in _SUBJECTS and any(t.lower_ == "no" and t.dep_ == "det" for t in child.subtree):
+            return True
+    # "A, not B, leads X" is handled by the caller; a negated governing verb negates its complement.
+    head = verb
+    while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+        head = head.head
+        if any(c.dep_ == "neg" for c in head.children) or head.lemma_.lower() in vocabulary().negating_heads:
+            return True
+    return False
 
 
 # An exchange's value keeps what it is access to, or made of: "access to our members".

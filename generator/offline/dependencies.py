@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from spacy.tokens import Doc, Token
 
 from ecocanvas.generator.drafts import ActivityDraft
+from ecocanvas.generator.offline.clauses import negated
 from ecocanvas.generator.offline.context import Context
 from ecocanvas.generator.offline.phrases import content_words, fold
 from ecocanvas.generator.offline.vocabulary import vocabulary
@@ -24,7 +25,6 @@ _MOST = 5
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "X"})
 # Children of a verb that start another clause: their words say nothing of this clause's work.
 _OTHER_CLAUSE = frozenset({"advcl", "conj", "cc", "parataxis", "mark", "punct"})
-_NEGATIVE_SUBJECTS = frozenset({"nobody", "nothing", "none", "no one", "neither"})
 
 Side = list[Token]
 
@@ -85,7 +85,7 @@ class _Names:
         scores: list[tuple[float, str]] = []
         for name, words in self.words.items():
             shared = words & said
-            if shared and (about & self.heads[name] or len(shared) >= 2 or (not about and shared)):
+            if shared and (not about or about & self.heads[name] or len(shared) >= 2):
                 scores.append((sum(1 / self.spread[w] for w in shared), name))
         scores.sort(reverse=True)
         if not scores or scores[0][0] < 1 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
@@ -104,14 +104,14 @@ def orderings(doc: Doc) -> Iterator[tuple[Side, Side]]:
             main, sub = pair
             mine = _clause(main, without=set(sub) | {tok})
             only = any(c.lower_ == "only" for c in tok.children) or (tok.i > 0 and doc[tok.i - 1].lower_ == "only")
-            negated = _negated(main)
+            is_negated = negated(main)
             if word in ("until", "till"):
                 # "continues until the report is accepted" only says how long; "will not freeze until" orders.
-                if negated:
+                if is_negated:
                     yield mine, sub
             elif word == "before":
                 # "shall not open the flow before Customs has certified it"; "checks X before a berth is given".
-                yield (mine, sub) if negated else (sub, mine)
+                yield (mine, sub) if is_negated else (sub, mine)
             elif word == "once" or only:
                 # "starts only after Customs certifies"; "once the specification is signed off, X freezes the build".
                 yield mine, sub
@@ -159,16 +159,3 @@ def _head(side: Side, named: set[int]) -> Token:
             if found is not None and found.i not in named and found.pos_ != "PRON":
                 return found
     return root
-
-
-def _negated(verb: Token) -> bool:
-    for child in verb.children:
-        if child.dep_ == "neg" or child.lower_ == "never":
-            return True
-        if child.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in child.children):
-            return True
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            text = " ".join(t.lower_ for t in child.subtree)
-            if text in _NEGATIVE_SUBJECTS or any(t.lower_ == "no" and t.dep_ == "det" for t in child.subtree):
-                return True
-    return False

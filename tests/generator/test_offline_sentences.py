@@ -128,6 +128,11 @@ def test_support_and_sign_off() -> None:
             "Anonymised session data flows from Vellmar Energi to Kestrel Logistics every night.",
             ("Vellmar Energi", "Kestrel Logistics", "Anonymised session data"),
         ),
+        # a passive charge: the one charged pays
+        (
+            "Nordhavn Motors is charged a listing fee by Vellmar Energi.",
+            ("Nordhavn Motors", "Vellmar Energi", "listing fee"),
+        ),
         # relying on B for C: B gives C to the subject
         (
             "Nordhavn Motors relies on Kestrel Logistics for spare parts delivery.",
