@@ -214,13 +214,14 @@ def _activity_sentence(ctx: Context, unit: Unit) -> list[ActivityDraft]:
     for s, e, entry in found:
         transfer = p.TRANSFER.search(text[:s])
         if transfer:
-            act = tail_phrase(transfer.group("act"))
+            # Named as any activity is ("Menu publishing", no scrap or markup), not as the regex cut it.
+            act = ctx.activity_name(tail_phrase(transfer.group("act")))
             if act:
                 out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
                 continue
         take = p.TAKE_OVER.match(text[e:])
         if take:
-            act = phrase(take.group("rest"))
+            act = ctx.activity_name(phrase(take.group("rest")))
             if act:
                 out.append(ActivityDraft(quote=quote_of(unit), at=evidence_of(unit), name=act, owner=entry.name))
     if out:

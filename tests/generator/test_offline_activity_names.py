@@ -109,3 +109,10 @@ def test_a_metric_name_shows_no_markup() -> None:
     )
     names = {k.name for k in draft(text).metrics.metrics}
     assert {"Booking response time", "Timetable accuracy"} <= names, names
+
+
+def test_work_handed_over_is_named_like_any_activity() -> None:
+    text = CAST + "From March, Ostra Ferries takes over **timetable publication** from Harbourline.\n"
+    owners = {a.name: a.owner for a in draft(text).activities.activities}
+    assert owners.get("Timetable publication") == "Ostra Ferries", owners
+    assert not [n for n in owners if "*" in n or n[:1].islower()], owners
