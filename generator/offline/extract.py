@@ -100,7 +100,7 @@ def _a_role(value: str) -> bool:
     lead") is who someone is, not what they give."""
     v = vocabulary()
     head = words(value).split(" of ")[0].split()
-    return bool(head) and head[-1] in v.lead_nouns | v.approve_nouns | v.support_nouns | {"chair", "chairperson"}
+    return bool(head) and head[-1] in v.lead_nouns | v.approve_nouns | v.support_nouns | v.seat_nouns
 
 
 def _led_somewhere(ctx: Context, activities: list[ActivityDraft]) -> list[ActivityDraft]:

@@ -61,6 +61,7 @@ class Vocabulary:
     lead_nouns: frozenset[str]
     approve_nouns: frozenset[str]
     support_nouns: frozenset[str]
+    seat_nouns: frozenset[str]
     sits_with: frozenset[str]
     transfer: frozenset[str]
     take_over: frozenset[str]
@@ -129,6 +130,7 @@ def vocabulary() -> Vocabulary:
         lead_nouns=_set(roles["lead_nouns"]),
         approve_nouns=_set(roles["approve_nouns"]),
         support_nouns=_set(roles["support_nouns"]),
+        seat_nouns=_set(roles["seat_nouns"]),
         sits_with=_set(roles["sits_with"]),
         transfer=_set(roles["transfer"]),
         take_over=_set(roles["take_over"]),
