@@ -74,14 +74,16 @@ class _Names:
         data" is not "Lab data transfer specification"). An actor's name in the side says who, not what."""
         if not side:
             return None
+        head = _head(side, named)
+        # A verb with no object found (a misparsed "freeze the eCRF build") leaves the other shared words
+        # to decide; the verb alone ("before it is opened") names no work.
+        verb_only = head.pos_ in ("VERB", "AUX")
+        about = set() if verb_only else {fold(head.lower_), fold(head.lemma_.lower())}
         said: set[str] = set()
         for t in side:
-            if t.i in named or t.is_stop or t.pos_ not in _CONTENT_POS:
+            if t.i in named or t.is_stop or t.pos_ not in _CONTENT_POS or (verb_only and t is head):
                 continue
             said |= {fold(t.lower_), fold(t.lemma_.lower())}
-        head = _head(side, named)
-        # A verb with no object found (a misparsed "freeze the eCRF build") leaves the shared words to decide.
-        about = set() if head.pos_ in ("VERB", "AUX") else {fold(head.lower_), fold(head.lemma_.lower())}
         scores: list[tuple[float, str]] = []
         for name, words in self.words.items():
             shared = words & said

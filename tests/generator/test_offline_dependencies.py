@@ -62,6 +62,8 @@ def test_two_sentences_that_wait_on_each_other_make_a_loop() -> None:
         "Trelwyn will not freeze the eCRF build until the steering committee meets.",
         # a word both sides share is not which work: "data" is no lab data transfer specification
         "No site shall publish data before the eCRF build is frozen.",
+        # a verb alone is no work: "before it is built" says nothing of the eCRF build
+        "Axial signs off the lab data transfer specification before it is built.",
     ],
 )
 def test_no_link_without_an_ordering_between_two_named_activities(sentence: str) -> None:
