@@ -19,7 +19,7 @@ EV_TEXT_DOCS = sorted(p for p in EV_DIR.iterdir() if p.suffix in (".md", ".txt")
 
 KEPT_ACTORS = ("VoltHaven Charging GmbH", "Korbin Supermarkets", "ParkPoint Garages")
 REJECTED_ACTOR = "Department"
-ACCEPTED_ACTIVITY = "first-line maintenance and repair"  # owner VoltHaven, as drafted
+ACCEPTED_ACTIVITY = "First-line maintenance and repair"  # owner VoltHaven, as drafted
 EDITED_ACTIVITY = "Garage staffing"  # drafted with owner ParkPoint; the person makes Korbin the owner
 REJECTED_ACTIVITY = "Reminder of the rule from the charter"
 ADDED_ACTIVITY = "Install charge points in supermarket car parks"  # owner VoltHaven; the draft has none
