@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any, Self, TypeVar
 
-from annotated_types import MaxLen
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
@@ -62,6 +61,7 @@ from ecocanvas.generator.drafts import (
     MetricsDraft,
     ReviewDraft,
     ScopeDraft,
+    max_items,
 )
 from ecocanvas.generator.evidence import Passage
 from ecocanvas.generator.ground import Grounder
@@ -707,13 +707,8 @@ def _kind(value: str, allowed: tuple[str, ...], words: dict[str, Any]) -> Any:
     return next((kind for word, kind in words.items() if word in key), None)
 
 
-def _cap(model: type[BaseModel], name: str) -> int:
-    """The `max_length` a draft model puts on one of its fields."""
-    return next(m.max_length for m in model.model_fields[name].metadata if isinstance(m, MaxLen))
-
-
 def _clip(text: str, model: type[BaseModel], name: str) -> str:
-    limit = _cap(model, name)
+    limit = max_items(model, name)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -744,7 +739,7 @@ class _Converter:
         return item
 
     def capped(self, section: str, label: str, items: list[T], model: type[BaseModel], name: str) -> list[T]:
-        limit = _cap(model, name)
+        limit = max_items(model, name)
         if len(items) > limit:
             self.note(section, f"{len(items)} {label} answered, the first {limit} kept (the cap)", len(items) - limit)
         return items[:limit]
@@ -775,7 +770,7 @@ class _Converter:
             made = ActorDraft(
                 quote="",
                 name=_clip(actor.name, ActorDraft, "name"),
-                aliases=[_clip(x, ActorDraft, "name") for x in actor.aliases][: _cap(ActorDraft, "aliases")],
+                aliases=[_clip(x, ActorDraft, "name") for x in actor.aliases][: max_items(ActorDraft, "aliases")],
                 kind=kind,
                 role=_clip(actor.role, ActorDraft, "role"),
             )
@@ -828,9 +823,11 @@ class _Converter:
             quote="",
             name=_clip(x.name, ActivityDraft, "name"),
             owner=self.ref(x.owner),
-            supporters=self.refs(x.supporters, _cap(ActivityDraft, "supporters")),
-            approvers=self.refs(x.approvers, _cap(ActivityDraft, "approvers")),
-            depends_on=[_clip(d, ActivityDraft, "name") for d in x.depends_on][: _cap(ActivityDraft, "depends_on")],
+            supporters=self.refs(x.supporters, max_items(ActivityDraft, "supporters")),
+            approvers=self.refs(x.approvers, max_items(ActivityDraft, "approvers")),
+            depends_on=[_clip(d, ActivityDraft, "name") for d in x.depends_on][
+                : max_items(ActivityDraft, "depends_on")
+            ],
         )
         return self.cite(made, x.passage, x.quote)
 
@@ -858,7 +855,7 @@ class _Converter:
             kind=kind,
             description=_clip(g.description, MechanismDraft, "description"),
             owner=self.ref(g.owner),
-            participants=self.refs(g.participants, _cap(MechanismDraft, "participants")),
+            participants=self.refs(g.participants, max_items(MechanismDraft, "participants")),
             cadence=_clip(g.cadence, MechanismDraft, "cadence") if g.cadence else None,
         )
         return self.cite(made, g.passage, g.quote)
@@ -871,12 +868,12 @@ class _Converter:
             target=_clip(k.target, MetricDraft, "target") if k.target else None,
             cadence=_clip(k.cadence, MetricDraft, "cadence") if k.cadence else None,
             data_source=_clip(k.data_source, MetricDraft, "data_source") if k.data_source else None,
-            actors=self.refs(k.actors, _cap(MetricDraft, "actors")),
+            actors=self.refs(k.actors, max_items(MetricDraft, "actors")),
         )
         return self.cite(made, k.passage, k.quote)
 
     def _review(self, review: ReviewAnswer) -> ReviewDraft:
-        out = ReviewDraft(stakeholders=self.refs(review.stakeholders, _cap(ReviewDraft, "stakeholders")))
+        out = ReviewDraft(stakeholders=self.refs(review.stakeholders, max_items(ReviewDraft, "stakeholders")))
         if review.cadence and review.passage and review.quote:
             found = self.ctx.locate(review.passage, review.quote)
             if found is not None:

@@ -7,6 +7,7 @@ loop inside an unbounded list; the bounds also cap what one call can cost.
 
 from __future__ import annotations
 
+from annotated_types import MaxLen
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
@@ -14,6 +15,11 @@ from ecocanvas.canvas.model import ActorKind, Citation, ExchangeKind, MechanismK
 
 QUOTE = "Verbatim text copied from the documents that states this; one sentence or table row."
 NAME = "An actor's name exactly as the documents write it."
+
+
+def max_items(model: type[BaseModel], name: str) -> int:
+    """The `max_length` a draft model puts on one of its fields."""
+    return next(m.max_length for m in model.model_fields[name].metadata if isinstance(m, MaxLen))
 
 
 class Evidence(BaseModel):

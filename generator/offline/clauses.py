@@ -385,14 +385,17 @@ class ClauseReader:
             obj = _object(verb)
             if obj is None:
                 # The object of the verb's preposition: "works on X", or the phrasal verb's own ("looks after X").
-                phrasal = self.vocab.lead | self.vocab.work | self.vocab.support | self.vocab.approve
+                v = self.vocab
                 lemma = verb.lemma_.lower()
                 obj = next(
                     (
                         g
                         for c in verb.children
                         if c.dep_ == "prep"
-                        and (c.lower_ in ("on", "with", "for", "over", "in") or f"{lemma} {c.lower_}" in phrasal)
+                        and (
+                            c.lower_ in ("on", "with", "for", "over", "in")
+                            or any(f"{lemma} {c.lower_}" in k for k in (v.lead, v.work, v.support, v.approve))
+                        )
                         for g in c.children
                         if g.dep_ == "pobj"
                     ),

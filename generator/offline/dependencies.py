@@ -14,14 +14,12 @@ from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Doc, Token
 
-from ecocanvas.generator.drafts import ActivityDraft
+from ecocanvas.generator.drafts import ActivityDraft, max_items
 from ecocanvas.generator.offline.clauses import negated
 from ecocanvas.generator.offline.context import Context
 from ecocanvas.generator.offline.phrases import content_words, fold
 from ecocanvas.generator.offline.vocabulary import vocabulary
 
-# The most names an activity lists as prerequisites (the draft's own bound).
-_MOST = 5
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "X"})
 # Children of a verb that start another clause: their words say nothing of this clause's work.
 _OTHER_CLAUSE = frozenset({"advcl", "conj", "cc", "parataxis", "mark", "punct"})
@@ -31,6 +29,7 @@ Side = list[Token]
 
 def add_dependencies(ctx: Context, activities: Sequence[ActivityDraft]) -> None:
     """Each ordering a sentence states between two activities becomes the later one's `depends_on`."""
+    most = max_items(ActivityDraft, "depends_on")
     names = _Names([a.name for a in activities])
     by_name: dict[str, list[ActivityDraft]] = {}
     for a in activities:
@@ -39,13 +38,16 @@ def add_dependencies(ctx: Context, activities: Sequence[ActivityDraft]) -> None:
         doc = ctx.parse_of(unit) if unit.kind == "sentence" else None
         if doc is None:
             continue
+        pairs = list(orderings(doc))
+        if not pairs:
+            continue  # most sentences order nothing: no need to find their actors
         named = {t.i for m in ctx.unit_mentions(unit) for t in doc.char_span(m.start, m.end, "expand") or ()}
-        for later, first in orderings(doc):
+        for later, first in pairs:
             waits, needed = names.named_by(later, named), names.named_by(first, named)
             if waits is None or needed is None or waits == needed:
                 continue
             for draft in by_name[waits]:
-                if needed not in draft.depends_on and len(draft.depends_on) < _MOST:
+                if needed not in draft.depends_on and len(draft.depends_on) < most:
                     draft.depends_on.append(needed)
 
 
