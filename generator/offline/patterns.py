@@ -296,14 +296,21 @@ CADENCE = re.compile(
     r"per (?:week|month|quarter|year)|end of (?:each|every) (?:month|quarter|year)|real-?time|continuous(?:ly)?)\b",
     re.I,
 )
+# What a review of the whole arrangement names. A broad word (programme, partnership, network) counts
+# only as a whole ("the whole programme", "the Seller Programme as a whole") or as the kind of review
+# ("Programme Review"), since "the network reviews incidents monthly" reviews something else.
 REVIEW_SUBJECT = re.compile(
     r"\b(?:canvas|operating model|execution model|partnership model|ecosystem (?:plan|model|map)|this (?:plan|model|"
     r"document|framework|canvas)|roles and responsibilities|the model|the plan|framework|raci|charter|playbook|"
-    r"governance model|partner plan|joint plan|alliance plan|assumptions)\b",
+    r"governance model|(?:partner|partnership|joint|alliance|work|action|business|delivery|programme|program) plan|"
+    r"handbook|assumptions|"
+    r"(?:whole|entire) (?:\w+ )?(?:programme|program|partnership|alliance|network|consortium|scheme|collaboration)|"
+    r"(?:programme|program|partnership|alliance|network|consortium|scheme|collaboration) as a whole|"
+    r"(?:programme|program|partnership|alliance) review)\b",
     re.I,
 )
 REVIEW_VERB = re.compile(
-    r"\b(?:review\w*|revisit\w*|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|re-?examin\w*)\b", re.I
+    r"\b(?:review\w*|revisit\w*|revis(?:e|es|ed|ing)|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|re-?examin\w*)\b", re.I
 )
 
 SCOPE_HEADING = re.compile(r"\b(?:objectives?|goals?|aims?|purpose|ambitions?|outcomes?)\b", re.I)

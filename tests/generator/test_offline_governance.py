@@ -73,3 +73,27 @@ def test_a_kpi_line_that_opens_with_its_figure_states_the_target() -> None:
 def test_a_prohibition_is_a_policy_not_a_missing_one() -> None:
     sentence = "No clinic may share patient records outside the network, under the data protection policy.\n"
     assert mechanisms(sentence).get("policy") == sentence.strip()
+
+
+def review_cadence(text: str) -> str | None:
+    return draft(CAST + text).review.cadence
+
+
+def test_a_review_of_the_whole_arrangement_gives_the_review_cadence() -> None:
+    for sentence, cadence in (
+        ("This KPI set and the partnership plan are reviewed once a year, with all partners.", "once a year"),
+        ("We review the whole programme with our partners every six months, in January and July.", "every six months"),
+        ("We review the Telehealth Programme as a whole twice a year.", "twice a year"),
+        ("Programme review: every six months, leadership and all partners.", "every six months"),
+        ("We revise the handbook twice a year.", "twice a year"),
+    ):
+        assert review_cadence(sentence + "\n") == cadence, sentence
+
+
+def test_a_review_of_something_else_gives_no_review_cadence() -> None:
+    for sentence in (
+        "The network reviews incidents monthly.",
+        "Kelby updates the platform every week.",
+        "The programme board meets quarterly.",
+    ):
+        assert review_cadence(sentence + "\n") is None, sentence
