@@ -310,7 +310,9 @@ REVIEW_SUBJECT = re.compile(
     re.I,
 )
 REVIEW_VERB = re.compile(
-    r"\b(?:review\w*|revisit\w*|revis(?:e|es|ed|ing)|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|re-?examin\w*)\b", re.I
+    r"\b(?:review\w*|revisit\w*|revis(?:e|es|ed|ing)|refresh\w*|re-?validat\w*|updat\w*|re-?assess\w*|"
+    r"re-?examin\w*)\b",
+    re.I,
 )
 
 SCOPE_HEADING = re.compile(r"\b(?:objectives?|goals?|aims?|purpose|ambitions?|outcomes?)\b", re.I)
