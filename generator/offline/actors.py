@@ -22,6 +22,7 @@ from ecocanvas.generator.offline.lexicon import (
     Lexicon,
     has_legal_form,
     is_name_like,
+    is_person_name,
     org_signal,
 )
 from ecocanvas.generator.offline.names import (
@@ -71,6 +72,13 @@ def build_lexicon(ctx: Context) -> None:
     for unit in ctx.units:
         text = plain(unit.text)
         defined_here: list[ActorEntry] = []
+        # "Larkfield GP Federation (LGF): step-up referrals ..." reads as a speaker's line; a speaker
+        # named with its own initials is a definition ("Mia Lund (Skerry Air)" is a person's employer)
+        said_by = definition.fullmatch(plain(unit.speaker).strip()) if unit.speaker else None
+        if said_by is not None and initials(said_by.group("name")) == said_by.group("inner").strip():
+            name = clean_name(said_by.group("name"))
+            if is_name_like(name):
+                ctx.note(lex.add(name, "defined", alias=said_by.group("inner").strip()), unit)
         for m in [*definition.finditer(text), *described.finditer(text)]:
             name = clean_name(m.group("name"))
             if not is_name_like(name) or name in TITLES or p.NEGATION.search(text[: m.start()][-30:]):
@@ -79,6 +87,8 @@ def build_lexicon(ctx: Context) -> None:
                 continue
             for alias in aliases_in(m.group("inner")):
                 person = re.fullmatch(r"[A-Z]{2,3}", name) is not None and initials(alias) != name
+                # "Sam Doyle (LGF)" in an attendee list: the person's organisation, not their alias
+                person = person or (is_person_name(name) and initials(name) != alias.upper())
                 if person or (lex.get(alias) is not None and lex.get(name) is None and not org_signal(name)):
                     continue  # "JP (OPV)", "Helen Marsh (CUH)": a person and the organisation they belong to
                 entry = lex.add(name, "defined", alias=alias)

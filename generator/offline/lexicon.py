@@ -478,7 +478,9 @@ class Lexicon:
                 or not first[0].isupper()
                 or first.lower() in ORG_WORDS
                 or first.lower() in STOP_FIRST
-                or self.get(first)
+                # (an entry found by its own first word is "Brightcell Oy" without its legal form,
+                # which still needs the bare name as an alias for its mentions)
+                or self.get(first) not in (None, entry)
                 or first.lower() in lowered
             ):
                 # A first word that also appears in lower case ("Merchant Care") is a common word.

@@ -215,3 +215,39 @@ def test_a_defined_programme_or_code_is_not_an_actor_but_a_defined_company_is() 
     found = actors(text)
     assert "Quillmark" in found
     assert not found & {"Meridel Certified Infrastructure Professional", "ESTRA-2"}
+
+
+def aliases(text: str) -> dict[str, set[str]]:
+    return {a.name: set(a.aliases) for a in draft(text).actors.actors}
+
+
+def exchanges(text: str) -> set[tuple[str, str, str]]:
+    return {(x.provider, x.receiver, x.value) for x in draft(text).value_exchanges.value_exchanges}
+
+
+def test_an_attendee_with_the_acronym_of_an_organisation_does_not_become_it() -> None:
+    text = CAST + (
+        "**Present:** Tom Reyes (LGF); Hannah Okafor (Voltara)\n\n"
+        "| Activity | Lead |\n|---|---|\n| GP sessions in the hub | Larkfield GP Federation (LGF) |\n\n"
+        "LGF sends discharge summaries to Voltara.\n"
+    )
+    found = aliases(text)
+    assert "Tom Reyes" not in found
+    assert "LGF" in found.get("Larkfield GP Federation", set())
+    assert ("Larkfield GP Federation", "Voltara GmbH", "discharge summaries") in exchanges(text)
+
+
+def test_a_line_labelled_with_a_defined_name_defines_it() -> None:
+    text = CAST + (
+        "Larkfield GP Federation (LGF): step-up referrals from its 19 member practices; provides two GP "
+        "sessions a week in the hub.\n\nLGF sends discharge summaries to Voltara.\n"
+    )
+    assert ("Larkfield GP Federation", "Voltara GmbH", "discharge summaries") in exchanges(text)
+
+
+def test_a_company_named_without_its_legal_form_is_that_company() -> None:
+    text = (
+        "Harlow Freight Ltd runs the depot. Brightcell Oy makes the cells.\n\nHarlow provides training to Brightcell.\n"
+    )
+    assert exchanges(text) == {("Harlow Freight Ltd", "Brightcell Oy", "training")}
+    assert "Brightcell" in aliases(text)["Brightcell Oy"]
