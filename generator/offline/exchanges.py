@@ -16,6 +16,7 @@ from ecocanvas.generator.drafts import ExchangeDraft
 from ecocanvas.generator.offline import patterns as p
 from ecocanvas.generator.offline.context import Context, evidence_of, quote_of
 from ecocanvas.generator.offline.lexicon import ActorEntry
+from ecocanvas.generator.offline.phrases import content_words
 from ecocanvas.generator.offline.vocabulary import header_is, vocabulary, words
 from ecocanvas.generator.units import Unit, tables
 
@@ -31,8 +32,9 @@ def read_exchanges(ctx: Context) -> list[ExchangeDraft]:
     out: list[ExchangeDraft] = []
     for table in tables(ctx.units):
         hub = _hub(ctx, table)
+        offers = _offers(ctx, table)
         for unit in table:
-            out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub) or _column_row(ctx, unit)
+            out += _flow_row(ctx, unit) or _party_row(ctx, unit, hub, offers) or _column_row(ctx, unit)
     for unit in ctx.units:
         if unit.kind == "sentence":
             m = _ARROW_LINE.match(unit.text.strip())
@@ -103,6 +105,49 @@ def _hub(ctx: Context, table: list[Unit]) -> ActorEntry | None:
     return entries[best] if counts[best] >= max(2, len(table) / 2) else None
 
 
+# What each party of a Gives/Gets table gives and gets, item by item, by content words.
+Offers = list[tuple[ActorEntry, bool, set[str]]]
+
+
+def _offers(ctx: Context, table: list[Unit]) -> Offers:
+    columns = vocabulary().columns
+    out: Offers = []
+    for unit in table:
+        party = _party_of(ctx, unit)[:1]
+        if not party:
+            continue
+        for cell, giving in ((_cell(unit.cells, columns.gives), True), (_cell(unit.cells, columns.gets), False)):
+            out += [(party[0], giving, _meaning(item)) for item in _items(cell)]
+    return out
+
+
+def _meaning(item: str) -> set[str]:
+    """An item's content words without its figures and currencies: two fees are not one value."""
+    return {w for w in content_words(item) if not re.search(r"\d", w) and w not in _CURRENCIES}
+
+
+_CURRENCIES = frozenset({"eur", "usd", "gbp", "chf", "€", "$", "£", "%"})
+
+
+def _mirror(offers: Offers, party: ActorEntry, giving: bool, item: str) -> ActorEntry | None:
+    """The one other party whose opposite column names the same value ("insurance API and policy
+    documents" received by Tessaly, "Insurance API and policy issuance" provided by Brokerlink):
+    in a table of several parties, that is the value's counterparty."""
+    words = _meaning(item)
+    best: dict[int, tuple[int, ActorEntry]] = {}
+    for other, gives, other_words in offers:
+        shared = len(words & other_words)
+        if other is party or gives == giving or shared < max(2, len(words) / 2):
+            continue
+        if shared > best.get(id(other), (0, other))[0]:
+            best[id(other)] = (shared, other)
+    if not best:
+        return None
+    top = max(n for n, _ in best.values())
+    found = [e for n, e in best.values() if n == top]
+    return found[0] if len(found) == 1 else None
+
+
 def _party_of(ctx: Context, unit: Unit) -> list[ActorEntry]:
     """The party a Gives/Gets row is about: its Party column, or else its first cell."""
     party_cell = _cell(unit.cells, vocabulary().columns.party)
@@ -129,7 +174,9 @@ def _flow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     return [_draft(unit, providers[0], receivers[0], value)]
 
 
-def _party_row(ctx: Context, unit: Unit, table_hub: ActorEntry | None = None) -> list[ExchangeDraft]:
+def _party_row(
+    ctx: Context, unit: Unit, table_hub: ActorEntry | None = None, offers: Offers | None = None
+) -> list[ExchangeDraft]:
     columns = vocabulary().columns
     gives = _cell(unit.cells, columns.gives)
     gets = _cell(unit.cells, columns.gets)
@@ -144,7 +191,12 @@ def _party_row(ctx: Context, unit: Unit, table_hub: ActorEntry | None = None) ->
     for text, giving in ((gives, True), (gets, False)):
         for item in _items(text):
             named = [m for m in ctx.mentions(item) if m[2] is not party]
-            counterparty: ActorEntry | None = named[-1][2] if named else hub
+            counterparty: ActorEntry | None = named[-1][2] if named else None
+            if counterparty is None:
+                mirror = _mirror(offers or [], party, giving, item)
+                if mirror is not None and not giving:
+                    continue  # the giver's row states this flow, in its own words
+                counterparty = mirror or hub
             if counterparty is None or counterparty is party:
                 continue
             value = _DANGLING.sub("", _TAIL.sub("", item)).strip(" .,;:") if named else item.strip(" .,;:")

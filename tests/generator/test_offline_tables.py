@@ -191,3 +191,19 @@ def test_a_cell_still_to_be_agreed_gives_no_exchange() -> None:
     found = flows("We, Harbourline Ltd, keep this table.\n\n" + CAST + table)
     assert ("Ostra Ferries", "Harbourline Ltd", "Ferry timetables") in found, found
     assert not [f for f in found if "Pellin Buses" in f], found
+
+
+def test_a_value_one_row_gives_and_another_row_gets_flows_between_them_once() -> None:
+    # Three parties, none the writer's hub: what Ostra gets ("seat inventory updates") is what
+    # Pellin gives ("Seat inventory updates for connections"), so it flows from Pellin to Ostra,
+    # stated once, in the giver's words.
+    table = (
+        "| Party | Provides | Receives in return |\n|---|---|---|\n"
+        "| Ostra Ferries | Ferry timetables; connection guarantees | Seat inventory updates |\n"
+        "| Pellin Buses | Seat inventory updates for connections | Connection guarantees for bus travellers |\n"
+        "| Corvex Pay | Card payment processing | Processing fee |\n"
+    )
+    found = flows("We, the Regional Council, write this schedule.\n\n" + CAST + table)
+    assert ("Pellin Buses", "Ostra Ferries", "Seat inventory updates for connections") in found, found
+    assert ("Ostra Ferries", "Pellin Buses", "connection guarantees") in found, found
+    assert not {f for f in found if f[2].lower() == "seat inventory updates"}, found
