@@ -298,6 +298,7 @@ _ECOSYSTEM_WORDS = {
     "scheme", "collaborative", "community", "ecosystem", "project", "pilot",
 }  # fmt: skip
 _RELATION_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "dative", "conj", "appos"}
+_PARTY_PREPS = {"to", "from", "with", "between", "by"}
 
 
 def add_groups(ctx: Context) -> None:
@@ -315,7 +316,7 @@ def add_groups(ctx: Context) -> None:
             continue
         for chunk in doc.noun_chunks:
             root = chunk.root
-            if root.lower_ not in v.group_heads or root.dep_ not in _RELATION_DEPS:
+            if root.dep_ not in _RELATION_DEPS:
                 continue
             mods = [
                 t
@@ -323,6 +324,14 @@ def add_groups(ctx: Context) -> None:
                 if t.i < root.i and t.dep_ in ("compound", "amod", "nmod") and t.lower_ not in _GROUP_SKIP
             ]
             if not mods or any(t.is_digit or t.like_num or t.lower_ in v.count_modifiers for t in mods):
+                continue
+            if root.lower_ not in v.group_heads and not (
+                # an open head must act: the subject of a clause, or the party something goes to or
+                # comes from ("member accounts", "partner terms" are things)
+                root.tag_ == "NNS"
+                and mods[0].lower_ in v.group_modifiers
+                and (root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "pobj" and root.head.lower_ in _PARTY_PREPS))
+            ):
                 continue
             start = mods[0].i
             span = doc[start : root.i + 1]

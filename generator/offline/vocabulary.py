@@ -78,6 +78,7 @@ class Vocabulary:
     reciprocal: tuple[str, ...]
     exchange_kinds: tuple[tuple[ExchangeKind, tuple[str, ...]], ...]
     group_heads: frozenset[str]
+    group_modifiers: frozenset[str]
     org_words: frozenset[str]
     unit_words: frozenset[str]
     given_names: frozenset[str]
@@ -147,6 +148,7 @@ def vocabulary() -> Vocabulary:
         reciprocal=tuple(words(w) for w in exchange["reciprocal"]),
         exchange_kinds=exchange_kinds,
         group_heads=_set(actors["group_heads"]),
+        group_modifiers=_set(actors["group_modifiers"]),
         org_words=_set(actors["org_words"]),
         unit_words=_set(actors["unit_words"]),
         given_names=_set(actors["given_names"]),

@@ -251,3 +251,16 @@ def test_a_company_named_without_its_legal_form_is_that_company() -> None:
     )
     assert exchanges(text) == {("Harlow Freight Ltd", "Brightcell Oy", "training")}
     assert "Brightcell" in aliases(text)["Brightcell Oy"]
+
+
+def test_a_group_formed_by_its_modifier_is_an_actor_whatever_its_head_but_a_thing_is_not() -> None:
+    text = (
+        "Greenhollow Network runs the shared tool library. Mulchworks CIC makes compost.\n\n"
+        "Mulchworks CIC supplies finished compost to member gardens every spring. In return member gardens "
+        "give their green waste to Mulchworks CIC.\n\n"
+        "The member accounts are kept by Greenhollow Network. Greenhollow Network updates the partner terms "
+        "every year, and the partner terms are published.\n"
+    )
+    found = actors(text)
+    assert "member gardens" in {n.lower() for n in found}, found
+    assert not {n for n in found if n.lower() in {"member accounts", "partner terms"}}, found
