@@ -193,6 +193,7 @@ STOP_FIRST = {
 _LEGAL = re.compile(r"\s+(?:ltd|limited|inc|plc|llc|gmbh|ag|sa|nv|bv|b\.v\.|n\.v\.|oy|ab|a/s|s\.a\.|co|corp)\.?$", re.I)
 _PERSON_TITLE = re.compile(
     r"^(?:head|director|vp|vice president|chief|manager|lead|chair|deputy|senior|junior|assistant)\b|"
+    r"\b(?:head|director|chief|manager|vice president) of\b|"
     r"\b(?:director|manager|officer|head|chair|chairman|chairwoman|president|secretary|coordinator|lead|"
     r"representative|specialist|analyst|engineer|nurse|physician|sponsor|owner)s?$",
     re.I,
@@ -215,7 +216,11 @@ def is_person_name(name: str) -> bool:
 
 
 # A work package or action code ("WP4", "WS12", "A-03-02"), not an organisation ("O2" keeps its name).
-_CODE = re.compile(r"(?:[A-Z]{2,4}\d+|[A-Z]-\d+)(?:[-.]\d+)*")
+_CODE = re.compile(r"(?:[A-Z]{2,4}\d+|[A-Z]\d{2,}|[A-Z]-\d+)(?:[-.]\d+)*")
+
+
+# An e-mail's header fields read as a table's first column ("Cc: | Priya Anand <...>").
+_MAIL_HEADERS = frozenset({"cc", "bcc", "to", "from", "subject", "sent", "date", "re", "fw", "fwd"})
 
 
 def has_legal_form(name: str) -> bool:
@@ -373,6 +378,7 @@ class Lexicon:
                 or is_person_name(entry.name)
                 or is_generic_forum(entry.name)
                 or _CODE.fullmatch(entry.name)
+                or entry.name.lower() in _MAIL_HEADERS
                 or (len(words) == 1 and words[0].lower() in corpus_words)
             ):
                 # Job titles and common nouns ("Observations (BP)") are not organisations.

@@ -264,3 +264,19 @@ def test_a_group_formed_by_its_modifier_is_an_actor_whatever_its_head_but_a_thin
     found = actors(text)
     assert "member gardens" in {n.lower() for n in found}, found
     assert not {n for n in found if n.lower() in {"member accounts", "partner terms"}}, found
+
+
+def test_mail_headers_kpi_codes_and_job_titles_with_of_are_not_actors() -> None:
+    text = (
+        "From:    Tom Reddy <tom.reddy@voltara.example>\n"
+        "To:      Consortium partners <all@voltara.example>\n"
+        "Cc:      Priya Anand <priya.anand@voltara.example>\n"
+        "Subject: WP4 loose ends\n\n"
+        + CAST
+        + "- K10 grant instalment 31 days – KU apologised, the report approval sat with Brightcell over the summer.\n"
+        "- K10 is late again; K10 sits with Voltara.\n\n"
+        "Halvard Regional Airport (HRA) runs the apron. The Performance Review is held quarterly, chaired by the "
+        "HRA Head of Operations, with all partners invited. The HRA Head of Operations approves the KPI set.\n"
+    )
+    found = actors(text)
+    assert not found & {"Cc", "From", "To", "K10", "HRA Head of Operations"}, found
