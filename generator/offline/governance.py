@@ -187,13 +187,17 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                     ),
                 )
             )
-        elif (
-            unit.kind == "sentence"
-            and unit.headings
-            and re.search(r"\b(?:kpis?|metrics?|measures?|scorecard|indicators?)\b", unit.headings[-1], re.I)
-        ):
+        elif unit.kind == "sentence":
             m = re.match(r"^(?P<name>[^:.;]{3,80}?)\s*(?::|—|–| - )\s*(?P<rest>.+)$", unit.text)
             if not m:
+                continue
+            # under a KPI heading, or a line that states its own target ("Tool library loans: target 500")
+            kpi_heading = (
+                unit.headings
+                and re.search(r"\b(?:kpis?|metrics?|measures?|scorecard|indicators?)\b", unit.headings[-1], re.I)
+                and not re.search(r"\b(?:not|non)[- ](?:a\s+)?(?:kpis?|metrics?)\b", unit.headings[-1], re.I)
+            )
+            if not kpi_heading and not re.match(r"\s*target(?:s|ed)?\b", m.group("rest"), re.I):
                 continue
             rest = m.group("rest")
             name_words = m.group("name").split()
@@ -201,7 +205,10 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                 continue
             if not re.search(r"\btarget|\bowner|\d", rest, re.I):
                 continue
-            target = re.search(r"\btarget(?:s|ed)?\b(?:\s+(?:of|is|at|:))?\s*(?P<t>[^,;()]+)", rest, re.I)
+            # (a comma between digits is a thousands separator: "target 1,200 a year, Kelby to report")
+            target = re.search(
+                r"\btarget(?:s|ed)?\b(?:\s+(?:of|is|at|:))?\s*(?P<t>(?:[^,;()]|(?<=\d),(?=\d))+)", rest, re.I
+            )
             # "Flexibility delivered: 4 MW by end 2025": a KPI line that opens with its figure states the aim.
             target = target or _LEADING_FIGURE.match(rest)
             owner = None
@@ -210,6 +217,13 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
             if owned:
                 after = [f for f in found if f[0] >= owned.end()]
                 owner = after[0][2].name if after else None
+            elif target is not None:
+                # "target 12 t a year, Riverside to report": the party the next part opens with
+                tail = rest[target.end() :]
+                nxt = re.match(r"\s*[,;]\s*(?P<the>the\s+)?", tail)
+                at = {target.end() + nxt.end(), target.end() + nxt.start("the")} if nxt and nxt["the"] else set()
+                at |= {target.end() + nxt.end()} if nxt else set()
+                owner = next((f[2].name for f in found if f[0] in at), None)
             out.append(
                 MetricDraft(
                     quote=quote_of(unit),

@@ -70,6 +70,19 @@ def test_a_kpi_line_that_opens_with_its_figure_states_the_target() -> None:
     assert targets.get("Clinic satisfaction") is None  # no figure, no target
 
 
+def test_a_line_that_states_its_own_target_is_a_kpi_under_any_heading() -> None:
+    text = CAST + (
+        "## Growing & market\n\n"
+        "- Video sessions held: target 1,200 a year, Kelby to report (monthly figures)\n"
+        "- Clinic sign-ups: target 40 by March, the Kelby team\n\n"
+        "## Not KPIs (budget lines)\n\n- Tool replacement: £2,400\n"
+    )
+    metrics = {k.name: (k.target, k.owner) for k in draft(text).metrics.metrics}
+    assert metrics.get("Video sessions held") == ("1,200 a year", "Kelby Telehealth Ltd"), metrics
+    assert metrics.get("Clinic sign-ups") == ("40 by March", "Kelby Telehealth Ltd"), metrics
+    assert "Tool replacement" not in metrics
+
+
 def test_a_prohibition_is_a_policy_not_a_missing_one() -> None:
     sentence = "No clinic may share patient records outside the network, under the data protection policy.\n"
     assert mechanisms(sentence).get("policy") == sentence.strip()
