@@ -116,14 +116,20 @@ def _plumber_tables(data: bytes, page_number: int, height: float) -> list[tuple[
             found = page.find_tables(table_settings={"vertical_strategy": "text", "horizontal_strategy": "lines"})
         for table in found:
             rows: list[list[GridCell]] = []
+            above: list[str | None] = []
             for raw in table.extract():
                 cells: list[GridCell] = []
-                for value in raw:
-                    if value is None and cells:
-                        cells[-1].colspan += 1  # pdfplumber leaves the columns a merged cell covers empty
+                for j, value in enumerate(raw):
+                    # pdfplumber leaves the columns a merged cell covers empty, across and down alike: an
+                    # empty slot under a real cell is that cell merged down (the second row of a two-level
+                    # header under "Owner"), not the cell to its left merged across.
+                    down = j < len(above) and above[j] is not None
+                    if value is None and cells and not down:
+                        cells[-1].colspan += 1
                     else:
                         cells.append(GridCell(text=value or ""))
                 rows.append(cells)
+                above = list(raw)
             widths = {len(r) for r in rows}
             if len(rows) >= 2 and max(widths) >= 2:
                 _x0, top, _x1, bottom = table.bbox

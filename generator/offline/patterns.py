@@ -370,7 +370,12 @@ def column(cells: dict[str, str], names: Collection[str]) -> str | None:
     for header, value in cells.items():
         if header in names:
             return value
+    # A label ending with the name before one starting with it: under a two-level header "KPI" over
+    # "Area | Measure", the measure is the KPI ("kpi measure"), the area only groups it ("kpi area").
     for header, value in cells.items():
-        if any(header.startswith(n + " ") or header.endswith(" " + n) for n in names if len(n) > 2):
+        if any(header.endswith(" " + n) for n in names if len(n) > 2):
+            return value
+    for header, value in cells.items():
+        if any(header.startswith(n + " ") for n in names if len(n) > 2):
             return value
     return None

@@ -207,3 +207,13 @@ def test_a_value_one_row_gives_and_another_row_gets_flows_between_them_once() ->
     assert ("Pellin Buses", "Ostra Ferries", "Seat inventory updates for connections") in found, found
     assert ("Ostra Ferries", "Pellin Buses", "connection guarantees") in found, found
     assert not {f for f in found if f[2].lower() == "seat inventory updates"}, found
+
+
+def test_under_a_two_level_header_the_measure_is_the_kpi_and_the_area_only_groups_it() -> None:
+    text = CAST + (
+        "| KPI Area | KPI Measure | Owner | Target |\n|---|---|---|---|\n"
+        "| Audience | Ferry seats sold | Ostra Ferries | 18,000 |\n"
+        "| Audience | Bus seats sold | Pellin Buses | 9,000 |\n"
+    )
+    metrics = {k.name: (k.owner, k.target) for k in draft(text).metrics.metrics}
+    assert metrics == {"Ferry seats sold": ("Ostra Ferries", "18,000"), "Bus seats sold": ("Pellin Buses", "9,000")}

@@ -181,3 +181,32 @@ def test_zip_that_is_not_a_word_document_is_unsupported() -> None:
         archive.writestr("data.csv", "a,b\n1,2\n")
     with pytest.raises(UnsupportedDocumentError, match="zip"):
         parse_bytes("data.docx", buffer.getvalue(), LIMITS)
+
+
+def test_a_pdf_header_cell_merged_down_keeps_its_own_label_under_a_two_level_header() -> None:
+    # "KPI" spans "Area | Measure"; "Owner" and "Target" span both header rows. pdfplumber leaves the
+    # slots a merged cell covers empty in either direction; the ones under "Owner" are "Owner" itself.
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 6, "KPIs for 2025")
+    with pdf.table(num_heading_rows=2) as table:
+        row = table.row()
+        row.cell("KPI", colspan=2)
+        row.cell("Owner", rowspan=2)
+        row.cell("Target", rowspan=2)
+        row = table.row()
+        row.cell("Area")
+        row.cell("Measure")
+        for cells in (
+            ("Audience", "Admissions", "Lanternfield", "18,000"),
+            ("Audience", "Occupancy", "Partner cinemas", "40%"),
+            ("Access", "Captioned screenings", "Lanternfield", "TBD"),
+        ):
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    doc = parse_bytes("kpis.pdf", bytes(pdf.output()), ParseLimits())
+    assert [t.columns for t in doc.layout().tables] == [["KPI Area", "KPI Measure", "Owner", "Target"]]
