@@ -220,10 +220,9 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
             elif target is not None:
                 # "target 12 t a year, Riverside to report": the party the next part opens with
                 tail = rest[target.end() :]
-                nxt = re.match(r"\s*[,;]\s*(?P<the>the\s+)?", tail)
-                at = {target.end() + nxt.end(), target.end() + nxt.start("the")} if nxt and nxt["the"] else set()
-                at |= {target.end() + nxt.end()} if nxt else set()
-                owner = next((f[2].name for f in found if f[0] in at), None)
+                nxt = re.match(r"(\s*[,;]\s*)(?:the\s+)?", tail)
+                starts = {target.end() + nxt.end(1), target.end() + nxt.end()} if nxt else set()
+                owner = next((f[2].name for f in found if f[0] in starts), None)
             out.append(
                 MetricDraft(
                     quote=quote_of(unit),
