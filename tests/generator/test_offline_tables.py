@@ -217,3 +217,14 @@ def test_under_a_two_level_header_the_measure_is_the_kpi_and_the_area_only_group
     )
     metrics = {k.name: (k.owner, k.target) for k in draft(text).metrics.metrics}
     assert metrics == {"Ferry seats sold": ("Ostra Ferries", "18,000"), "Bus seats sold": ("Pellin Buses", "9,000")}
+
+
+def test_a_table_of_jobs_is_a_table_of_work() -> None:
+    text = CAST + (
+        "| Job | Lead | Helps |\n|---|---|---|\n"
+        "| Timetable import | Ostra Ferries | Pellin Buses |\n"
+        "| Payout reconciliation | Corvex Pay | Harbourline |\n"
+    )
+    owners = {a.name: a.owner for a in draft(text).activities.activities}
+    assert owners.get("Timetable import") == "Ostra Ferries", owners
+    assert owners.get("Payout reconciliation") == "Corvex Pay", owners
