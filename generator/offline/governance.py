@@ -156,37 +156,50 @@ def _has_modal(text: str) -> bool:
     return bool(re.search(r"\b(?:must|shall|will|are|is|go(?:es)? to|goes|raised|handled|resolved)\b", text, re.I))
 
 
+def _metric_groups(cells: dict[str, str]) -> list[dict[str, str]]:
+    """A row of side-by-side KPI groups ("Quality" and "Flow", each over Metric | Owner | Target) is
+    one row per group, each keyed by the group's own column names."""
+    metric_words = vocabulary().columns.metric
+    prefixes = list(
+        dict.fromkeys(h.rsplit(" ", 1)[0] for h in cells if " " in h and h.rsplit(" ", 1)[1] in metric_words)
+    )
+    if len(prefixes) < 2:
+        return [cells]
+    return [{h[len(pre) + 1 :]: v for h, v in cells.items() if h.startswith(pre + " ")} for pre in prefixes]
+
+
 def read_metrics(ctx: Context) -> list[MetricDraft]:
     out: list[MetricDraft] = []
     columns = vocabulary().columns
     for unit in ctx.units:
         if unit.kind == "row":
-            name = p.column(unit.cells, columns.metric)
-            if not name or p.EMPTY_CELL.match(name):
-                continue
-            owner_cell = p.column(unit.cells, columns.metric_owner)
-            owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
-            out.append(
-                MetricDraft(
-                    quote=quote_of(unit),
-                    at=evidence_of(unit),
-                    name=plain(name).strip(" *_")[:160],
-                    owner=owners[0].name if owners else None,
-                    target=cell(p.column(unit.cells, columns.target)),
-                    cadence=cell(p.column(unit.cells, columns.cadence)),
-                    data_source=cell(p.column(unit.cells, columns.source)),
-                    actors=unique(
-                        [m[2].name for m in ctx.mentions(name)]
-                        + [
-                            e.name
-                            for e in ctx.resolve_cell(
-                                p.column(unit.cells, ("partner", "actor", "party", "measured actor", "who")) or ""
-                            )
-                        ],
-                        exclude=None,
-                    ),
+            for cells in _metric_groups(unit.cells):
+                name = p.column(cells, columns.metric)
+                if not name or p.EMPTY_CELL.match(name):
+                    continue
+                owner_cell = p.column(cells, columns.metric_owner)
+                owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
+                out.append(
+                    MetricDraft(
+                        quote=quote_of(unit),
+                        at=evidence_of(unit),
+                        name=plain(name).strip(" *_")[:160],
+                        owner=owners[0].name if owners else None,
+                        target=cell(p.column(cells, columns.target)),
+                        cadence=cell(p.column(cells, columns.cadence)),
+                        data_source=cell(p.column(cells, columns.source)),
+                        actors=unique(
+                            [m[2].name for m in ctx.mentions(name)]
+                            + [
+                                e.name
+                                for e in ctx.resolve_cell(
+                                    p.column(cells, ("partner", "actor", "party", "measured actor", "who")) or ""
+                                )
+                            ],
+                            exclude=None,
+                        ),
+                    )
                 )
-            )
         elif unit.kind == "sentence":
             m = re.match(r"^(?P<name>[^:.;]{3,80}?)\s*(?::|—|–| - )\s*(?P<rest>.+)$", unit.text)
             if not m:

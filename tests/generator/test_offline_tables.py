@@ -228,3 +228,16 @@ def test_a_table_of_jobs_is_a_table_of_work() -> None:
     owners = {a.name: a.owner for a in draft(text).activities.activities}
     assert owners.get("Timetable import") == "Ostra Ferries", owners
     assert owners.get("Payout reconciliation") == "Corvex Pay", owners
+
+
+def test_side_by_side_kpi_groups_are_one_metric_each() -> None:
+    text = CAST + (
+        "| Quality Metric | Quality Owner | Quality Target | Flow Metric | Flow Owner | Flow Target |\n"
+        "|---|---|---|---|---|---|\n"
+        "| Complaints answered in 5 days | Harbourline | 95% | Trips sold online | Ostra Ferries | 40,000 |\n"
+    )
+    metrics = {k.name: (k.owner, k.target) for k in draft(text).metrics.metrics}
+    assert metrics == {
+        "Complaints answered in 5 days": ("Harbourline Ltd", "95%"),
+        "Trips sold online": ("Ostra Ferries", "40,000"),
+    }, metrics
