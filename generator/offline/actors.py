@@ -219,8 +219,17 @@ def _lexicon_from_row(ctx: Context, unit: Unit) -> None:
         for name in split_names(value):
             if name.isupper() and len(name.split()) > 1:
                 continue  # a section row in capitals inside the table
-            if is_name_like(name) and title_case(name) and not p.EMPTY_CELL.match(name):
+            if is_name_like(name) and _named_in_a_cell(name) and not p.EMPTY_CELL.match(name):
                 ctx.note(ctx.lexicon.add(name, "table"), unit)
+
+
+def _named_in_a_cell(name: str) -> bool:
+    """A party in a role column: a name in title case, or a team or office named by a capitalised
+    word ("Parks team", "Network office", "Customer Care team")."""
+    if title_case(name):
+        return True
+    words = name.split()
+    return 2 <= len(words) <= 4 and words[0][:1].isupper() and words[-1].lower() in vocabulary().unit_words
 
 
 def read_exclusions(ctx: Context) -> list[ExclusionDraft]:

@@ -241,3 +241,14 @@ def test_side_by_side_kpi_groups_are_one_metric_each() -> None:
         "Complaints answered in 5 days": ("Harbourline Ltd", "95%"),
         "Trips sold online": ("Ostra Ferries", "40,000"),
     }, metrics
+
+
+def test_a_team_or_office_in_a_lead_column_is_a_party() -> None:
+    text = CAST + (
+        "| Job | Lead | Helps |\n|---|---|---|\n"
+        "| Site licences and plot agreements | Parks team | Ostra Ferries |\n"
+        "| Volunteer induction | Network office | Pellin Buses |\n"
+    )
+    owners = {a.name: a.owner for a in draft(text).activities.activities}
+    assert owners.get("Site licences and plot agreements") == "Parks team", owners
+    assert owners.get("Volunteer induction") == "Network office", owners
