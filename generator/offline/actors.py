@@ -75,10 +75,10 @@ def build_lexicon(ctx: Context) -> None:
         # "Larkfield GP Federation (LGF): step-up referrals ..." reads as a speaker's line; a speaker
         # named with its own initials is a definition ("Mia Lund (Skerry Air)" is a person's employer)
         said_by = definition.fullmatch(plain(unit.speaker).strip()) if unit.speaker else None
-        if said_by is not None and initials(said_by.group("name")) == said_by.group("inner").strip():
-            name = clean_name(said_by.group("name"))
-            if is_name_like(name):
-                ctx.note(lex.add(name, "defined", alias=said_by.group("inner").strip()), unit)
+        if said_by is not None:
+            name, alias = clean_name(said_by.group("name")), said_by.group("inner").strip()
+            if initials(said_by.group("name")) == alias and is_name_like(name):
+                ctx.note(lex.add(name, "defined", alias=alias), unit)
         for m in [*definition.finditer(text), *described.finditer(text)]:
             name = clean_name(m.group("name"))
             if not is_name_like(name) or name in TITLES or p.NEGATION.search(text[: m.start()][-30:]):

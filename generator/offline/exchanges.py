@@ -174,9 +174,7 @@ def _flow_row(ctx: Context, unit: Unit) -> list[ExchangeDraft]:
     return [_draft(unit, providers[0], receivers[0], value)]
 
 
-def _party_row(
-    ctx: Context, unit: Unit, table_hub: ActorEntry | None = None, offers: Offers | None = None
-) -> list[ExchangeDraft]:
+def _party_row(ctx: Context, unit: Unit, table_hub: ActorEntry | None, offers: Offers) -> list[ExchangeDraft]:
     columns = vocabulary().columns
     gives = _cell(unit.cells, columns.gives)
     gets = _cell(unit.cells, columns.gets)
@@ -193,7 +191,7 @@ def _party_row(
             named = [m for m in ctx.mentions(item) if m[2] is not party]
             counterparty: ActorEntry | None = named[-1][2] if named else None
             if counterparty is None:
-                mirror = _mirror(offers or [], party, giving, item)
+                mirror = _mirror(offers, party, giving, item)
                 if mirror is not None and not giving:
                     continue  # the giver's row states this flow, in its own words
                 counterparty = mirror or hub
