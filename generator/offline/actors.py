@@ -405,8 +405,9 @@ def add_named_entities(ctx: Context) -> None:
 
 _BYLINE = re.compile(
     r"\b(?:prepared|written|issued|maintained|compiled|produced|drafted|published|circulated|sent|owned)\s+by\b"
-    r"|^\W*(?:from|author|authors|owner|document owner|sender|prepared by|issued by|organisation|organization|"
-    r"company|on behalf of)\s*:",
+    # A header line's field counts too: "Version 1.2 | 14 November 2024 | Owner: ..., Wexcombe Trust".
+    r"|(?:^|\|)\W*(?:from|author|authors|owner|document owner|sender|prepared by|issued by|organisation|"
+    r"organization|company|on behalf of)\s*:",
     re.I,
 )
 # A party defined as the writer: 'Harlow Freight Ltd ("Harlow", "we", "us")'.
@@ -439,10 +440,13 @@ def find_writers(ctx: Context) -> None:
             document_writer[doc_id] = defined
             continue
         for unit in units[:15]:
-            if _BYLINE.search(unit.text):
+            byline = _BYLINE.search(unit.text)
+            if byline:
                 found = ctx.mentions(unit.text)
+                # "From: X" names the sender last; any other field names it first after the label.
+                after = [m for m in found if m[0] >= byline.start()] or found
                 if found:
-                    document_writer[doc_id] = found[-1][2] if unit.text.lower().startswith("from") else found[0][2]
+                    document_writer[doc_id] = found[-1][2] if unit.text.lower().startswith("from") else after[0][2]
                     break
     # Where no document names its writer, "we" is most likely the organisation the documents are
     # about: the one named in the most units (the coordinator's own papers).
@@ -454,6 +458,10 @@ def find_writers(ctx: Context) -> None:
                 speaker = _speaker_org(ctx, unit.speaker, people)
                 if speaker is not None:
                     ctx.writers[id(unit)] = speaker
+                    # "Castra Medical Supplies: delivers kit ..." is a party's line, not a person's remark.
+                    named = ctx.mentions(unit.speaker)
+                    if current is not None and current is not speaker and named and named[0][0] == 0:
+                        ctx.addressed[id(unit)] = current
                     continue
             if unit.text.lower().startswith("from") and _BYLINE.search(unit.text):
                 found = ctx.mentions(unit.text)

@@ -85,6 +85,7 @@ class ClauseReader:
         document_date: dt.date | None = None,
         previous_agents: Sequence[ActorEntry] = (),
         answered: bool = False,
+        speaker: ActorEntry | None = None,
     ) -> None:
         self.doc = doc
         self.mentions = list(mentions)
@@ -94,6 +95,9 @@ class ClauseReader:
         # A question answered "yes, agreed" in the next unit is a decision, not a hedge.
         self.answered = answered
         self.question = doc.text.rstrip().endswith("?")
+        # The party a line is labelled with ("Castra Medical Supplies: delivers kit to patients"): the
+        # subject of its clauses that name none. A person's line ("Tom (Castra): ...") is a remark.
+        self.speaker = speaker
 
     # -- mentions over tokens ------------------------------------------------------------------
 
@@ -315,6 +319,8 @@ class ClauseReader:
                 return self._subtree_actors_head(verb.head), []
             if verb.dep_ == "acl" and verb.tag_ != "VBN":
                 return self._subtree_actors_head(verb.head), []
+            if self.speaker is not None and verb.dep_ == "ROOT" and _stated(verb):
+                return [self.speaker], []
             return [], []
         if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return self._subtree_actors_head(verb.head), []
@@ -718,6 +724,14 @@ class ClauseReader:
 
 _CUT_DEPS = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "mark", "parataxis", "dep"}
 _NAME_PREPS = ("of", "for", "on", "across", "within")
+
+
+def _stated(verb: Token) -> bool:
+    """A finite verb that states ("delivers", "sent") or a modal that commits ("will run"); a bare
+    base form in a speaker's line is an imperative to someone else ("book collections via the portal")."""
+    if verb.tag_ in ("VBZ", "VBD"):
+        return True
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children)
 
 
 def negated(verb: Token) -> bool:

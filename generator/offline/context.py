@@ -88,6 +88,9 @@ class Context:
         self.first_seen: dict[int, Unit] = {}
         self.parses: dict[int, Doc] = {}
         self.writers: dict[int, ActorEntry] = {}  # id(unit) -> the organisation "we" stands for there
+        # id(unit) -> for a speaker's line, the organisation the document is otherwise written by: who
+        # the speaker deals with when a clause names no counterparty ("Castra: delivers kit ...").
+        self.addressed: dict[int, ActorEntry] = {}
         # document id -> the two parties of the agreement it is ("between A and B")
         self.parties: dict[str, tuple[ActorEntry, ActorEntry]] = {}
         # Per draft (by id()): the date a relation takes effect, and whether it is a hand-over.

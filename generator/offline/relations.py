@@ -29,7 +29,8 @@ def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraf
             continue
         nxt = sentences[i + 1] if i + 1 < len(sentences) else None
         answered = nxt is not None and nxt.document is unit.document and _affirms(nxt.text)
-        reader = ClauseReader(doc, ctx.unit_mentions(unit), unit.date, previous, answered)
+        speaker = ctx.writers.get(id(unit)) if id(unit) in ctx.addressed else None
+        reader = ClauseReader(doc, ctx.unit_mentions(unit), unit.date, previous, answered, speaker)
         # "Payment processing: A, supported by B" is read as a whole before its parts.
         clauses = reader.topic_clauses() or reader.read()
         for clause in clauses:
@@ -116,6 +117,13 @@ def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) 
         receivers = [p for p in [ctx.other_party(unit, providers[0])] if p is not None]
     elif not clause.counterparty_named and receivers and not providers:
         providers = [p for p in [ctx.other_party(unit, receivers[0])] if p is not None]
+    # A speaker's line that names no counterparty deals with the organisation the document is by.
+    addressed = ctx.addressed.get(id(unit))
+    if not clause.counterparty_named and addressed is not None:
+        if providers and not receivers and addressed not in providers:
+            receivers = [addressed]
+        elif receivers and not providers and addressed not in receivers:
+            providers = [addressed]
     out: list[ExchangeDraft] = []
     kind = "revenue" if clause.verb in v.pay or clause.role == "charge" else v.exchange_kind(value)
     if clause.price and providers and receivers:

@@ -245,6 +245,22 @@ def test_a_line_labelled_with_a_defined_name_defines_it() -> None:
     assert ("Larkfield GP Federation", "Voltara GmbH", "discharge summaries") in exchanges(text)
 
 
+def test_a_partys_labelled_line_is_that_party_speaking_to_the_documents_writer() -> None:
+    text = (
+        "Service specification | Owner: Service Manager, Kessler University | Version 1.2\n\n"
+        + CAST
+        + "Brightcell Oy: delivers finished cells to the pilot line; receives the test reports.\n\n"
+        "Voltara GmbH: provides two engineers a week; please book them through the portal.\n\n"
+        "Tom Reyes (Voltara): sends the weekly yield figures.\n"
+    )
+    found = exchanges(text)
+    assert ("Brightcell Oy", "Kessler University", "finished cells") in found, found
+    assert ("Kessler University", "Brightcell Oy", "test reports") in found, found
+    assert ("Voltara GmbH", "Kessler University", "two engineers") in found, found
+    # A person's remark is not the party's statement, and an imperative is addressed to someone else.
+    assert not {x for x in found if "yield" in x[2] or "portal" in x[2]}, found
+
+
 def test_a_company_named_without_its_legal_form_is_that_company() -> None:
     text = (
         "Harlow Freight Ltd runs the depot. Brightcell Oy makes the cells.\n\nHarlow provides training to Brightcell.\n"
