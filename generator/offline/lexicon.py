@@ -190,7 +190,11 @@ STOP_FIRST = {
     "program",
     "project",
 } | set(MONTHS)  # and every month name or abbreviation
-_LEGAL = re.compile(r"\s+(?:ltd|limited|inc|plc|llc|gmbh|ag|sa|nv|bv|b\.v\.|n\.v\.|oy|ab|a/s|s\.a\.|co|corp)\.?$", re.I)
+_LEGAL = re.compile(
+    r"\s+(?:ltd|limited|inc|plc|llc|gmbh|ag|sa|nv|bv|b\.v\.|n\.v\.|oy|ab|a/s|s\.a\.|co|corp|s\.r\.l|srl|s\.p\.a|spa|sas|"
+    r"sarl|kg|llp|cic)\.?$",
+    re.I,
+)
 _PERSON_TITLE = re.compile(
     r"^(?:head|director|vp|vice president|chief|manager|lead|chair|deputy|senior|junior|assistant)\b|"
     r"\b(?:head|director|chief|manager|vice president) of\b|"
@@ -454,10 +458,14 @@ class Lexicon:
             ):
                 self._merge(owners[0], short)
         lasts = Counter(e.name.split()[-1] for e in self.entries if len(e.name.split()) >= 2)
-        for entry in self.entries:
+        for entry in list(self.entries):
             words = entry.name.split()
             last = words[-1]
-            if len(words) < 2 or lasts[last] > 1 or not last[:1].isupper() or len(last) < 5 or self.get(last):
+            # "Trust" alone (a table cell), where the papers write "the Trust" for the one actor whose
+            # name ends with it, is that actor, not one of its own: merged below.
+            bare = self.get(last)
+            taken = bare is not None and bare is not entry and bare.name != last
+            if len(words) < 2 or lasts[last] > 1 or not last[:1].isupper() or len(last) < 5 or taken or bare is entry:
                 continue
             # "the Directorate", "the Secretariat": the head noun alone, capitalised, after "the".
             if re.search(rf"\bthe\s+{re.escape(last)}(?![\w-])", corpus) and last.lower() in ORG_WORDS | {
@@ -470,6 +478,9 @@ class Lexicon:
                 "utility",
                 "bank",
             }:
+                head_only = self.get(last)
+                if head_only is not None and head_only is not entry:
+                    self._merge(entry, head_only)
                 entry.aliases.add(f"the {last}")
                 self._by_key[normalise_key(f"the {last}")] = entry
         self._role_nouns(corpus)

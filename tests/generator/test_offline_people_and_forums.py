@@ -296,3 +296,27 @@ def test_mail_headers_kpi_codes_and_job_titles_with_of_are_not_actors() -> None:
     )
     found = actors(text)
     assert not found & {"Cc", "From", "To", "K10", "HRA Head of Operations"}, found
+
+
+def test_a_legal_form_names_a_company_and_a_bare_head_noun_in_a_cell_is_the_actor_it_ends() -> None:
+    text = (
+        "| Task | Lead | Support |\n|---|---|---|\n| Overflow kennelling | Trust | Wardens |\n\n"
+        "Westmarch Animal Welfare Trust runs the network; the Trust signs the agreement.\n\n"
+        "Northern Kibble Co. donates dry food to the Trust every quarter. Rachel at Northern Kibble Co. "
+        "says the donations continue.\n"
+    )
+    found = aliases(text)
+    assert "Trust" not in found and "Trust" in found["Westmarch Animal Welfare Trust"], found
+    assert ("Northern Kibble Co", "Westmarch Animal Welfare Trust", "dry food") in exchanges(text)
+
+
+def test_carers_and_champions_are_groups_when_they_act() -> None:
+    text = (
+        "Westmarch Animal Welfare Trust runs the network. The foster carers provide foster homes to "
+        "Westmarch Animal Welfare Trust, which passes donated food to the foster carers.\n\n"
+        "Each month the village champions send household sign-ups to "
+        "Westmarch Animal Welfare Trust, which gives training to the village champions.\n"
+    )
+    found = exchanges(text)
+    assert ("foster carers", "Westmarch Animal Welfare Trust", "foster homes") in found, found
+    assert ("village champions", "Westmarch Animal Welfare Trust", "household sign-ups") in found, found
