@@ -258,7 +258,18 @@ def _abbreviates(acronym: str, tail: list[str], name: str) -> bool:
     """`name` is two or more words whose initials are `acronym`, followed by the words `tail`."""
     words = name.split()
     head = words[: len(words) - len(tail)]
-    return len(head) >= 2 and words[len(head) :] == tail and initials(" ".join(head)) == acronym
+    if len(head) >= 2 and words[len(head) :] == tail and initials(" ".join(head)) == acronym:
+        return True
+    # "O&V" for "Ostler & Vane Builders": the ampersand's two sides, the kind of business left off.
+    sides = acronym.split("&")
+    return (
+        not tail
+        and len(sides) == 2
+        and all(len(x) == 1 for x in sides)
+        and len(words) >= 3
+        and words[1] == "&"
+        and (words[0][0], words[2][0]) == (sides[0], sides[1])
+    )
 
 
 def is_name_like(text: str) -> bool:

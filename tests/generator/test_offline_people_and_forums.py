@@ -320,3 +320,12 @@ def test_carers_and_champions_are_groups_when_they_act() -> None:
     found = exchanges(text)
     assert ("foster carers", "Westmarch Animal Welfare Trust", "foster homes") in found, found
     assert ("village champions", "Westmarch Animal Welfare Trust", "household sign-ups") in found, found
+
+
+def test_an_ampersand_acronym_is_the_company_whose_two_names_it_joins() -> None:
+    text = (
+        "Ostler & Vane Builders runs Plot B. Kestrel Logistics plc delivers materials to Ostler & Vane Builders.\n\n"
+        "O&V gives the eastern laydown area to Kestrel Logistics plc. O&V signs the gate plan.\n"
+    )
+    found = aliases(text)
+    assert "O&V" not in found and "O&V" in found["Ostler & Vane Builders"], found
