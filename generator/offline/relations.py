@@ -23,6 +23,8 @@ def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraf
     sentences = [u for u in ctx.units if u.kind == "sentence"]
     previous: list[ActorEntry] = []
     last_exchange: Clause | None = None
+    # The last exchange clause, when it named nobody to give to ("A pays an annual fee"), and its unit.
+    unanswered: tuple[Clause, Unit] | None = None
     for i, unit in enumerate(sentences):
         doc = ctx.parse_of(unit)
         if doc is None:
@@ -43,7 +45,15 @@ def read_relations(ctx: Context) -> tuple[list[ActivityDraft], list[ExchangeDraf
                 if draft is not None:
                     activities.append(draft)
             else:
-                exchanges.extend(_exchanges(ctx, unit, clause, last_exchange))
+                found = _exchanges(ctx, unit, clause, last_exchange)
+                exchanges.extend(found)
+                # "A pays an annual fee; in return B provides the trademark": each is the other's counterparty.
+                if unanswered is not None and clause.reciprocal and clause.role == "give" and clause.agents:
+                    before, at = unanswered
+                    if before.agents[0] is not clause.agents[0]:
+                        exchanges.extend(_exchanges(ctx, at, before, None, to=clause.agents[:1]))
+                gave_to_nobody = clause.role == "give" and clause.agents and not found
+                unanswered = (clause, unit) if gave_to_nobody else None
                 last_exchange = clause
     return activities, exchanges
 
@@ -94,7 +104,10 @@ def _named(clause: Clause) -> str:
     return f"{singular(theme)} {nominal}"
 
 
-def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) -> list[ExchangeDraft]:
+def _exchanges(
+    ctx: Context, unit: Unit, clause: Clause, before: Clause | None, to: list[ActorEntry] | None = None
+) -> list[ExchangeDraft]:
+    """The drafts one clause gives; `to` names the receivers of a giving clause that names none."""
     v = vocabulary()
     value = clause.theme
     # "Both A and B provide X to C": each party of a coordinated subject gives (or gets) the value.
@@ -109,7 +122,7 @@ def _exchanges(ctx: Context, unit: Unit, clause: Clause, before: Clause | None) 
         receivers = clause.agents[:1]
     else:
         providers = parties
-        receivers = clause.recipients
+        receivers = to or clause.recipients
         if not receivers and clause.reciprocal and before is not None:
             receivers = _counterparty(before, providers)
     # In a two-party agreement, a clause that names one side and no counterparty deals with the other.

@@ -138,6 +138,15 @@ def test_support_and_sign_off() -> None:
             "Nordhavn Motors relies on Kestrel Logistics for spare parts delivery.",
             ("Kestrel Logistics", "Nordhavn Motors", "spare parts delivery"),
         ),
+        # two givers that name nobody, joined by "in return": each gives to the other
+        (
+            "Nordhavn Motors pays an annual fee; in return Vellmar Energi provides the charging network.",
+            ("Nordhavn Motors", "Vellmar Energi", "annual fee"),
+        ),
+        (
+            "Nordhavn Motors pays an annual fee; in return Vellmar Energi provides the charging network.",
+            ("Vellmar Energi", "Nordhavn Motors", "charging network"),
+        ),
     ],
 )
 def test_exchanges_keep_their_direction(sentence: str, flow: tuple[str, str, str]) -> None:
