@@ -178,6 +178,9 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                 if not name or p.EMPTY_CELL.match(name):
                     continue
                 owner_cell = p.column(cells, columns.metric_owner)
+                target_cell = p.column(cells, columns.target)
+                if owner_cell is not None and target_cell is not None and not owner_cell.strip() + target_cell.strip():
+                    continue  # a row of figures ("Samples received - October") under a KPI table: no KPI
                 owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
                 out.append(
                     MetricDraft(
@@ -185,7 +188,7 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                         at=evidence_of(unit),
                         name=plain(name).strip(" *_")[:160],
                         owner=owners[0].name if owners else None,
-                        target=cell(p.column(cells, columns.target)),
+                        target=cell(target_cell),
                         cadence=cell(p.column(cells, columns.cadence)),
                         data_source=cell(p.column(cells, columns.source)),
                         actors=unique(

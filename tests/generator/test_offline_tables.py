@@ -262,3 +262,29 @@ def test_a_team_or_office_in_a_lead_column_is_a_party() -> None:
     found = owners(text)
     assert found.get("Site licences and plot agreements") == "Parks team", found
     assert found.get("Volunteer induction") == "Network office", found
+
+
+def test_headers_in_the_writers_own_language_name_the_roles_and_the_owner() -> None:
+    text = CAST + (
+        "| Attività / Activity | Responsabile | Supporto | Approva |\n|---|---|---|---|\n"
+        "| Timetable import | Ostra Ferries | Pellin Buses | The Regional Council |\n\n"
+        "| KPI / Indicatore | Responsabile | Target 2027 | Actual YTD |\n|---|---|---|---|\n"
+        "| Trips sold online | Ostra Ferries | 40,000 | 31,200 |\n"
+    )
+    activity = draft(text).activities.activities[0]
+    assert (activity.owner, activity.supporters, activity.approvers) == (
+        "Ostra Ferries",
+        ["Pellin Buses"],
+        ["Regional Council"],
+    ), activity
+    assert metrics(text) == {"Trips sold online": ("Ostra Ferries", "40,000")}
+
+
+def test_a_row_of_figures_with_no_owner_and_no_target_is_no_kpi() -> None:
+    text = CAST + (
+        "| KPI | Owner | Target | Actual |\n|---|---|---|---|\n"
+        "| Trips sold online | Ostra Ferries | 40,000 | 31,200 |\n"
+        "| Tickets scanned - October | | | 12,400 |\n"
+        "| Complaints answered in 5 days | TBD | 95% | 91% |\n"
+    )
+    assert set(metrics(text)) == {"Trips sold online", "Complaints answered in 5 days"}, metrics(text)
