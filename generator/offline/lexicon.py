@@ -394,7 +394,9 @@ class Lexicon:
                 or is_generic_forum(entry.name)
                 or _CODE.fullmatch(entry.name)
                 or entry.name.lower() in _MAIL_HEADERS
-                or (len(words) == 1 and words[0].lower() in corpus_words)
+                # (a brand with a capital inside, "LinguaBridge", is no common word, whatever a
+                # workspace list writes: "Slack Connect: quillon, linguabridge")
+                or (len(words) == 1 and words[0].lower() in corpus_words and not re.search(r"[a-z][A-Z]", words[0]))
             ):
                 # Job titles and common nouns ("Observations (BP)") are not organisations.
                 self.remove(entry)
@@ -495,6 +497,21 @@ class Lexicon:
                 entry.aliases.add(f"the {last}")
                 self._by_key[normalise_key(f"the {last}")] = entry
         self._role_nouns(corpus)
+        # "Loc team" and "Localisation team", "Ops team" and "Operations team": a clipped first word.
+        for short in list(self.entries):
+            first, *rest = short.name.split()
+            if not rest or len(first) < 3 or short not in self.entries:
+                continue
+            longer = [
+                e
+                for e in self.entries
+                if e is not short
+                and e.name.split()[1:] == rest
+                and len(e.name.split()[0]) > len(first)
+                and e.name.split()[0].lower().startswith(first.lower())
+            ]
+            if len(longer) == 1:
+                self._merge(longer[0], short)
         firsts = Counter(e.name.split()[0] for e in self.entries if len(e.name.split()) >= 2)
         for entry in self.entries:
             words = entry.name.split()

@@ -329,3 +329,20 @@ def test_an_ampersand_acronym_is_the_company_whose_two_names_it_joins() -> None:
     )
     found = aliases(text)
     assert "O&V" not in found and "O&V" in found["Ostler & Vane Builders"], found
+
+
+def test_a_brand_with_a_capital_inside_stays_a_name_when_a_list_writes_it_in_lower_case() -> None:
+    text = (
+        "Channels: #loc-vendors (Slack Connect: quillon, linguabridge)\n\n"
+        "LinguaBridge (LB) is our lead language vendor. LinguaBridge sends LQA reports to Quillon Software AB.\n"
+    )
+    assert ("LinguaBridge", "Quillon Software AB", "LQA reports") in exchanges(text)
+
+
+def test_a_team_named_with_a_clipped_first_word_is_the_same_team() -> None:
+    text = (
+        "| Task | Lead |\n|---|---|\n| Style guide updates | Localisation team |\n| Vendor stand-up | Loc team |\n\n"
+        "Quillon Software AB runs the programme.\n"
+    )
+    found = aliases(text)
+    assert "Loc team" not in found and "Loc team" in found.get("Localisation team", set()), found
