@@ -499,14 +499,14 @@ class Lexicon:
         self._role_nouns(corpus)
         # "Loc team" and "Localisation team", "Ops team" and "Operations team": a clipped first word.
         for short in list(self.entries):
-            first, *rest = short.name.split()
-            if not rest or len(first) < 3 or short not in self.entries:
+            first, *others = short.name.split()
+            if not others or len(first) < 3 or short not in self.entries:
                 continue
             longer = [
                 e
                 for e in self.entries
                 if e is not short
-                and e.name.split()[1:] == rest
+                and e.name.split()[1:] == others
                 and len(e.name.split()[0]) > len(first)
                 and e.name.split()[0].lower().startswith(first.lower())
             ]
