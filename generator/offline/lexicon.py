@@ -338,6 +338,8 @@ class Lexicon:
         elif normalise_key(name) not in self._by_key:
             entry.aliases.add(name)
             self._by_key[normalise_key(name)] = entry
+        if alias and alias.strip().lower() in vocabulary().places:
+            alias = None  # 'LinguaBridge GmbH, Hamburg, Germany (...)': an address, not a name
         if alias:
             alias = alias.strip().strip("\"'“”‘’").strip()
             key = normalise_key(clean_name(alias)) if not ROLE_NOUN.match(alias) else normalise_key(alias)
@@ -355,7 +357,8 @@ class Lexicon:
         return entry
 
     def _merge(self, keep: ActorEntry, gone: ActorEntry) -> None:
-        keep.aliases |= gone.aliases | ({gone.name} - {keep.name})
+        places = vocabulary().places
+        keep.aliases |= {a for a in gone.aliases | ({gone.name} - {keep.name}) if a.lower() not in places}
         keep.descriptors += gone.descriptors
         keep.signals |= gone.signals
         self.entries = [e for e in self.entries if e is not gone]
@@ -394,6 +397,7 @@ class Lexicon:
                 or is_generic_forum(entry.name)
                 or _CODE.fullmatch(entry.name)
                 or entry.name.lower() in _MAIL_HEADERS
+                or entry.name.lower() in vocabulary().places
                 # (a brand with a capital inside, "LinguaBridge", is no common word, whatever a
                 # workspace list writes: "Slack Connect: quillon, linguabridge")
                 or (len(words) == 1 and words[0].lower() in corpus_words and not re.search(r"[a-z][A-Z]", words[0]))

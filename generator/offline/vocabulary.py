@@ -82,6 +82,7 @@ class Vocabulary:
     org_words: frozenset[str]
     unit_words: frozenset[str]
     given_names: frozenset[str]
+    places: frozenset[str]
     forum_heads: frozenset[str]
     forum_modifiers: frozenset[str]
     count_modifiers: frozenset[str]
@@ -152,6 +153,7 @@ def vocabulary() -> Vocabulary:
         org_words=_set(actors["org_words"]),
         unit_words=_set(actors["unit_words"]),
         given_names=_set(actors["given_names"]),
+        places=_set(actors["places"]),
         forum_heads=_set(actors["forum_heads"]),
         forum_modifiers=_set(actors["forum_modifiers"]),
         count_modifiers=_set(actors["count_modifiers"]),

@@ -346,3 +346,14 @@ def test_a_team_named_with_a_clipped_first_word_is_the_same_team() -> None:
     )
     found = aliases(text)
     assert "Loc team" not in found and "Loc team" in found.get("Localisation team", set()), found
+
+
+def test_a_language_or_a_country_is_no_actor_and_no_other_name() -> None:
+    text = (
+        "| Language | Vendor |\n|---|---|\n| Polish (PL) | LinguaBridge |\n\n"
+        "LinguaBridge GmbH (LB), Hamburg, Germany (the Vendor) is our lead language vendor.\n\n"
+        "Polish (PL) to be added in H2. LinguaBridge sends LQA reports to Quillon Software AB.\n"
+    )
+    found = aliases(text)
+    assert "Polish" not in found, found
+    assert not {a for names in found.values() for a in names} & {"Germany", "Polish", "PL"}, found
