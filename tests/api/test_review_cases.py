@@ -17,6 +17,7 @@ from support.reviewed import (
     KEPT_ACTORS,
     REJECTED_ACTIVITY,
     REJECTED_ACTOR,
+    REJECTED_REASON,
     upload_and_review,
 )
 
@@ -44,7 +45,7 @@ def test_a_reviewed_canvas_exports_as_a_case_whose_scores_reflect_the_decisions(
     assert gold["governance"] == [] and gold["metrics"] == []  # all still in draft
     assert gold["review_cadence"] == "quarterly"
     assert [(f["type"], f["name"], f["why"]) for f in gold["must_not_appear"]] == [
-        ("actor", REJECTED_ACTOR, "not an organisation"),
+        ("actor", REJECTED_ACTOR, REJECTED_REASON),
         ("activity", REJECTED_ACTIVITY, "rejected in review"),
     ]
     assert [d["file"] for d in case["documents"]] == [p.name for p in EV_TEXT_DOCS]

@@ -86,8 +86,9 @@ def test_every_bundled_ecosystem_loads_and_its_gold_is_consistent() -> None:
     problems: dict[str, list[str]] = {}
     for ecosystem in load_dataset(folder):
         found = lint(ecosystem.gold)
-        if not 4 <= len(ecosystem.documents) <= 6:
-            found.append(f"{len(ecosystem.documents)} documents (expected 4-5)")
+        # (the writers' brief asks for 4-7 documents)
+        if not 4 <= len(ecosystem.documents) <= 7:
+            found.append(f"{len(ecosystem.documents)} documents (expected 4-7)")
         # The scorer can reach 1.0 on this gold: every name resolves, every subject is findable.
         perfect = score(ecosystem.gold, canvas_from_gold(ecosystem.gold), [DOCUMENT])
         found += [

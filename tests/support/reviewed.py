@@ -18,7 +18,9 @@ EV_DIR = Path(__file__).parents[2] / "evals" / "ecosystems" / "ev-charging" / "d
 EV_TEXT_DOCS = sorted(p for p in EV_DIR.iterdir() if p.suffix in (".md", ".txt"))
 
 KEPT_ACTORS = ("VoltHaven Charging GmbH", "Korbin Supermarkets", "ParkPoint Garages")
-REJECTED_ACTOR = "Department"
+# drafted as an actor of its own; the reviewer rejects it as part of Vellmar Mobility Department
+REJECTED_ACTOR = "Programme Office"
+REJECTED_REASON = "part of the Mobility Department"
 ACCEPTED_ACTIVITY = "First-line maintenance and repair"  # owner VoltHaven, as drafted
 EDITED_ACTIVITY = "Garage staffing"  # drafted with owner ParkPoint; the person makes Korbin the owner
 REJECTED_ACTIVITY = "Reminder of the rule from the charter"
@@ -51,7 +53,7 @@ def upload_and_review(client: httpx.Client | Any, headers: dict[str, str], gener
     volthaven, korbin = actors[KEPT_ACTORS[0]], actors[KEPT_ACTORS[1]]
     actions: list[dict[str, Any]] = [{"action": "accept", "entry_id": actors[n]} for n in KEPT_ACTORS]
     actions += [
-        {"action": "reject", "entry_id": actors[REJECTED_ACTOR], "reason": "not an organisation"},
+        {"action": "reject", "entry_id": actors[REJECTED_ACTOR], "reason": REJECTED_REASON},
         {"action": "accept", "entry_id": _by(draft["activities"], "name", ACCEPTED_ACTIVITY)["id"]},
         {
             "action": "edit",
