@@ -179,8 +179,9 @@ def read_metrics(ctx: Context) -> list[MetricDraft]:
                     continue
                 owner_cell = p.column(cells, columns.metric_owner)
                 target_cell = p.column(cells, columns.target)
-                if owner_cell is not None and target_cell is not None and not owner_cell.strip() + target_cell.strip():
-                    continue  # a row of figures ("Samples received - October") under a KPI table: no KPI
+                # both cells empty: a row of figures ("Samples received - October") under a KPI table
+                if owner_cell is not None and target_cell is not None and not (owner_cell + target_cell).strip():
+                    continue
                 owners = ctx.resolve_cell(owner_cell) if owner_cell and not p.EMPTY_CELL.match(owner_cell) else []
                 out.append(
                     MetricDraft(

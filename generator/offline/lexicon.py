@@ -495,9 +495,8 @@ class Lexicon:
                 "utility",
                 "bank",
             }:
-                head_only = self.get(last)
-                if head_only is not None and head_only is not entry:
-                    self._merge(entry, head_only)
+                if bare is not None:  # the head noun alone, already an entry of its own
+                    self._merge(entry, bare)
                 entry.aliases.add(f"the {last}")
                 self._by_key[normalise_key(f"the {last}")] = entry
         self._role_nouns(corpus)
